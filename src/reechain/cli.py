@@ -1,0 +1,599 @@
+"""The ``reechain`` command: a thin shell over the library (Typer + Rich).
+
+Every command takes ``--format table|csv|json`` where it prints data and ``--data DIR`` to layer a
+user's package over the embedded one. Bad input exits with code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, metrics, store
+from .balance import deposit_output
+from .dataset import Dataset
+from .errors import ReechainError, UnknownNameError
+from .flows import observed_flows
+from .ownership import owner_flows
+from .report import STAGE_MATERIALS, write_overview
+from .schema import STAGES
+from .usgs import import_usgs
+
+app = typer.Typer(
+    help="reechain: who controls the rare earth supply chain, element by element.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+data_app = typer.Typer(
+    help="The embedded dataset: tables, sources, assumptions, imports.", no_args_is_help=True
+)
+deposit_app = typer.Typer(help="Deposits and projects.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(deposit_app, name="deposit")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class By(StrEnum):
+    country = "country"
+    bloc = "bloc"
+    owner = "owner"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Folder of your own data package to layer over the embedded one."),
+]
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ReechainError as exc:
+            text = str(exc)
+            first, _, rest = text.partition("\n")
+            err.print(f"[bold red]error:[/] {first}", highlight=False, markup=True, soft_wrap=True)
+            if rest:
+                err.print(rest, highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def load(data: Path | None) -> Dataset:
+    return Dataset.load(extra=data)
+
+
+def check_stage(stage: str) -> str:
+    if stage not in STAGES:
+        raise UnknownNameError("stage", stage, STAGES)
+    return stage
+
+
+def emit(
+    df: pd.DataFrame,
+    fmt: Format,
+    title: str | None = None,
+    percent: tuple[str, ...] = (),
+    caption: str | None = None,
+) -> None:
+    """Print a DataFrame as a Rich table, CSV or JSON records."""
+    if fmt is Format.csv:
+        df.to_csv(sys.stdout, index=False)
+        return
+    if fmt is Format.json:
+        sys.stdout.write(
+            df.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n"
+        )
+        return
+    table = Table(title=title, caption=caption, caption_justify="left")
+    for col in df.columns:
+        table.add_column(
+            str(col),
+            justify="right"
+            if pd.api.types.is_numeric_dtype(df[col]) and df[col].dtype != bool
+            else "left",
+            overflow="fold",
+        )
+    for _, row in df.iterrows():
+        table.add_row(*[_cell(row[c], c in percent) for c in df.columns])
+    out.print(table)
+
+
+def _cell(value: Any, percent: bool) -> str:
+    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+        return "–"
+    if isinstance(value, pd.Timestamp):
+        return str(value.date())
+    if isinstance(value, float):
+        if percent:
+            return f"{value:.1%}"
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+    return str(value)
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        out.print(f"reechain {__version__}")
+        raise typer.Exit()
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+@data_app.command("list")
+@friendly
+def data_list(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """The tables of the dataset, their rows and what they hold."""
+    ds = load(data)
+    rows = [
+        {"table": n, "rows": len(ds.table(n)), "description": t.description}
+        for n, t in ds.schema.tables.items()
+    ]
+    emit(pd.DataFrame(rows), fmt, title=f"reechain dataset v{ds.schema.version}")
+
+
+@data_app.command("show")
+@friendly
+def data_show(
+    table: Annotated[str, typer.Argument(help="Table name (see 'reechain data list').")],
+    where: Annotated[
+        list[str] | None, typer.Option("--where", "-w", help="Filter COLUMN=VALUE (repeatable).")
+    ] = None,
+    columns: Annotated[
+        bool, typer.Option("--columns", help="Describe the table's columns instead.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 50,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Rows of one table (or, with --columns, its schema: column, type, unit, description)."""
+    ds = load(data)
+    df = ds.table(table)
+    if columns:
+        schema = ds.schema.tables[table]
+        emit(
+            pd.DataFrame(
+                [
+                    {
+                        "column": c.name,
+                        "type": c.type,
+                        "unit": c.unit or "",
+                        "required": c.required,
+                        "description": c.description,
+                    }
+                    for c in schema.columns
+                ]
+            ),
+            fmt,
+            title=f"{table}: {schema.description}",
+        )
+        return
+    for cond in where or []:
+        col, sep, value = cond.partition("=")
+        if not sep:
+            raise ReechainError(f"--where {cond!r}: write COLUMN=VALUE, e.g. --where country=CHN")
+        if col not in df.columns:
+            raise UnknownNameError("column", col, df.columns)
+        df = df[df[col].astype(str) == value]
+    shown = df if limit == 0 else df.head(limit)
+    caption = None if len(shown) == len(df) else f"{len(shown)} of {len(df)} rows (--limit 0: all)"
+    emit(shown, fmt, title=table, caption=caption)
+
+
+@data_app.command("sources")
+@friendly
+def data_sources(
+    search: Annotated[
+        str | None,
+        typer.Option(help="Only sources whose id, title or publisher contains this text."),
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Every source the data cites."""
+    df = load(data).table("sources")
+    if search:
+        text = df[["source_id", "title", "publisher"]].astype(str).agg(" ".join, axis=1)
+        df = df[text.str.contains(search, case=False, regex=False)]
+    emit(
+        df[["source_id", "publisher", "year", "title", "address", "via", "licence"]],
+        fmt,
+        title="Sources",
+    )
+
+
+@data_app.command("assumptions")
+@friendly
+def data_assumptions(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Labelled assumptions: numbers with no public figure, each with a range and a rationale."""
+    emit(load(data).table("assumptions"), fmt, title="Assumptions (not reported facts)")
+
+
+@data_app.command("validate")
+@friendly
+def data_validate(data: DataOpt = None) -> None:
+    """Load and check the dataset (and your package with --data); list every problem."""
+    ds = load(data)
+    rows = sum(len(ds.table(n)) for n in ds.table_names)
+    out.print(
+        f"ok: {len(ds.table_names)} tables, {rows:,} rows, every check passed "
+        f"({', '.join(ds.packages)})"
+    )
+
+
+@data_app.command("sql")
+@friendly
+def data_sql(
+    query: Annotated[str, typer.Argument(help="SQL over the tables (DuckDB dialect).")],
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Query the tables with SQL (DuckDB)."""
+    emit(store.query(load(data), query), fmt)
+
+
+@data_app.command("import-usgs")
+@friendly
+def data_import_usgs(
+    files: Annotated[
+        list[Path], typer.Argument(help="USGS MCS rare earth CSVs (world and/or salient file).")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder of the user package to write or update.")
+    ],
+) -> None:
+    """Read USGS Mineral Commodity Summaries data-release CSVs into a user package."""
+    result = import_usgs(files, out_dir)
+    out.print(
+        f"imported {result.edition}: {len(result.production)} production, "
+        f"{len(result.reserves)} reserves, {len(result.prices)} price rows -> {out_dir}"
+    )
+    if result.skipped_columns:
+        out.print(
+            f"columns not imported (no table for them yet): {', '.join(result.skipped_columns)}",
+            highlight=False,
+        )
+    Dataset.load(extra=out_dir)
+    out.print(
+        f"checked: the embedded data with {out_dir} on top passes every check; "
+        f"use it with --data {out_dir}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# analytics
+
+
+def _material(ds: Dataset, stage: str, element: str | None, material: str | None) -> str:
+    if element:
+        return ds.check_element(element)
+    if material:
+        return material
+    flows_materials = set(ds.table("production").query("stage == @stage")["material"])
+    return next((m for m in STAGE_MATERIALS[stage] if m in flows_materials), "TREO")
+
+
+@app.command()
+@friendly
+def shares(
+    stage: Annotated[str, typer.Option(help="mining | separation | metal | magnet")],
+    year: Annotated[int, typer.Option(help="Year.")],
+    by: Annotated[By, typer.Option(help="Group by country, bloc or owner.")] = By.country,
+    element: Annotated[str | None, typer.Option(help="One element, e.g. Nd.")] = None,
+    material: Annotated[
+        str | None,
+        typer.Option(help="Material as in the data: TREO, Pr+Nd, Pr+Nd+Tb+Dy, REM, NdFeB."),
+    ] = None,
+    bloc: Annotated[
+        list[str] | None,
+        typer.Option(help="Blocs for --by bloc (repeatable; default BRICS, G7, EU27, MSP, OECD)."),
+    ] = None,
+    roles: Annotated[
+        str, typer.Option(help="Roles that count for --by bloc: member[,partner,applicant,...].")
+    ] = "member",
+    add: Annotated[
+        list[str] | None,
+        typer.Option(help="Hypothetical member, BLOC:ISO3, e.g. BRICS:TUR (repeatable)."),
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Shares of world output of a stage in a year, by country, bloc or owner."""
+    ds = load(data)
+    stage = check_stage(stage)
+    mat = _material(ds, stage, element, material)
+    flows = observed_flows(ds.table("production"))
+    years = sorted(set(flows.loc[(flows["stage"] == stage) & (flows["material"] == mat), "year"]))
+    if not years:
+        raise ReechainError(
+            f"no {stage} data for material {mat!r}; materials with data: "
+            f"{', '.join(sorted(set(flows.loc[flows['stage'] == stage, 'material'])))}"
+        )
+    if year not in years:
+        raise ReechainError(
+            f"no {stage} {mat} data for {year}; years with data: "
+            f"{years[0]}-{years[-1]} ({', '.join(map(str, years))})"
+        )
+    if by is By.country:
+        df = metrics.shares(flows, stage, year, material=mat)
+        cols = ["group", "share", "value", "unit", "source"]
+    elif by is By.bloc:
+        additions: dict[str, list[str]] = {}
+        for item in add or []:
+            b, sep, c = item.partition(":")
+            if not sep:
+                raise ReechainError(f"--add {item!r}: write BLOC:ISO3, e.g. BRICS:TUR")
+            additions.setdefault(ds.check_bloc(b), []).append(ds.check_country(c))
+        blocs = [ds.check_bloc(b) for b in (bloc or ["BRICS", "G7", "EU27", "MSP", "OECD"])]
+        df = metrics.bloc_shares(
+            ds,
+            flows,
+            stage,
+            year,
+            blocs=blocs,
+            material=mat,
+            roles=[r.strip() for r in roles.split(",")],
+            add=additions,
+        )
+        cols = ["group", "share", "share_upper", "members_with_data", "value", "unit"]
+    else:
+        df = metrics.shares(
+            owner_flows(ds, stage, year, mat), stage, year, material=mat, by="owner"
+        )
+        cols = ["group", "share", "value", "unit", "source"]
+    if df.empty:
+        raise ReechainError(f"no {stage} {mat} data to attribute in {year}")
+    first = df.iloc[0]
+    caption = (
+        f"world: {first['world']:,.0f} t ({first['world_basis']}); "
+        if pd.notna(first["world"])
+        else f"{first['world_basis']}; "
+    ) + f"coverage {first['coverage']:.1%}"
+    others = sorted(
+        set(
+            flows.loc[
+                (flows["stage"] == stage) & (flows["year"] == year) & (flows["material"] != mat),
+                "material",
+            ]
+        )
+    )
+    if others:
+        caption += f"; other materials with data for {year}: {', '.join(others)} (--material)"
+    if fmt is Format.table:
+        emit(
+            df[cols],
+            fmt,
+            title=f"{stage.capitalize()} {mat} {year}: shares by {by.value}",
+            percent=("share", "share_upper"),
+            caption=caption,
+        )
+    else:
+        emit(df, fmt)
+
+
+@app.command()
+@friendly
+def concentration(
+    stage: Annotated[str, typer.Option(help="mining | separation | metal | magnet")],
+    from_year: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    to_year: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    element: Annotated[str | None, typer.Option(help="One element.")] = None,
+    material: Annotated[str | None, typer.Option(help="Material as in the data.")] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """HHI (with its bracket where data is incomplete), CR1, CR3 and N-1 coverage per year."""
+    ds = load(data)
+    stage = check_stage(stage)
+    mat = _material(ds, stage, element, material)
+    flows = observed_flows(ds.table("production"))
+    years = [
+        y
+        for y in sorted(
+            set(flows.loc[(flows["stage"] == stage) & (flows["material"] == mat), "year"])
+        )
+        if (from_year is None or y >= from_year) and (to_year is None or y <= to_year)
+    ]
+    if not years:
+        raise ReechainError(f"no {stage} {mat} data in the years asked for")
+    conc = metrics.concentration(metrics.shares(flows, stage, years, material=mat))
+    if fmt is Format.table:
+        emit(
+            conc[
+                [
+                    "year",
+                    "hhi",
+                    "hhi_upper",
+                    "cr1",
+                    "cr3",
+                    "top_supplier",
+                    "n1_coverage",
+                    "coverage",
+                ]
+            ],
+            fmt,
+            title=f"Concentration of {stage} ({mat})",
+            percent=("cr1", "cr3", "n1_coverage", "coverage"),
+            caption="hhi: known shares only (lower bound); hhi_upper: if the uncovered rest "
+            "were one supplier. n1_coverage: world output left without the largest.",
+        )
+    else:
+        emit(conc, fmt)
+
+
+@deposit_app.command("list")
+@friendly
+def deposit_list(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """All deposits and projects."""
+    emit(
+        load(data).table("deposits")[
+            ["deposit_id", "name", "country", "deposit_type", "status", "operator"]
+        ],
+        fmt,
+        title="Deposits",
+    )
+
+
+@deposit_app.command("show")
+@friendly
+def deposit_show(
+    name: Annotated[str, typer.Argument(help="Deposit id or name, e.g. beylikova.")],
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """A deposit's description, its facts (ore, grade, plant outputs) and compositions."""
+    ds = load(data)
+    dep_id = _deposit_id(ds, name)
+    dep = ds.table("deposits").set_index("deposit_id").loc[dep_id]
+    facts = ds.table("deposit_facts")
+    facts = facts[facts["deposit_id"] == dep_id][
+        ["metric", "value", "low", "high", "unit", "year", "status", "preferred", "source_id"]
+    ]
+    comps = ds.table("compositions")
+    comps = (
+        comps[comps["deposit_id"] == dep_id]
+        .groupby("composition_id")
+        .agg(
+            ore_type=("ore_type", "first"),
+            preferred=("preferred", "first"),
+            elements=("element", "count"),
+            total_pct=("value", "sum"),
+            source_id=("source_id", "first"),
+        )
+        .reset_index()
+    )
+    if fmt is not Format.table:
+        payload = {
+            "deposit": {k: (None if pd.isna(v) else v) for k, v in dep.items()}
+            | {"deposit_id": dep_id},
+            "facts": json.loads(facts.to_json(orient="records")),
+            "compositions": json.loads(comps.to_json(orient="records")),
+        }
+        if fmt is Format.json:
+            sys.stdout.write(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+        else:
+            facts.to_csv(sys.stdout, index=False)
+        return
+    out.print(f"[bold]{dep['name']}[/] ({dep_id}, {dep['country']}): {dep['deposit_type']}")
+    for key in ("status", "operator", "partners", "ore_type", "byproducts", "source_id", "note"):
+        if pd.notna(dep[key]):
+            out.print(f"  {key}: {dep[key]}", highlight=False)
+    emit(facts, fmt, title="Facts")
+    if comps.empty:
+        out.print(
+            f"No published composition for {dep['name']}; 'reechain balance' borrows the "
+            f"preferred composition of ore type {dep['ore_type']!r}."
+        )
+    else:
+        emit(comps, fmt, title="Compositions")
+
+
+def _deposit_id(ds: Dataset, name: str) -> str:
+    deps = ds.table("deposits")
+    if name in set(deps["deposit_id"]):
+        return name
+    hit = deps[deps["name"].str.lower() == name.lower()]
+    if len(hit):
+        return str(hit["deposit_id"].iloc[0])
+    raise UnknownNameError("deposit", name, deps["deposit_id"])
+
+
+@app.command()
+@friendly
+def balance(
+    deposit: Annotated[str, typer.Option(help="Deposit id or name, e.g. beylikova.")],
+    tonnes: Annotated[float, typer.Option(help="TREO to split [t REO].")],
+    composition: Annotated[
+        str | None,
+        typer.Option(help="Composition id to use instead of the deposit's preferred one."),
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per-element output of a tonnage of a deposit's TREO: oxides, metals, NdPr, surplus."""
+    ds = load(data)
+    res = deposit_output(ds, _deposit_id(ds, deposit), tonnes, composition)
+    if fmt is not Format.table:
+        emit(
+            res.table.assign(deposit_id=res.deposit_id, composition_id=res.choice.composition_id),
+            fmt,
+        )
+        return
+    table = res.table.copy()
+    table["share_pct"] = table["share_pct"].map(lambda v: f"{v:.2f} %")
+    if res.market is None:  # surplus not assessed: do not show empty columns
+        table = table.drop(columns=["market_share", "balance_ratio", "surplus"])
+    emit(
+        table,
+        fmt,
+        title=f"{res.deposit_name}: {tonnes:,.0f} t TREO by element",
+        percent=("market_share",),
+    )
+    out.print(f"composition: {res.choice.composition_id} ({res.choice.reason})", highlight=False)
+    out.print(
+        f"NdPr oxide: {res.ndpr_t:,.0f} t; magnet REEs (Nd, Pr, Tb, Dy): "
+        f"{res.magnet_ree_t:,.0f} t; unassigned: {res.unassigned_t:,.0f} t",
+        highlight=False,
+    )
+    if res.surplus_elements:
+        out.print(
+            f"surplus if run to meet the market's NdPr: {', '.join(res.surplus_elements)}",
+            highlight=False,
+        )
+    for note in res.notes:
+        if note != res.choice.reason:
+            out.print(f"note: {note}", highlight=False)
+    out.print(
+        "sources: "
+        + "; ".join(f"{s.source_id} ({s.publisher}, {s.title})" for s in res.sources.itertuples()),
+        highlight=False,
+    )
+
+
+@app.command()
+@friendly
+def overview(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "reechain-overview.html"
+    ),
+    until: Annotated[
+        int | None, typer.Option(help="Last year to show (default: last year).")
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Write an HTML overview: stage shares, HHI over time, BRICS with and without Türkiye."""
+    ds = load(data)
+    path = write_overview(ds, out_file, until)
+    out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")

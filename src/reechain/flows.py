@@ -1,0 +1,71 @@
+"""The tidy flows table, the one currency between data, engine and analysis.
+
+Columns: ``year, stage, material, origin, destination, owner, value, unit, source``.
+Production totals have an empty ``destination``; the published world total is the row with
+``origin == "WLD"``. Observed production becomes flows with :func:`observed_flows`; the engine
+writes simulated flows in the same columns, so every metric runs on both.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FLOW_COLUMNS = [
+    "year",
+    "stage",
+    "material",
+    "origin",
+    "destination",
+    "owner",
+    "value",
+    "unit",
+    "source",
+]
+WORLD = "WLD"
+
+
+def empty_flows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64" if c == "value" else object) for c in FLOW_COLUMNS}
+    )
+
+
+def observed_flows(production: pd.DataFrame, measure: str | None = None) -> pd.DataFrame:
+    """Preferred rows of the ``production`` table as flows (production totals).
+
+    Parameters
+    ----------
+    production
+        The dataset's production table.
+    measure
+        'output' (tonnes), 'share' (fractions, unit 'fraction') or None for both.
+
+    Withheld and missing rows are kept with a NaN value, so that coverage can count them.
+    """
+    df = production[production["preferred"].fillna(False).astype(bool)]
+    if measure is not None:
+        df = df[df["measure"] == measure]
+    out = pd.DataFrame(
+        {
+            "year": df["year"].astype("int64"),
+            "stage": df["stage"],
+            "material": df["material"],
+            "origin": df["country"],
+            "destination": None,
+            "owner": None,
+            "value": df["value"].astype("float64"),
+            "unit": df["unit"],
+            "source": df["source_id"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def as_flows(table: pd.DataFrame) -> pd.DataFrame:
+    """Accept either a production table (observed) or a flows table and return flows."""
+    if "measure" in table.columns and "country" in table.columns:
+        return observed_flows(table)
+    missing = [c for c in FLOW_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"not a flows table: missing columns {missing}; expected {FLOW_COLUMNS}")
+    return table

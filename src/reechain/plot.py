@@ -1,0 +1,160 @@
+"""Plotly figures over the tidy share and concentration tables (no data access here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+STAGE_TITLES = {
+    "mining": "Mining",
+    "separation": "Separation",
+    "metal": "Metal",
+    "magnet": "Magnets",
+}
+PALETTE = [
+    "#b2182b",
+    "#2166ac",
+    "#4d9221",
+    "#e08214",
+    "#762a83",
+    "#1b7837",
+    "#8c510a",
+    "#01665e",
+    "#c51b7d",
+    "#5e3c99",
+    "#999999",
+]
+
+
+def stage_shares_bar(shares: pd.DataFrame, top: int = 6) -> go.Figure:
+    """Stacked horizontal bars: each stage's country shares (latest year with data per stage).
+
+    ``shares`` is a concatenation of :func:`reechain.metrics.shares` tables for several stages.
+    Countries beyond the ``top`` largest of a stage are summed into 'Others'; the part of the
+    world not covered by data is shown as 'Not covered' (never as a country).
+    """
+    fig = go.Figure()
+    countries: list[str] = []
+    rows = []
+    for stage, part in shares.groupby("stage", sort=False):
+        part = part[part["share"].notna()].sort_values("share", ascending=False)
+        named = part[part["group"] != "OTH"]
+        head = named.head(top)
+        rest = named["share"].iloc[top:].sum() + part.loc[part["group"] == "OTH", "share"].sum()
+        label = f"{STAGE_TITLES.get(stage, stage)} ({int(part['year'].iloc[0])})"
+        for g, s in zip(head["group"], head["share"], strict=True):
+            rows.append((label, g, s))
+            if g not in countries:
+                countries.append(g)
+        if rest > 0:
+            rows.append((label, "Others", rest))
+        uncovered = max(0.0, 1 - part["share"].sum())
+        if uncovered > 0.005:
+            rows.append((label, "Not covered", uncovered))
+    frame = pd.DataFrame(rows, columns=["stage", "group", "share"])
+    colours = {c: PALETTE[i % (len(PALETTE) - 1)] for i, c in enumerate(countries)}
+    colours.update({"Others": "#bbbbbb", "Not covered": "#eeeeee"})
+    for group in [*countries, "Others", "Not covered"]:
+        part = frame[frame["group"] == group]
+        if part.empty:
+            continue
+        fig.add_bar(
+            y=part["stage"],
+            x=part["share"] * 100,
+            name=group,
+            orientation="h",
+            marker_color=colours[group],
+            hovertemplate=f"{group}: %{{x:.1f}} %<extra>%{{y}}</extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        title="Who holds each stage (share of world output)",
+        xaxis_title="share of world output [%]",
+        xaxis_range=[0, 100],
+        yaxis_autorange="reversed",
+        legend_title="country",
+        height=380,
+    )
+    return fig
+
+
+def hhi_lines(conc: pd.DataFrame) -> go.Figure:
+    """HHI over time per stage, with the bracket (lower bound to upper bound) where coverage < 1."""
+    fig = go.Figure()
+    for i, (stage, part) in enumerate(conc.groupby("stage", sort=False)):
+        part = part.sort_values("year")
+        colour = PALETTE[i % len(PALETTE)]
+        fig.add_scatter(
+            x=part["year"],
+            y=part["hhi"],
+            mode="lines+markers",
+            name=STAGE_TITLES.get(stage, stage),
+            line_color=colour,
+            customdata=part[["hhi_upper", "coverage"]],
+            hovertemplate="%{x}: HHI %{y:,.0f} (up to %{customdata[0]:,.0f}; "
+            "coverage %{customdata[1]:.0%})<extra></extra>",
+        )
+        if (part["hhi_upper"] - part["hhi"]).max() > 1:
+            fig.add_scatter(
+                x=part["year"],
+                y=part["hhi_upper"],
+                mode="lines",
+                line={"dash": "dot", "color": colour},
+                showlegend=False,
+                name=f"{stage} upper bound",
+                hoverinfo="skip",
+            )
+    fig.add_hline(
+        y=2500, line_dash="dash", line_color="#888", annotation_text="highly concentrated (2,500)"
+    )
+    fig.update_layout(
+        title="Concentration over time (Herfindahl-Hirschman index, 0-10,000)",
+        xaxis_title="year",
+        yaxis_title="HHI",
+        yaxis_range=[0, 10_000],
+        height=380,
+    )
+    return fig
+
+
+def group_share_lines(groups: pd.DataFrame, title: str) -> go.Figure:
+    """Share of world output held by groups of countries (e.g. BRICS with and without Türkiye)."""
+    fig = go.Figure()
+    for i, (label, part) in enumerate(groups.groupby("group", sort=False)):
+        part = part.sort_values("year")
+        fig.add_scatter(
+            x=part["year"],
+            y=part["share"] * 100,
+            mode="lines+markers",
+            name=label,
+            line={"color": PALETTE[i % len(PALETTE)], "dash": "dash" if i else "solid"},
+            hovertemplate=f"{label} %{{x}}: %{{y:.2f}} %<extra></extra>",
+        )
+    fig.update_layout(
+        title=title,
+        xaxis_title="year",
+        yaxis_title="share of world output [%]",
+        yaxis_rangemode="tozero",
+        height=380,
+    )
+    return fig
+
+
+def element_bars(table: pd.DataFrame, title: str) -> go.Figure:
+    """Oxide output per element of a deposit, surplus elements marked."""
+    colours = [
+        "#b2182b" if s is True else "#2166ac" if m else "#999999"
+        for s, m in zip(
+            table.get("surplus", [None] * len(table)), table["magnet_ree"], strict=False
+        )
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=table["element"],
+            y=table["oxide_t"],
+            marker_color=colours,
+            hovertemplate="%{x}: %{y:,.0f} t<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, xaxis_title="element", yaxis_title="oxide [t REO]", height=360)
+    return fig

@@ -1,0 +1,122 @@
+"""The CLI through Typer's runner: real numbers out, one clear line and exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from reechain.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env={"COLUMNS": "160"})
+
+
+def test_shares_mining_2024_shows_china_at_69_2():
+    r = run("shares", "--stage", "mining", "--year", "2024")
+    assert r.exit_code == 0, r.output
+    assert "CHN" in r.output and "69.2%" in r.output
+    assert "390,000" in r.output
+
+
+def test_shares_json_and_csv():
+    r = run("shares", "--stage", "mining", "--year", "2024", "--format", "json")
+    rows = json.loads(r.output)
+    china = next(x for x in rows if x["group"] == "CHN")
+    assert round(china["share"], 4) == 0.6923
+    r = run("shares", "--stage", "mining", "--year", "2024", "--format", "csv")
+    assert r.output.splitlines()[0].startswith("year,stage,material,group,share")
+
+
+def test_shares_by_bloc_with_turkiye():
+    r = run("shares", "--stage", "mining", "--year", "2024", "--by", "bloc", "--add", "BRICS:TUR")
+    assert r.exit_code == 0, r.output
+    assert "BRICS + TUR" in r.output and "70.6%" in r.output
+
+
+def test_shares_by_owner():
+    r = run(
+        "shares",
+        "--stage",
+        "separation",
+        "--year",
+        "2023",
+        "--by",
+        "owner",
+        "--material",
+        "TREO",
+        "--format",
+        "json",
+    )
+    assert r.exit_code in (0, 2), r.output
+
+
+def test_concentration_series():
+    r = run(
+        "concentration", "--stage", "mining", "--from", "2020", "--to", "2024", "--format", "json"
+    )
+    rows = json.loads(r.output)
+    assert [x["year"] for x in rows] == [2020, 2021, 2022, 2023, 2024]
+    assert all(0 < x["hhi"] <= 10_000 for x in rows)
+
+
+def test_balance_beylikova():
+    r = run("balance", "--deposit", "beylikova", "--tonnes", "10000")
+    assert r.exit_code == 0, r.output
+    assert "no published element split" in r.output
+    assert "NdPr oxide: 1,570 t" in r.output
+    assert "sources:" in r.output
+
+
+def test_deposit_show_and_data_commands():
+    r = run("deposit", "show", "beylikova")
+    assert r.exit_code == 0, r.output
+    assert "Eti Maden" in r.output and "ore_throughput" in r.output
+    assert run("data", "list").exit_code == 0
+    r = run(
+        "data",
+        "show",
+        "production",
+        "--where",
+        "country=CHN",
+        "--where",
+        "year=2024",
+        "--format",
+        "json",
+    )
+    assert all(x["country"] == "CHN" for x in json.loads(r.output))
+    assert "usgs-mcs-2025" in run("data", "sources", "--search", "Mineral Commodity").output
+    assert "rationale" in run("data", "assumptions", "--format", "csv").output.splitlines()[0]
+    assert "17" in run("data", "sql", "select count(*) as n from elements").output
+    assert "every check passed" in run("data", "validate").output
+
+
+def test_bad_input_is_one_line_and_exit_2():
+    for args, expected in [
+        (("shares", "--stage", "mine", "--year", "2024"), "unknown stage 'mine'"),
+        (("shares", "--stage", "mining", "--year", "1990"), "no mining TREO data for 1990"),
+        (("shares", "--stage", "mining", "--year", "2024", "--element", "Xx"), "unknown element"),
+        (
+            ("shares", "--stage", "mining", "--year", "2024", "--by", "bloc", "--add", "BRICS:TRK"),
+            "unknown country 'TRK'",
+        ),
+        (("balance", "--deposit", "nowhere", "--tonnes", "1"), "unknown deposit 'nowhere'"),
+        (("data", "show", "mines"), "unknown table 'mines'"),
+        (("data", "sql", "select * from nothing"), "SQL error"),
+    ]:
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.output)
+        assert expected in r.output, (args, r.output)
+        assert "Traceback" not in r.output
+
+
+def test_overview_writes_a_page(tmp_path):
+    out = tmp_path / "overview.html"
+    r = run("overview", "--out", str(out), "--until", "2025")
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "BRICS" in html and "Sources" in html and "usgs-mcs-2025" in html
+    assert '<script src="http' not in html  # Plotly is inlined: the page works offline

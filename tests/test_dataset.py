@@ -1,0 +1,109 @@
+"""The embedded dataset: it loads, it reproduces published figures, and blocs answer by date."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import SHARE_TOL
+from reechain import metrics
+from reechain.errors import UnknownNameError
+from reechain.flows import observed_flows
+
+
+def test_every_table_loads_with_its_schema_columns(ds):
+    for name, table in ds.schema.tables.items():
+        assert list(ds.table(name).columns) == table.column_names, name
+    assert len(ds.elements) == 17
+    assert set(ds.elements["symbol"]) >= {"Sc", "Y", "La", "Nd", "Pr", "Dy", "Tb", "Lu"}
+
+
+def test_every_row_cites_a_known_source(ds):
+    known = set(ds.sources["source_id"])
+    for name in ds.table_names:
+        df = ds.table(name)
+        if "source_id" not in df or name == "sources":
+            continue
+        cited = {s.strip() for cell in df["source_id"] for s in str(cell).split(";")}
+        assert cited <= known, (name, cited - known)
+
+
+def test_china_share_of_2024_mining_matches_usgs_mcs_2025(ds):
+    # USGS MCS 2025: China 270,000 t of a world 390,000 t REO in 2024 -> 69.2 %
+    s = metrics.shares(ds.production, "mining", 2024).set_index("group")
+    assert s.loc["CHN", "value"] == 270_000
+    assert s["world"].iloc[0] == 390_000
+    assert s.loc["CHN", "share"] == pytest.approx(0.6923, abs=SHARE_TOL)
+    assert round(100 * s.loc["CHN", "share"], 1) == 69.2
+
+
+def test_iea_separation_share_about_ninety_percent(ds):
+    s = metrics.shares(ds.production, "separation", 2023, material="Pr+Nd+Tb+Dy")
+    china = s.set_index("group").loc["CHN"]
+    assert 0.85 <= china["share"] <= 0.95
+    assert "iea-gcmo-2024" in china["source"]
+
+
+def test_usgs_editions_are_kept_and_one_is_preferred(ds):
+    p = ds.production
+    world_2024 = p[
+        (p["stage"] == "mining")
+        & (p["country"] == "WLD")
+        & (p["year"] == 2024)
+        & (p["measure"] == "output")
+    ]
+    assert set(world_2024["value"]) >= {390_000, 380_000}  # MCS 2025 and MCS 2026
+    assert world_2024.loc[world_2024["preferred"], "edition"].tolist() == ["MCS2025"]
+
+
+def test_missing_and_withheld_stay_missing(ds):
+    p = ds.production
+    empty = p[p["status"].isin(["missing", "withheld"])]
+    assert len(empty) > 0 and empty["value"].isna().all()
+    flows = observed_flows(p)
+    assert flows.loc[flows["value"].isna()].shape[0] >= 1  # kept, so coverage can count them
+
+
+def test_element_factors_from_atomic_weights(ds):
+    e = ds.elements.set_index("symbol")
+    # Nd2O3: 2 x 144.242 / (2 x 144.242 + 3 x 15.999) = 0.8574
+    assert e.loc["Nd", "metal_per_oxide"] == pytest.approx(0.8574, abs=1e-4)
+    assert e.loc["Ce", "oxide_formula"] == "CeO2"
+    assert e.loc["Dy", "group_eu"] == "HREE" and e.loc["Gd", "group_usgs"] == "light"
+
+
+def test_bloc_membership_by_date(ds):
+    before = ds.bloc_members("BRICS", on="2023-12-31")
+    after = ds.bloc_members("BRICS", on="2024-01-01")
+    assert "EGY" not in before and "EGY" in after
+    assert "TUR" not in ds.bloc_members("BRICS", on="2025-06-01")
+    assert "TUR" in ds.bloc_members("BRICS", on="2025-06-01", roles=["applicant"])
+    assert "GBR" in ds.bloc_members("EU27", on="2019-12-31")
+    assert "GBR" not in ds.bloc_members("EU27", on="2020-02-01")
+    assert len(ds.bloc_members("OECD", on="2025-01-01")) == 38
+    assert "TUR" in ds.bloc_members("OECD", on="2025-01-01")
+
+
+def test_unknown_codes_name_the_nearest(ds):
+    with pytest.raises(UnknownNameError, match="did you mean 'TUR'"):
+        ds.check_country("TUX")
+    with pytest.raises(UnknownNameError, match="unknown element 'Nx'"):
+        ds.check_element("Nx")
+    with pytest.raises(UnknownNameError, match="unknown bloc"):
+        ds.bloc_members("NATO")
+    assert ds.check_element("nd") == "Nd"
+
+
+def test_brics_share_with_and_without_turkiye(ds):
+    b = metrics.bloc_shares(ds, ds.production, "mining", 2024, add={"BRICS": ["TUR"]})
+    b = b.set_index("group")
+    # Members on 31 Dec 2024: CHN 270,000 + IND 2,900 + RUS 2,500 + BRA 20 (+ ZAF 0) of 390,000
+    assert b.loc["BRICS", "share"] == pytest.approx((270_000 + 2_900 + 2_500 + 20) / 390_000)
+    # Türkiye mines no rare earths yet: joining changes nothing at the mining stage
+    assert b.loc["BRICS + TUR", "share"] == pytest.approx(b.loc["BRICS", "share"])
+
+
+def test_dataset_tables_are_dataframes(ds):
+    assert isinstance(ds.table("deposits"), pd.DataFrame)
+    with pytest.raises(UnknownNameError, match="unknown table"):
+        ds.table("mines")
