@@ -22,6 +22,8 @@ FLOW_COLUMNS = [
     "source",
 ]
 WORLD = "WLD"
+OTHER = "OTH"  # USGS "other countries": output, but of no named country
+UNATTRIBUTED = "unattributed"  # output whose owners are not in the data
 
 
 def empty_flows() -> pd.DataFrame:

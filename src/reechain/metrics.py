@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .flows import WORLD, as_flows
+from .flows import OTHER, UNATTRIBUTED, WORLD, as_flows
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ SHARE_COLUMNS = [
     "world_basis",
     "source",
 ]
-OTHER = "OTH"
 
 
 def _select(
@@ -153,7 +152,9 @@ def shares(
         out = _year_shares(part, "_group")
         if out.empty:
             continue
-        named = out[out["group"].notna() & (out["group"] != OTHER) & out["share"].notna()]
+        named = out[
+            out["group"].notna() & ~out["group"].isin([OTHER, UNATTRIBUTED]) & out["share"].notna()
+        ]
         # Rounded world totals can fall a little below the sum of countries: cap at 1.
         out["coverage"] = min(1.0, float(named["share"].sum()))
         out["year"] = int(y)
@@ -223,7 +224,11 @@ def concentration(share_table: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for (year, stage, material), part in share_table.groupby(["year", "stage", "material"]):
-        named = part[part["group"].notna() & (part["group"] != OTHER) & part["share"].notna()]
+        named = part[
+            part["group"].notna()
+            & ~part["group"].isin([OTHER, UNATTRIBUTED])
+            & part["share"].notna()
+        ]
         named = named.sort_values("share", ascending=False)
         s = named["share"].to_numpy(dtype=float)
         coverage = min(1.0, float(s.sum()))  # rounded world totals: see shares()

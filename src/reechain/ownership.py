@@ -10,9 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .dataset import Dataset
-from .flows import FLOW_COLUMNS, WORLD, observed_flows
-
-UNATTRIBUTED = "unattributed"
+from .errors import ReechainError
+from .flows import FLOW_COLUMNS, UNATTRIBUTED, WORLD, observed_flows
 
 
 def owners_on(ownership: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -85,5 +84,11 @@ def owner_flows(ds: Dataset, stage: str, year: int, material: str = "TREO") -> p
         & (world["stage"] == stage)
         & (world["year"] == year)
         & (world["material"] == material)
+        & world["value"].notna()
     ]
+    if world.empty:
+        raise ReechainError(
+            f"no published world total of {stage} {material} in {year}: shares by owner need one "
+            "(facility outputs alone would make the reported plants look like the whole world)"
+        )
     return pd.concat([flows, world], ignore_index=True)
