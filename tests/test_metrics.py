@@ -77,9 +77,11 @@ def test_group_shares_sum_members_and_bound_the_rest():
     assert g.loc["Y", "members_with_data"] == 0
 
 
-def test_without_world_total_the_denominator_is_the_sum():
+def test_without_world_total_no_shares_unless_asked():
     flows = make_flows([(2019, "AAA", 3.0), (2019, "BBB", 1.0)])
-    s = metrics.shares(flows, "mining", 2019).set_index("group")
+    # one or two reported countries are not the world
+    assert metrics.shares(flows, "mining", 2019).empty
+    s = metrics.shares(flows, "mining", 2019, denominator="sum").set_index("group")
     assert s.loc["AAA", "share"] == pytest.approx(0.75)
     assert "no published world total" in s["world_basis"].iloc[0]
 
@@ -95,7 +97,7 @@ def test_bad_grouping_is_refused():
 )
 def test_shares_sum_to_one_and_hhi_within_bounds(values):
     rows = [(2030, f"C{i:02d}", v) for i, v in enumerate(values)]
-    s = metrics.shares(make_flows(rows), "mining", 2030)
+    s = metrics.shares(make_flows(rows), "mining", 2030, denominator="sum")
     assert s["share"].sum() == pytest.approx(1.0)
     assert (s["share"] >= 0).all()
     c = metrics.concentration(s).iloc[0]
@@ -118,7 +120,11 @@ def test_bracket_contains_every_completion(values, extra):
     world = sum(known) + extra
     rows = [(2025, f"C{i:02d}", np.nan if v is None else v) for i, v in enumerate(values)]
     s = metrics.shares(make_flows([*rows, (2025, "WLD", world)]), "mining", 2025)
-    c = metrics.concentration(s).iloc[0]
+    conc = metrics.concentration(s)
+    if not known:  # nothing measured: no HHI rather than a zero
+        assert conc.empty
+        return
+    c = conc.iloc[0]
     assert c["hhi"] <= c["hhi_upper"] + 1e-9
     # two completions: the rest spread over many, or held by one
     spread = sum((v / world) ** 2 for v in known) * 10_000

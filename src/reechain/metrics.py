@@ -2,9 +2,9 @@
 
 Conventions (stated once, used everywhere):
 
-- The denominator of a share is the published world total (``origin == 'WLD'``) where one exists
-  for the stage, year and material; otherwise the sum of the countries with data, and then
-  ``coverage`` is 1 by construction and ``world_basis`` says so.
+- The denominator of a share is the published world total (``origin == 'WLD'``) for the stage,
+  year and material. Without one, tonnages give no shares unless the caller asks for
+  ``denominator='sum'`` (then ``coverage`` is 1 by construction and ``world_basis`` says so).
 - Where a source gives shares rather than tonnes (the IEA's separation and magnet shares), the
   shares are used as given and tonnes stay NaN.
 - ``coverage`` is the fraction of world output that is attributed to named countries (or owners).
@@ -53,7 +53,7 @@ def _select(
     return df
 
 
-def _year_shares(df: pd.DataFrame, group_col: str) -> pd.DataFrame:
+def _year_shares(df: pd.DataFrame, group_col: str, denominator: str) -> pd.DataFrame:
     """Shares for one stage, material and year from flows rows (tonnes or fractions)."""
     tonnes = df[df["unit"] != "fraction"]
     fractions = df[df["unit"] == "fraction"]
@@ -63,7 +63,12 @@ def _year_shares(df: pd.DataFrame, group_col: str) -> pd.DataFrame:
         world = float(world_rows["value"].iloc[0])
         basis = "published world total"
         sources = ";".join(sorted(set(world_rows["source"].dropna())))
-    elif not parts.empty and parts["value"].notna().any() and fractions.empty:
+    elif (
+        denominator == "sum"
+        and not parts.empty
+        and parts["value"].notna().any()
+        and fractions.empty
+    ):
         world = float(parts["value"].sum())
         basis = "sum of reported countries (no published world total)"
         sources = ""
@@ -110,6 +115,7 @@ def shares(
     material: str = "TREO",
     by: str = "country",
     groups: Mapping[str, Iterable[str]] | None = None,
+    denominator: str = "world",
 ) -> pd.DataFrame:
     """Shares of world output by country, group of countries (bloc) or owner.
 
@@ -130,6 +136,11 @@ def shares(
     groups
         For ``by='group'``: label -> countries, e.g. ``{"BRICS": ["BRA", "RUS", ...]}``.
         Countries in no group are summed into 'rest of world'.
+    denominator
+        'world' (default): tonnages become shares only over a published world total; a year
+        with tonnages for some countries but no world total gives no shares (a single
+        reported country would otherwise look like 100 %). 'sum': use the sum of the reported
+        countries when no world total exists (only sensible for complete country tables).
 
     Returns
     -------
@@ -140,6 +151,8 @@ def shares(
     flows = as_flows(flows)
     years = [year] if isinstance(year, (int, np.integer)) else year
     df = _select(flows, stage, material, years)
+    if denominator not in ("world", "sum"):
+        raise ValueError(f"denominator must be 'world' or 'sum', not {denominator!r}")
     if by == "owner":
         df = df.assign(_group=df["owner"].where(df["origin"] != WORLD, None))
         df.loc[df["origin"] == WORLD, "origin"] = WORLD
@@ -149,7 +162,7 @@ def shares(
         raise ValueError(f"by must be 'country', 'group' or 'owner', not {by!r}")
     frames = []
     for y, part in df.groupby("year"):
-        out = _year_shares(part, "_group")
+        out = _year_shares(part, "_group", denominator)
         if out.empty:
             continue
         named = out[
@@ -231,6 +244,8 @@ def concentration(share_table: pd.DataFrame) -> pd.DataFrame:
         ]
         named = named.sort_values("share", ascending=False)
         s = named["share"].to_numpy(dtype=float)
+        if len(s) == 0:  # only missing or unattributed values: nothing to measure
+            continue
         coverage = min(1.0, float(s.sum()))  # rounded world totals: see shares()
         remainder = 1.0 - coverage
         hhi_unit = float(np.sum(s**2))

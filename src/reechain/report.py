@@ -32,6 +32,13 @@ def stage_material(flows: pd.DataFrame, stage: str) -> str | None:
     return next((m for m in STAGE_MATERIALS[stage] if m in have), None)
 
 
+def best_year(share_table: pd.DataFrame, min_coverage: float = 0.9) -> int:
+    """The latest year whose coverage reaches ``min_coverage``, else the latest year."""
+    cov = share_table.groupby("year")["coverage"].first()
+    good = cov[cov >= min_coverage]
+    return int(good.index.max() if len(good) else cov.index.max())
+
+
 def overview_tables(ds: Dataset, until: int | None = None) -> dict[str, pd.DataFrame]:
     """The tables behind the overview: latest stage shares, HHI series, BRICS series."""
     until = until or date.today().year - 1
@@ -42,11 +49,11 @@ def overview_tables(ds: Dataset, until: int | None = None) -> dict[str, pd.DataF
         material = stage_material(flows, stage)
         if material is None:
             continue
-        year = metrics.latest_year(flows, stage, material)
-        if year is None:
+        stage_series = metrics.shares(flows, stage, None, material=material)
+        if stage_series.empty:
             continue
-        latest.append(metrics.shares(flows, stage, year, material=material))
-        series.append(metrics.shares(flows, stage, None, material=material))
+        series.append(stage_series)
+        latest.append(stage_series[stage_series["year"] == best_year(stage_series)])
     brics = metrics.bloc_shares(ds, flows, "mining", None, blocs=("BRICS",), add={"BRICS": ["TUR"]})
     series_table = pd.concat(series, ignore_index=True)
     return {
@@ -93,8 +100,10 @@ CAPTIONS = {
 }
 
 
-def _summary_rows(conc: pd.DataFrame) -> str:
-    latest = conc.sort_values("year").groupby("stage").tail(1)
+def _summary_rows(stage_shares: pd.DataFrame) -> str:
+    """Table rows: the concentration of each stage in the year its bar chart shows."""
+    latest = metrics.concentration(stage_shares)
+    latest = latest.sort_values("stage", key=lambda col: col.map(STAGES.index))
     return "".join(
         f"<tr><td>{r.stage}</td><td>{r.material}</td><td>{r.year}</td><td>{r.top_supplier}</td>"
         f"<td>{r.cr1:.1%}</td><td>{r.hhi:,.0f}–{r.hhi_upper:,.0f}</td>"
@@ -135,7 +144,7 @@ def write_overview(ds: Dataset, path: str | Path, until: int | None = None) -> P
 on {date.today()}.</p>
 <h2>Concentration, latest year per stage</h2>
 <table><tr><th>stage</th><th>material</th><th>year</th><th>largest</th><th>CR1</th>
-<th>HHI (bracket)</th><th>coverage</th></tr>{_summary_rows(tables["concentration"])}</table>
+<th>HHI (bracket)</th><th>coverage</th></tr>{_summary_rows(tables["stage_shares"])}</table>
 {"".join(parts)}
 </body></html>"""
     path = Path(path)
