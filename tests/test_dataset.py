@@ -107,3 +107,14 @@ def test_dataset_tables_are_dataframes(ds):
     assert isinstance(ds.table("deposits"), pd.DataFrame)
     with pytest.raises(UnknownNameError, match="unknown table"):
         ds.table("mines")
+
+
+def test_data_dictionary_is_current():
+    """docs/data-dictionary.md is rendered from datapackage.json; regenerate with
+    `reechain data docs --out docs/data-dictionary.md` after changing the schema."""
+    from pathlib import Path
+
+    from reechain.schema import data_dictionary
+
+    committed = Path(__file__).parents[1] / "docs" / "data-dictionary.md"
+    assert committed.read_text(encoding="utf-8") == data_dictionary()

@@ -27,7 +27,7 @@ from .errors import ReechainError, UnknownNameError
 from .flows import observed_flows
 from .ownership import owner_flows
 from .report import STAGE_MATERIALS, write_overview
-from .schema import STAGES
+from .schema import STAGES, data_dictionary
 from .usgs import import_usgs
 
 app = typer.Typer(
@@ -251,6 +251,22 @@ def data_validate(data: DataOpt = None) -> None:
         f"ok: {len(ds.table_names)} tables, {rows:,} rows, every check passed "
         f"({', '.join(ds.packages)})"
     )
+
+
+@data_app.command("docs")
+@friendly
+def data_docs(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Markdown file to write (default: print).")
+    ] = None,
+) -> None:
+    """The data dictionary (every table and column) as Markdown, from datapackage.json."""
+    text = data_dictionary()
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        out.print(f"wrote {out_file}")
 
 
 @data_app.command("sql")

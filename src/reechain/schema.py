@@ -121,3 +121,37 @@ def embedded_schema() -> PackageSchema:
     """The schema of the embedded package (read once)."""
     with open(embedded_data_dir() / DATA_PACKAGE, encoding="utf-8") as fh:
         return parse_package(json.load(fh))
+
+
+def data_dictionary(schema: PackageSchema | None = None) -> str:
+    """The package's tables and columns as Markdown (rendered from ``datapackage.json``)."""
+    schema = schema or embedded_schema()
+    lines = [
+        f"# Data dictionary: {schema.name} v{schema.version}",
+        "",
+        "Generated from `src/reechain/data/datapackage.json` by `reechain data docs`; do not edit.",
+        "",
+    ]
+    for table in schema.tables.values():
+        lines += [f"## `{table.name}`", "", table.description, ""]
+        if table.primary_key:
+            lines += [f"Primary key: {', '.join(table.primary_key)}.", ""]
+        if table.duplicate_key:
+            lines += [
+                f"One row per source or edition of ({', '.join(table.duplicate_key)}); "
+                "exactly one of them preferred.",
+                "",
+            ]
+        lines += ["| column | type | unit | required | description |", "|---|---|---|---|---|"]
+        for c in table.columns:
+            desc = c.description.replace("|", "\\|")
+            if c.enum:
+                desc += " One of: " + ", ".join(f"`{v}`" for v in c.enum) + "."
+            if c.references:
+                desc += f" Refers to `{c.references}`."
+            lines.append(
+                f"| `{c.name}` | {c.type} | {c.unit or ''} | "
+                f"{'yes' if c.required else ''} | {desc} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
