@@ -1,0 +1,199 @@
+"""The inputs of one model run, in named, dense tables: the network the LP is built from.
+
+Everything here is data: no dataset access, no solver. Toy networks for tests are built by hand
+with :func:`toy_network`-style code; the real one by :mod:`reechain.engine.inputs`.
+
+Units: tonnes of oxide [t REO] for mining, separation and oxide demand; tonnes of metal
+[t metal] for the metal stage and metal demand; tonnes of magnet [t magnet] for magnets.
+Costs and prices in USD per tonne of the stage's material [USD/t].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ReechainError
+
+KINDS = ("oxide", "metal", "magnet")
+
+
+@dataclass
+class Network:
+    """One run's inputs.
+
+    Attributes
+    ----------
+    years, regions, elements, grades, blocks
+        The sets (blocks are demand price steps).
+    deposit_region
+        Series deposit -> region where it is mined.
+    composition
+        DataFrame deposit x element: share of each element in the deposit's TREO [fraction],
+        rows summing to 1.
+    recovery
+        Series element -> separation recovery [fraction].
+    metal_per_oxide
+        Series element -> t metal per t oxide.
+    recipe
+        DataFrame grade x element: t of element (metal) per t of magnet.
+    mine_cap, mine_min
+        DataFrame year x deposit [t REO/yr]; ``mine_min`` forces use (calibration), default 0.
+    sep_cap, metal_cap, magnet_cap
+        DataFrame year x region [t REO/yr, t metal/yr, t magnet/yr].
+    sep_min, metal_min, magnet_min
+        Optional lower bounds on use (calibration), same shape.
+    dedicated
+        DataFrame [deposit, region]: if a deposit appears here, its concentrate may only be
+        separated in the listed regions (a project's own plant).
+    demand
+        DataFrame [year, region, kind, item, block, quantity, price]: kind oxide/metal (item an
+        element) or magnet (item a grade); quantity [t/yr]; price = willingness to pay for that
+        block [USD/t], the cost of leaving it unmet.
+    costs
+        Scalars [USD/t]: mine, separation, metal, magnet, transport_concentrate,
+        transport_oxide, transport_metal, transport_magnet, surplus (per t oxide discarded or
+        stockpiled), stock_holding (perfect foresight, per t and year).
+    lane_caps
+        DataFrame [cap_id, year, kind, item, origin, dest, upper]: the sum of flows over the
+        rows of one cap_id is at most its upper value [t/yr] (export controls).
+    offtake
+        DataFrame [year, origin, dest, share]: at least ``share`` of the oxide separated in
+        ``origin`` goes to ``dest`` (a partner's offtake).
+    """
+
+    years: list[int]
+    regions: list[str]
+    elements: list[str]
+    grades: list[str]
+    deposit_region: pd.Series
+    composition: pd.DataFrame
+    recovery: pd.Series
+    metal_per_oxide: pd.Series
+    recipe: pd.DataFrame
+    mine_cap: pd.DataFrame
+    sep_cap: pd.DataFrame
+    metal_cap: pd.DataFrame
+    magnet_cap: pd.DataFrame
+    demand: pd.DataFrame
+    costs: dict[str, float]
+    mine_min: pd.DataFrame | None = None
+    sep_min: pd.DataFrame | None = None
+    metal_min: pd.DataFrame | None = None
+    magnet_min: pd.DataFrame | None = None
+    dedicated: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["deposit", "region"])
+    )
+    lane_caps: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["cap_id", "year", "kind", "item", "origin", "dest", "upper"]
+        )
+    )
+    offtake: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["year", "origin", "dest", "share"])
+    )
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def deposits(self) -> list[str]:
+        return list(self.deposit_region.index)
+
+    @property
+    def blocks(self) -> list[int]:
+        return sorted(set(self.demand["block"])) if len(self.demand) else [0]
+
+    def for_years(self, years: list[int]) -> Network:
+        """The same network restricted to some years (for myopic runs)."""
+
+        def cut(df: pd.DataFrame | None) -> pd.DataFrame | None:
+            return None if df is None else df.loc[years]
+
+        def rows(df: pd.DataFrame) -> pd.DataFrame:
+            return df[df["year"].isin(years)] if len(df) else df
+
+        return Network(
+            years=list(years),
+            regions=self.regions,
+            elements=self.elements,
+            grades=self.grades,
+            deposit_region=self.deposit_region,
+            composition=self.composition,
+            recovery=self.recovery,
+            metal_per_oxide=self.metal_per_oxide,
+            recipe=self.recipe,
+            mine_cap=cut(self.mine_cap),
+            sep_cap=cut(self.sep_cap),
+            metal_cap=cut(self.metal_cap),
+            magnet_cap=cut(self.magnet_cap),
+            demand=rows(self.demand),
+            costs=self.costs,
+            mine_min=cut(self.mine_min),
+            sep_min=cut(self.sep_min),
+            metal_min=cut(self.metal_min),
+            magnet_min=cut(self.magnet_min),
+            dedicated=self.dedicated,
+            lane_caps=rows(self.lane_caps),
+            offtake=rows(self.offtake),
+            labels=self.labels,
+        )
+
+    def check(self) -> Network:
+        """Raise :class:`ReechainError` naming the first inconsistent input."""
+
+        def frame(name: str, df: pd.DataFrame | None, columns: list[str]) -> None:
+            if df is None:
+                return
+            if list(df.index) != list(self.years):
+                raise ReechainError(f"network input {name}: rows must be the years {self.years}")
+            if sorted(df.columns) != sorted(columns):
+                raise ReechainError(
+                    f"network input {name}: columns must be {sorted(columns)}, "
+                    f"got {sorted(df.columns)}"
+                )
+            values = df.to_numpy(dtype=float)
+            if np.isnan(values).any():
+                raise ReechainError(
+                    f"network input {name} has missing values; a capacity must "
+                    "be given (0 if there is none), never left missing"
+                )
+            if (values < 0).any():
+                raise ReechainError(f"network input {name} has negative values")
+
+        frame("mine_cap", self.mine_cap, self.deposits)
+        frame("mine_min", self.mine_min, self.deposits)
+        for name in ("sep_cap", "metal_cap", "magnet_cap", "sep_min", "metal_min", "magnet_min"):
+            frame(name, getattr(self, name), self.regions)
+        comp = self.composition.reindex(index=self.deposits, columns=self.elements)
+        if comp.isna().any().any():
+            raise ReechainError(
+                "composition must give every element for every deposit (0 where absent)"
+            )
+        sums = comp.sum(axis=1)
+        if ((sums - 1).abs() > 1e-6).any():
+            bad = sums[(sums - 1).abs() > 1e-6]
+            raise ReechainError(f"composition rows must sum to 1: {bad.round(4).to_dict()}")
+        unknown = set(self.deposit_region) - set(self.regions)
+        if unknown:
+            raise ReechainError(f"deposits in unknown regions: {sorted(unknown)}")
+        d = self.demand
+        if len(d):
+            if (d["quantity"] < 0).any() or d["quantity"].isna().any():
+                raise ReechainError("demand quantities must be given and non-negative")
+            for kind, items in (
+                ("oxide", self.elements),
+                ("metal", self.elements),
+                ("magnet", self.grades),
+            ):
+                part = d[d["kind"] == kind]
+                bad = set(part["item"]) - set(items)
+                if bad:
+                    raise ReechainError(f"{kind} demand for unknown items {sorted(bad)}")
+            if set(d["kind"]) - set(KINDS):
+                raise ReechainError(f"demand kind must be one of {KINDS}")
+            if set(d["region"]) - set(self.regions):
+                raise ReechainError(
+                    f"demand in unknown regions: {sorted(set(d['region']) - set(self.regions))}"
+                )
+        return self

@@ -1,0 +1,203 @@
+"""The network LP on toy systems: hand-computed optima, prices, an independent formulation
+(scipy's linprog), balances re-derived from the solution, export caps and foresight stocks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+from toys import COSTS, magnet_chain, two_mines
+
+from reechain.engine.model import InfeasibleModelError, solve
+from reechain.engine.results import InvariantError, check_invariants, collect
+
+TOL = 1e-6  # LP solution tolerance [t or USD]
+
+
+def nd_price(result, region="R1"):
+    p = result.prices
+    return float(
+        p[(p["kind"] == "oxide") & (p["item"] == "Nd") & (p["region"] == region)]["price"].iloc[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("demand", "objective", "price", "unmet"),
+    [
+        (40.0, 164.0, 4.1, 0.0),
+        (55.0, 312.0, 21.4, 0.0),
+        (70.0, 10_419.0, 1000.0, 10.0),
+    ],
+)
+def test_two_mines_by_hand(demand, objective, price, unmet):
+    r = collect(solve(two_mines(demand)), "toy")
+    assert r.objective == pytest.approx(objective, abs=TOL)
+    assert nd_price(r) == pytest.approx(price, abs=TOL)
+    assert r.unmet["unmet"].sum() == pytest.approx(unmet, abs=TOL)
+
+
+def test_joint_production_sends_la_to_surplus():
+    r = collect(solve(two_mines(55.0)), "toy")
+    s = r.surplus.set_index(["region", "element"])["surplus"]
+    assert s[("R1", "La")] == pytest.approx(50.0)  # 100 t of A at 50 % La
+    assert s[("R2", "La")] == pytest.approx(45.0)  # 50 t of B at 90 % La
+    f = r.flows
+    shipped = f[
+        (f["stage"] == "separation")
+        & (f["material"] == "Nd")
+        & (f["origin"] == "R2")
+        & (f["destination"] == "R1")
+    ]["value"].sum()
+    assert shipped == pytest.approx(5.0)
+
+
+def _linprog_two_mines(demand: float) -> float:
+    """The same toy written independently: x = [mA, mB, surLa1, surLa2, surNd1, surNd2,
+    ship_Nd_R2_R1, unmet]; separation at home (shipping concentrate costs more per t Nd)."""
+    c = np.array([2.0, 2.0, 0.1, 0.1, 0.1, 0.1, 0.5, 1000.0])
+    a_eq = np.array(
+        [
+            [0.5, 0, -1, 0, 0, 0, 0, 0],  # La in R1 all to surplus
+            [0, 0.9, 0, -1, 0, 0, 0, 0],  # La in R2 all to surplus
+            [0, 0.1, 0, 0, 0, -1, -1, 0],  # Nd in R2: surplus or shipped
+            [0.5, 0, 0, 0, -1, 0, 1, 1],  # Nd in R1 meets demand
+        ]
+    )
+    b_eq = np.array([0, 0, 0, demand])
+    bounds = [(0, 100), (0, 100)] + [(0, None)] * 5 + [(0, demand)]
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    assert res.status == 0
+    return float(res.fun)
+
+
+@pytest.mark.parametrize("demand", [0.0, 12.5, 40.0, 55.0, 59.0, 75.0])
+def test_agrees_with_an_independent_formulation(demand):
+    solved = solve(two_mines(demand))
+    assert float(solved.model.objective.value) == pytest.approx(
+        _linprog_two_mines(demand), abs=1e-6
+    )
+
+
+def test_magnet_chain_recipe_and_oxide_to_metal():
+    r = collect(solve(magnet_chain(10.0)), "toy")
+    f = r.flows
+    mined = f[(f["stage"] == "mining") & (f["material"] == "TREO") & (f["origin"] == "R1")]
+    nd_oxide = 10.0 * 0.3 / 0.8574  # t Nd oxide for 3 t Nd metal
+    assert mined["value"].sum() == pytest.approx(nd_oxide / 0.6, rel=1e-6)
+    magnets = f[(f["stage"] == "magnet") & (f["destination"] == "R3")]["value"].sum()
+    assert magnets == pytest.approx(10.0)
+    la = r.surplus.set_index("element")["surplus"]["La"]
+    assert la == pytest.approx(nd_oxide / 0.6 * 0.4, rel=1e-6)
+    # world rows equal the sum over regions
+    world = f[(f["origin"] == "WLD") & (f["stage"] == "mining") & (f["material"] == "TREO")]
+    assert world["value"].sum() == pytest.approx(mined["value"].sum())
+
+
+def test_export_ban_reroutes_or_leaves_unmet():
+    net = two_mines(55.0)
+    net.lane_caps = pd.DataFrame(
+        [
+            {
+                "cap_id": "ban-R2",
+                "year": 2030,
+                "kind": "oxide",
+                "item": "Nd",
+                "origin": "R2",
+                "dest": "R1",
+                "upper": 0.0,
+            }
+        ]
+    )
+    r = collect(solve(net), "ban")
+    # B's Nd cannot reach R1 as oxide: it goes as concentrate to R1's separator instead
+    f = r.flows
+    nd_lane = f[
+        (f["stage"] == "separation")
+        & (f["material"] == "Nd")
+        & (f["origin"] == "R2")
+        & (f["destination"] == "R1")
+    ]["value"].sum()
+    assert nd_lane == pytest.approx(0.0, abs=TOL)
+    assert r.unmet["unmet"].sum() == pytest.approx(0.0, abs=TOL)
+    # shipping 50 t of concentrate (25) instead of 5 t of oxide (2.5)
+    assert r.objective == pytest.approx(312.0 - 2.5 + 25.0)
+
+
+def test_licensing_cap_below_need_leaves_unmet():
+    net = two_mines(55.0)
+    net.costs["transport_concentrate"] = 1e6  # concentrate cannot move
+    net.lane_caps = pd.DataFrame(
+        [
+            {
+                "cap_id": "lic",
+                "year": 2030,
+                "kind": "oxide",
+                "item": "Nd",
+                "origin": "R2",
+                "dest": "R1",
+                "upper": 2.0,
+            }
+        ]
+    )
+    r = collect(solve(net), "lic")
+    assert r.unmet["unmet"].sum() == pytest.approx(3.0)
+    assert nd_price(r) == pytest.approx(1000.0)
+
+
+def test_foresight_stocks_carry_oxide_to_a_later_shortage():
+    net = two_mines(0.0, years=(2030, 2031))
+    net.demand.loc[net.demand["year"] == 2031, "quantity"] = 100.0
+    myopic_unmet = sum(
+        collect(solve(net.for_years([y])), "m").unmet["unmet"].sum() for y in net.years
+    )
+    r = collect(solve(net, foresight=True), "pf")
+    assert myopic_unmet == pytest.approx(40.0)  # 60 t possible in 2031 alone
+    assert r.unmet["unmet"].sum() == pytest.approx(0.0, abs=TOL)
+    # 2 x 200 (A) + 100 t La surplus + 50 t Nd into stock (0.1) + a year's holding (0.05)
+    assert r.objective == pytest.approx(400 + 10 + 5 + 2.5)
+
+
+def test_offtake_floor_conflicting_with_a_ban_is_named():
+    net = two_mines(40.0)
+    # R1 must separate what it did in the base year (a calibration floor) ...
+    net.sep_min = pd.DataFrame({"R1": [80.0], "R2": [0.0]}, index=[2030])
+    # ... and send half its oxide to R2, while every R1 -> R2 oxide lane is banned
+    net.offtake = pd.DataFrame([{"year": 2030, "origin": "R1", "dest": "R2", "share": 0.5}])
+    net.lane_caps = pd.DataFrame(
+        [
+            {
+                "cap_id": "ban",
+                "year": 2030,
+                "kind": "oxide",
+                "item": i,
+                "origin": "R1",
+                "dest": "R2",
+                "upper": 0.0,
+            }
+            for i in ("La", "Nd")
+        ]
+    )
+    net.labels = {"offtake floors": "project X"}
+    with pytest.raises(InfeasibleModelError, match="offtake floors.*project X"):
+        solve(net)
+
+
+def test_invariant_check_catches_a_broken_solution():
+    solved = solve(two_mines(40.0))
+    sol = solved.model.variables["surplus"].solution
+    solved.model.variables["surplus"].solution = sol + 1.0  # tamper: surplus out of thin air
+    with pytest.raises(InvariantError, match="oxide balance at the separating region"):
+        check_invariants(solved)
+
+
+def test_bad_inputs_are_refused():
+    net = two_mines()
+    net.composition.loc["A", "La"] = 0.7
+    with pytest.raises(Exception, match="sum to 1"):
+        solve(net)
+    net = two_mines()
+    net.sep_cap.iloc[0, 0] = np.nan
+    with pytest.raises(Exception, match="missing values"):
+        solve(net)
+    assert COSTS["surplus"] == 0.1
