@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.optimize import linprog
-from toys import COSTS, magnet_chain, two_mines
 
 from reechain.engine.model import InfeasibleModelError, solve
 from reechain.engine.results import InvariantError, check_invariants, collect
+from toys import COSTS, magnet_chain, two_mines
 
 TOL = 1e-6  # LP solution tolerance [t or USD]
 

@@ -28,8 +28,36 @@ class DataValidationError(ReechainError):
     def __init__(self, issues: list) -> None:
         self.issues = list(issues)
         lines = [f"{len(self.issues)} problem(s) in the data package:"]
-        lines += [f"  - {issue}" for issue in self.issues]
+        lines += [f"  - {text}" for text in _grouped(self.issues)]
         super().__init__("\n".join(lines))
+
+
+def _grouped(issues: list) -> list[str]:
+    """One line per distinct (file, column, message), listing its lines: 'f, lines 2, 5: m'."""
+    groups: dict[tuple, list] = {}
+    for issue in issues:
+        key = (
+            getattr(issue, "file", None),
+            getattr(issue, "column", None),
+            getattr(issue, "message", str(issue)),
+        )
+        groups.setdefault(key, []).append(getattr(issue, "line", None))
+    out = []
+    for (file, column, message), lines in groups.items():
+        if file is None:
+            out.append(message)
+            continue
+        known = [str(x) for x in lines if x is not None]
+        where = file
+        if known:
+            shown = ", ".join(known[:12]) + (
+                f" and {len(known) - 12} more" if len(known) > 12 else ""
+            )
+            where += f", line{'s' if len(known) > 1 else ''} {shown}"
+        if column:
+            where += f", column {column!r}"
+        out.append(f"{where}: {message}")
+    return out
 
 
 class ImportFormatError(ReechainError):

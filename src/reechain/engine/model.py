@@ -98,15 +98,13 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     net.check()
     m = linopy.Model()
     years, regions, elements, grades = net.years, net.regions, net.elements, net.grades
-    deposits, blocks = net.deposits, net.blocks
+    deposits = net.deposits
     c = net.costs
     y_idx = pd.Index(years, name="year")
     r_idx = pd.Index(regions, name="region")
     e_idx = pd.Index(elements, name="element")
     g_idx = pd.Index(grades, name="grade")
-    d_idx = pd.Index(deposits, name="deposit")
     o_idx, t_idx = pd.Index(regions, name="origin"), pd.Index(regions, name="dest")
-    b_idx = pd.Index(blocks, name="block")
 
     # -- mining and concentrate ------------------------------------------------------------
     mine_cap = _frame(net.mine_cap[deposits], "year", "deposit")
