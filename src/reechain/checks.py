@@ -436,6 +436,43 @@ def check_compositions(df: pd.DataFrame, tolerance_pp: float) -> list[DataIssue]
     return issues
 
 
+def check_mining_pools(pools: pd.DataFrame, compositions: pd.DataFrame) -> list[DataIssue]:
+    """Pool shares of a country and year sum to 1; pool compositions exist and name single
+    elements (the model needs every element's share)."""
+    issues = []
+    for (country, year), group in pools.groupby(["country", "year"]):
+        total = group["share"].sum()
+        if abs(total - 1) > 1e-3:
+            issues.append(
+                issue_at(
+                    group.iloc[0],
+                    "share",
+                    f"pool shares of {country} from {year} sum to {total:.4f}; they must sum to 1",
+                )
+            )
+    known = dict(list(compositions.groupby("composition_id")["element"]))
+    for _, row in pools.iterrows():
+        elements = known.get(row["composition_id"])
+        if elements is None:
+            issues.append(
+                issue_at(
+                    row,
+                    "composition_id",
+                    unknown_message("composition", row["composition_id"], known),
+                )
+            )
+        elif any("+" in str(e) for e in elements):
+            issues.append(
+                issue_at(
+                    row,
+                    "composition_id",
+                    f"composition {row['composition_id']!r} "
+                    "reports element groups; the model needs one element per row",
+                )
+            )
+    return issues
+
+
 def run_all(schema: PackageSchema, tables: dict[str, pd.DataFrame]) -> list[DataIssue]:
     """Every check over every table, in a stable order."""
     issues: list[DataIssue] = []
@@ -465,5 +502,7 @@ def run_all(schema: PackageSchema, tables: dict[str, pd.DataFrame]) -> list[Data
         issues += check_ownership_sums(tables["ownership"])
     if "compositions" in tables:
         issues += check_compositions(tables["compositions"], schema.composition_tolerance_pp)
+        if "mining_pools" in tables:
+            issues += check_mining_pools(tables["mining_pools"], tables["compositions"])
     logger.debug("data checks found %d issue(s)", len(issues))
     return issues
