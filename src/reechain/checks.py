@@ -230,7 +230,10 @@ def check_value_status(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
 
 
 def check_non_negative(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
-    """Tonnages, capacities, prices and shares are never negative."""
+    """Tonnages, capacities, prices and shares are never negative (assumptions may be: a growth
+    rate can fall)."""
+    if table.name == "assumptions":
+        return []
     issues = []
     for col in table.columns:
         if col.type != "number" or col.name not in df:
