@@ -45,6 +45,7 @@ def observed_flows(production: pd.DataFrame, measure: str | None = None) -> pd.D
     Withheld and missing rows are kept with a NaN value, so that coverage can count them.
     """
     df = production[production["preferred"].fillna(False).astype(bool)]
+    df = df[df["measure"] != "recycled_output"]  # a part of output, not output of its own
     if measure is not None:
         df = df[df["measure"] == measure]
     out = pd.DataFrame(

@@ -208,9 +208,30 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     d_met = _demand_array(net, "metal", elements, "quantity").rename(item="element")
     unmet_met = m.add_variables(lower=0, upper=d_met, name="unmet_metal")
     received_met = met.sum("origin").rename({"dest": "region"})
+    needs = (magnet * recipe).sum("grade")  # [year, region, element]
+    if net.prnd is not None:
+        # didymium: Pr+Nd per magnet is fixed, its split flexible within pr_share
+        prnd = xr.DataArray(
+            net.prnd.reindex(grades).to_numpy(dtype=float), dims=["grade"], coords={"grade": grades}
+        )
+        prnd_need = (magnet * prnd).sum("grade")  # [year, region]
+        pr_used = m.add_variables(lower=0, coords=[y_idx, r_idx], name="pr_in_magnets")
+        low, high = net.pr_share
+        m.add_constraints(pr_used - low * prnd_need >= 0, name="pr-share-min")
+        m.add_constraints(pr_used - high * prnd_need <= 0, name="pr-share-max")
+        is_pr = xr.DataArray(
+            [1.0 if e == "Pr" else 0.0 for e in elements],
+            dims=["element"],
+            coords={"element": elements},
+        )
+        is_nd = xr.DataArray(
+            [1.0 if e == "Nd" else 0.0 for e in elements],
+            dims=["element"],
+            coords={"element": elements},
+        )
+        needs = needs + pr_used * is_pr + (prnd_need - pr_used) * is_nd
     m.add_constraints(
-        received_met - (magnet * recipe).sum("grade") + unmet_met.sum("block")
-        == d_met.sum("block"),
+        received_met - needs + unmet_met.sum("block") == d_met.sum("block"),
         name="metal-dest",
     )
 

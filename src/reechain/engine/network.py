@@ -62,6 +62,10 @@ class Network:
     offtake
         DataFrame [year, origin, dest, share]: at least ``share`` of the oxide separated in
         ``origin`` goes to ``dest`` (a partner's offtake).
+    prnd, pr_share
+        Optional didymium flexibility: ``prnd`` (grade -> t Pr+Nd per t magnet) is met by Pr and
+        Nd in any split whose Pr share lies in ``pr_share`` = (low, high); the recipe's own Pr
+        and Nd entries are then 0. Magnet makers do vary the Pr:Nd ratio with the ore's.
     """
 
     years: list[int]
@@ -94,6 +98,8 @@ class Network:
     offtake: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["year", "origin", "dest", "share"])
     )
+    prnd: pd.Series | None = None
+    pr_share: tuple[float, float] | None = None
     labels: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -103,7 +103,7 @@ def check_invariants(solved: Solved) -> dict[str, float]:
     require(
         "metal-dest",
         v("met").sum("origin").rename(dest="region")
-        - (v("magnet") * recipe).sum("grade")
+        - _magnet_needs(solved, recipe)
         - _served(solved, "metal", "element"),
         "metal balance at the receiving region",
     )
@@ -149,6 +149,24 @@ def check_invariants(solved: Solved) -> dict[str, float]:
     return residuals
 
 
+def _magnet_needs(solved: Solved, recipe: xr.DataArray) -> xr.DataArray:
+    """Metal each region's magnets consumed [year, region, element], including the flexible
+    Pr/Nd split when the network has one."""
+    net = solved.network
+    needs = (solved.value("magnet") * recipe).sum("grade")
+    if net.prnd is None:
+        return needs
+    prnd = xr.DataArray(
+        net.prnd.reindex(net.grades).to_numpy(float), dims=["grade"], coords={"grade": net.grades}
+    )
+    total = (solved.value("magnet") * prnd).sum("grade")
+    pr = solved.value("pr_in_magnets")
+    add = xr.zeros_like(needs)
+    add.loc[{"element": "Pr"}] = pr
+    add.loc[{"element": "Nd"}] = total - pr
+    return needs + add
+
+
 def _served(solved: Solved, kind: str, dim: str) -> xr.DataArray:
     """Demand served [year, region, item] = demand - unmet."""
     from .model import _demand_array
@@ -179,6 +197,7 @@ class RunResult:
     unmet: pd.DataFrame
     surplus: pd.DataFrame
     capacity_use: pd.DataFrame
+    pool_output: pd.DataFrame = field(default_factory=pd.DataFrame)
     residuals: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     objective: float = float("nan")
@@ -304,6 +323,7 @@ def collect(solved: Solved, run_id: str) -> RunResult:
         unmet=pd.concat(unmet, ignore_index=True),
         surplus=surplus,
         capacity_use=capacity_use,
+        pool_output=_df(v("mine")),
         residuals=residuals,
         timings=dict(solved.timings),
         objective=float(solved.model.objective.value),
@@ -347,6 +367,7 @@ def combine(results: list[RunResult], name: str, mode: str) -> RunResult:
         unmet=cat("unmet"),
         surplus=cat("surplus"),
         capacity_use=cat("capacity_use"),
+        pool_output=cat("pool_output"),
         residuals=residuals,
         timings=timings,
         objective=float(sum(r.objective for r in results)),

@@ -1,0 +1,186 @@
+"""Run a scenario end to end: inputs -> (reference run for licences) -> LP per year or over the
+horizon -> checked, tidy results with ownership attribution and provenance."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..dataset import Dataset
+from ..flows import FLOW_COLUMNS, UNATTRIBUTED
+from ..scenario import Scenario
+from .inputs import Inputs, build_inputs
+from .model import solve
+from .network import Network
+from .results import RunResult, collect
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ScenarioResult:
+    """A scenario's results: the tidy tables of :class:`RunResult` plus what produced them."""
+
+    scenario: Scenario
+    result: RunResult
+    inputs: Inputs
+    reference: RunResult | None = None
+    owner_flows: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __getattr__(self, name: str):  # flows, prices, unmet, surplus, capacity_use, ...
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.result, name)
+
+    @property
+    def provenance(self) -> pd.DataFrame:
+        return pd.DataFrame(self.inputs.provenance)
+
+
+def _solve_all(net: Network, foresight: bool, name: str, progress: Progress | None) -> RunResult:
+    """Solve every year in one LP. Myopic years share no variable, so the one block-diagonal
+    LP has the same solution (and duals) as solving year by year, for one build instead of
+    many; with ``foresight`` the years are linked by stocks."""
+    if progress:
+        progress(
+            f"building and solving {len(net.years)} years "
+            f"({'perfect foresight' if foresight else 'myopic'})",
+            0,
+            2,
+        )
+    solved = solve(net, foresight=foresight)
+    if progress:
+        progress("checking balances and collecting results", 1, 2)
+    out = collect(solved, name)
+    if progress:
+        progress("done", 2, 2)
+    return out
+
+
+def lane_caps(lanes: pd.DataFrame, reference: RunResult | None) -> pd.DataFrame:
+    """Caps of the export-control lanes [t/yr] for each event and year.
+
+    ban: 0 while in force (a part-year control keeps the reference flow for the rest of the year);
+    quota: the quota, pro rata; licence: reference flow x (1 - f + rate x f), with f the fraction
+    of the year in force.
+    """
+    if lanes.empty:
+        return pd.DataFrame(columns=["cap_id", "year", "kind", "item", "origin", "dest", "upper"])
+    rows = []
+    for (event, year), part in lanes.groupby(["event", "year"]):
+        f = float(part["in_force"].iloc[0])
+        mode = part["mode"].iloc[0]
+        ref = _reference_flow(part, reference) if reference is not None else 0.0
+        if mode == "quota":
+            upper = float(part["quota"].iloc[0]) * f + ref * (1 - f)
+        elif mode == "ban":
+            upper = ref * (1 - f)
+        else:
+            upper = ref * (1 - f + float(part["rate"].iloc[0]) * f)
+        cap = part[["year", "kind", "item", "origin", "dest"]].copy()
+        cap["cap_id"] = f"event{event}-{year}"
+        cap["upper"] = upper
+        rows.append(cap)
+    return pd.concat(rows, ignore_index=True)
+
+
+def _reference_flow(lanes: pd.DataFrame, reference: RunResult) -> float:
+    f = reference.flows
+    total = 0.0
+    stage_of = {"oxide": "separation", "metal": "metal", "magnet": "magnet"}
+    for r in lanes.itertuples():
+        sel = f[
+            (f["year"] == r.year)
+            & (f["stage"] == stage_of[r.kind])
+            & (f["origin"] == r.origin)
+            & (f["destination"] == r.dest)
+        ]
+        sel = sel[sel["material"] == ("NdFeB" if r.kind == "magnet" else r.item)]
+        total += float(sel["value"].sum())
+    return total
+
+
+def run(
+    sc: Scenario,
+    ds: Dataset | None = None,
+    foresight: bool = False,
+    progress: Progress | None = None,
+) -> ScenarioResult:
+    """Run a scenario: check it, build the network, solve, check invariants, attribute owners.
+
+    Export controls with a licence approval rate, and part-year controls, need the flows
+    without the control: a reference run without any export control is solved first.
+    """
+    ds = ds or Dataset.load()
+    sc.check(ds)
+    t0 = time.perf_counter()
+    inputs = build_inputs(ds, sc)
+    t_inputs = time.perf_counter() - t0
+    net = inputs.network
+    reference = None
+    lanes = inputs.lane_events
+    if len(lanes) and ((lanes["mode"] == "licence").any() or (lanes["in_force"] < 1).any()):
+        reference = _solve_all(net, foresight, f"{sc.name} (without export controls)", progress)
+    net.lane_caps = lane_caps(lanes, reference)
+    net.labels["export-control lane caps"] = (
+        ";".join(f"export_control #{i}" for i in sorted(set(lanes["event"]))) if len(lanes) else ""
+    )
+    result = _solve_all(net, foresight, sc.name, progress)
+    result.timings["inputs"] = t_inputs
+    owners = attribute_owners(result, inputs)
+    return ScenarioResult(
+        scenario=sc, result=result, inputs=inputs, reference=reference, owner_flows=owners
+    )
+
+
+def attribute_owners(result: RunResult, inputs: Inputs) -> pd.DataFrame:
+    """Production flows with an owner.
+
+    A separation project's output (its dedicated feed's share of its region's separation) is
+    split by the project's owners' shares, any remainder ``unattributed``; all other output is
+    owned by its host country (existing national capacity; an assumption the report states).
+    """
+    flows = result.flows
+    prod = flows[flows["destination"].isna() & (flows["origin"] != "WLD")].copy()
+    prod["owner"] = prod["origin"]
+    net = inputs.network
+    mined = result.pool_output.set_index(["year", "deposit"])["value"]
+    feed = prod[(prod["stage"] == "separation") & (prod["material"] == "TREO")].set_index(
+        ["year", "origin"]
+    )["value"]
+    extra = []
+    for (project, region), part in inputs.owners[inputs.owners["stage"] == "separation"].groupby(
+        ["project", "region"]
+    ):
+        pool = next(p for p in net.deposits if p.endswith(f":{project}"))
+        for y in net.years:
+            total = float(feed.get((y, region), 0.0))
+            share = float(mined.get((y, pool), 0.0)) / total if total > 0 else 0.0
+            if share <= 0:
+                continue
+            rows = prod[
+                (prod["stage"] == "separation")
+                & (prod["origin"] == region)
+                & (prod["year"] == y)
+                & (prod["owner"] == region)
+            ]
+            for idx, row in rows.iterrows():
+                part_value = row["value"] * min(share, 1.0)
+                prod.loc[idx, "value"] = row["value"] - part_value
+                owned = 0.0
+                for o in part.itertuples():
+                    extra.append({**row.to_dict(), "owner": o.owner, "value": part_value * o.share})
+                    owned += o.share
+                if owned < 1 - 1e-9:
+                    extra.append(
+                        {**row.to_dict(), "owner": UNATTRIBUTED, "value": part_value * (1 - owned)}
+                    )
+    out = pd.concat([prod, pd.DataFrame(extra, columns=prod.columns)], ignore_index=True)
+    world = flows[flows["destination"].isna() & (flows["origin"] == "WLD")]
+    return pd.concat([out, world], ignore_index=True)[FLOW_COLUMNS]
