@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .checks import element_parts
+
 FLOW_COLUMNS = [
     "year",
     "stage",
@@ -72,3 +74,16 @@ def as_flows(table: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"not a flows table: missing columns {missing}; expected {FLOW_COLUMNS}")
     return table
+
+
+def material_flows(flows: pd.DataFrame, material: str) -> pd.DataFrame:
+    """Flows with production rows of a '+'-group (e.g. Pr+Nd+Tb+Dy) added, summed from its
+    elements' rows per year, stage and origin; other materials pass through."""
+    parts = element_parts(material)
+    if len(parts) == 1:
+        return flows
+    sel = flows[flows["material"].isin(parts) & flows["destination"].isna()]
+    summed = sel.groupby(["year", "stage", "origin", "unit"], as_index=False)["value"].sum()
+    summed["material"], summed["destination"], summed["owner"] = material, None, None
+    summed["source"] = ";".join(sorted(set(sel["source"].dropna()))) or None
+    return pd.concat([flows, summed[FLOW_COLUMNS]], ignore_index=True)

@@ -651,6 +651,7 @@ def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> I
         mine_min=mine_min,
         sep_min=sep_min,
         dedicated=pd.DataFrame(dedicated, columns=["deposit", "region"]),
+        secondary=[SCRAP_POOL] if scrap_t > 0 else [],
         offtake=pd.DataFrame(offtake_rows, columns=["year", "origin", "dest", "share", "event"]),
         labels={
             "offtake floors": ";".join(r["event"] for r in offtake_rows),

@@ -62,6 +62,9 @@ class Network:
     offtake
         DataFrame [year, origin, dest, share]: at least ``share`` of the oxide separated in
         ``origin`` goes to ``dest`` (a partner's offtake).
+    secondary
+        Pools that are not mines (recycled feed such as magnet scrap): modelled like a deposit,
+        reported apart from mine output.
     prnd, pr_share
         Optional didymium flexibility: ``prnd`` (grade -> t Pr+Nd per t magnet) is met by Pr and
         Nd in any split whose Pr share lies in ``pr_share`` = (low, high); the recipe's own Pr
@@ -98,6 +101,7 @@ class Network:
     offtake: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["year", "origin", "dest", "share"])
     )
+    secondary: list[str] = field(default_factory=list)
     prnd: pd.Series | None = None
     pr_share: tuple[float, float] | None = None
     labels: dict[str, str] = field(default_factory=dict)

@@ -203,6 +203,11 @@ class RunResult:
     objective: float = float("nan")
 
 
+def _grade_material(arr: xr.DataArray) -> xr.DataArray:
+    """Magnet values with grades named as materials: 'NdFeB:N42', 'NdFeB:GBD'."""
+    return arr.assign_coords(grade=[f"NdFeB:{g}" for g in arr["grade"].values])
+
+
 def _production_rows(
     arr: xr.DataArray,
     stage: str,
@@ -250,13 +255,19 @@ def collect(solved: Solved, run_id: str) -> RunResult:
     dep_region = xr.DataArray(
         list(net.deposit_region[net.deposits]), dims=["deposit"], coords={"deposit": net.deposits}
     )
-    mine_by_region = v("mine").groupby(dep_region.rename("region")).sum()
+    primary = xr.DataArray(
+        [d not in net.secondary for d in net.deposits],
+        dims=["deposit"],
+        coords={"deposit": net.deposits},
+    )
+    mined = v("mine").where(primary, 0.0)  # recycled feed is not mine output
+    mine_by_region = mined.groupby(dep_region.rename("region")).sum()
     comp = xr.DataArray(
         net.composition.loc[net.deposits, net.elements].to_numpy(float),
         dims=["deposit", "element"],
         coords={"deposit": net.deposits, "element": net.elements},
     )
-    mine_elements = (v("mine") * comp).groupby(dep_region.rename("region")).sum()
+    mine_elements = (mined * comp).groupby(dep_region.rename("region")).sum()
     rec = xr.DataArray(
         net.recovery.reindex(net.elements).to_numpy(float),
         dims=["element"],
@@ -277,6 +288,9 @@ def collect(solved: Solved, run_id: str) -> RunResult:
         _production_rows(
             v("magnet").sum("grade"), "magnet", "t magnet", "region", None, "NdFeB", run_id
         ),
+        _production_rows(
+            _grade_material(v("magnet")), "magnet", "t magnet", "region", "grade", None, run_id
+        ),
     ]
     production = pd.concat(parts, ignore_index=True)
     world = production.groupby(["year", "stage", "material", "unit"], as_index=False)["value"].sum()
@@ -291,6 +305,7 @@ def collect(solved: Solved, run_id: str) -> RunResult:
             _trade_rows(v("ox"), "separation", "t REO", "element", run_id),
             _trade_rows(v("met"), "metal", "t metal", "element", run_id),
             _trade_rows(v("mag").sum("grade"), "magnet", "t magnet", "grade", run_id, "NdFeB"),
+            _trade_rows(_grade_material(v("mag")), "magnet", "t magnet", "grade", run_id),
         ],
         ignore_index=True,
     )

@@ -64,30 +64,41 @@ def _solve_all(net: Network, foresight: bool, name: str, progress: Progress | No
 
 
 def lane_caps(lanes: pd.DataFrame, reference: RunResult | None) -> pd.DataFrame:
-    """Caps of the export-control lanes [t/yr] for each event and year.
+    """Caps of the export-control lanes [t/yr], one per event, year and controlled product
+    (an element's oxide or metal, or a magnet grade containing a controlled element), summed
+    over the controlled destinations: a licence regime grants or refuses per product.
 
-    ban: 0 while in force (a part-year control keeps the reference flow for the rest of the year);
-    quota: the quota, pro rata; licence: reference flow x (1 - f + rate x f), with f the fraction
-    of the year in force.
+    ban: 0 while in force (a part-year control keeps the reference flow for the rest of the
+    year); quota: the quota shared over the products in proportion to their reference flows,
+    pro rata for the part of the year; licence: reference flow x (1 - f + rate x f), with f the
+    fraction of the year in force.
     """
+    columns = ["cap_id", "year", "kind", "item", "origin", "dest", "upper"]
     if lanes.empty:
-        return pd.DataFrame(columns=["cap_id", "year", "kind", "item", "origin", "dest", "upper"])
+        return pd.DataFrame(columns=columns)
     rows = []
-    for (event, year), part in lanes.groupby(["event", "year"]):
-        f = float(part["in_force"].iloc[0])
-        mode = part["mode"].iloc[0]
-        ref = _reference_flow(part, reference) if reference is not None else 0.0
-        if mode == "quota":
-            upper = float(part["quota"].iloc[0]) * f + ref * (1 - f)
-        elif mode == "ban":
-            upper = ref * (1 - f)
-        else:
-            upper = ref * (1 - f + float(part["rate"].iloc[0]) * f)
-        cap = part[["year", "kind", "item", "origin", "dest"]].copy()
-        cap["cap_id"] = f"event{event}-{year}"
-        cap["upper"] = upper
-        rows.append(cap)
-    return pd.concat(rows, ignore_index=True)
+    for (event, year), ev_part in lanes.groupby(["event", "year"]):
+        f = float(ev_part["in_force"].iloc[0])
+        mode = ev_part["mode"].iloc[0]
+        refs = {
+            key: (_reference_flow(part, reference) if reference is not None else 0.0)
+            for key, part in ev_part.groupby(["kind", "item"])
+        }
+        total_ref = sum(refs.values())
+        for (kind, item), part in ev_part.groupby(["kind", "item"]):
+            ref = refs[(kind, item)]
+            if mode == "quota":
+                weight = ref / total_ref if total_ref > 0 else 1.0 / len(refs)
+                upper = float(part["quota"].iloc[0]) * f * weight + ref * (1 - f)
+            elif mode == "ban":
+                upper = ref * (1 - f)
+            else:
+                upper = ref * (1 - f + float(part["rate"].iloc[0]) * f)
+            cap = part[["year", "kind", "item", "origin", "dest"]].copy()
+            cap["cap_id"] = f"event{event}-{year}-{kind}-{item}"
+            cap["upper"] = upper
+            rows.append(cap)
+    return pd.concat(rows, ignore_index=True)[columns]
 
 
 def _reference_flow(lanes: pd.DataFrame, reference: RunResult) -> float:
@@ -101,7 +112,7 @@ def _reference_flow(lanes: pd.DataFrame, reference: RunResult) -> float:
             & (f["origin"] == r.origin)
             & (f["destination"] == r.dest)
         ]
-        sel = sel[sel["material"] == ("NdFeB" if r.kind == "magnet" else r.item)]
+        sel = sel[sel["material"] == (f"NdFeB:{r.item}" if r.kind == "magnet" else r.item)]
         total += float(sel["value"].sum())
     return total
 
