@@ -652,6 +652,7 @@ def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> I
         sep_min=sep_min,
         dedicated=pd.DataFrame(dedicated, columns=["deposit", "region"]),
         secondary=[SCRAP_POOL] if scrap_t > 0 else [],
+        routes=_routes(ds, region_of, book),
         offtake=pd.DataFrame(offtake_rows, columns=["year", "origin", "dest", "share", "event"]),
         labels={
             "offtake floors": ";".join(r["event"] for r in offtake_rows),
@@ -690,6 +691,29 @@ def _recycled_feed(prod: pd.DataFrame, base: int) -> tuple[float, str]:
     if rows.empty:
         return 0.0, ""
     return float(rows["value"].iloc[0]), str(rows["source_id"].iloc[0])
+
+
+def _routes(ds: Dataset, region_of, book: _Book) -> pd.DataFrame:
+    """Concentrate lanes with an observed supply relation: operating separation plants whose
+    feed deposit lies in another country (facilities table)."""
+    fac = ds.table("facilities")
+    dep = ds.table("deposits").set_index("deposit_id")["country"]
+    rows = []
+    for r in fac[
+        (fac["stage"] == "separation") & fac["deposit_id"].notna() & (fac["status"] == "operating")
+    ].itertuples():
+        origin = region_of(dep.get(r.deposit_id, r.country))
+        dest = region_of(r.country)
+        if origin != dest:
+            rows.append({"origin": origin, "dest": dest})
+            book.note(
+                f"route {origin}->{dest}",
+                r.facility_id,
+                "concentrate lane",
+                f"{r.name} is fed by {r.deposit_id}",
+                r.source_id,
+            )
+    return pd.DataFrame(rows, columns=["origin", "dest"]).drop_duplicates()
 
 
 def _ramp(years: list[int], start: int, ramp_years: int, end: int | None) -> np.ndarray:

@@ -264,8 +264,14 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     home = xr.DataArray(
         [net.deposit_region[d] for d in deposits], dims=["deposit"], coords={"deposit": deposits}
     )
+    away = home.values[:, None] != np.array(regions)[None, :]
+    routed = {(r.origin, r.dest) for r in net.routes.itertuples()}
+    for a, dep in enumerate(deposits):
+        for b, reg in enumerate(regions):
+            if (net.deposit_region[dep], reg) in routed:
+                away[a, b] = False  # an observed supply relation: no transport cost
     conc_away = xr.DataArray(
-        (home.values[:, None] != np.array(regions)[None, :]).astype(float),
+        away.astype(float),
         dims=["deposit", "region"],
         coords={"deposit": deposits, "region": regions},
     )

@@ -10,7 +10,7 @@ Costs and prices in USD per tonne of the stage's material [USD/t].
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -62,6 +62,10 @@ class Network:
     offtake
         DataFrame [year, origin, dest, share]: at least ``share`` of the oxide separated in
         ``origin`` goes to ``dest`` (a partner's offtake).
+    routes
+        DataFrame [origin, dest]: concentrate lanes with an observed supply relation (a plant fed
+        by a deposit abroad, e.g. Mount Weld -> Lynas Malaysia); they carry no transport cost,
+        so that the model follows them before other, equally costly lanes.
     secondary
         Pools that are not mines (recycled feed such as magnet scrap): modelled like a deposit,
         reported apart from mine output.
@@ -102,6 +106,7 @@ class Network:
         default_factory=lambda: pd.DataFrame(columns=["year", "origin", "dest", "share"])
     )
     secondary: list[str] = field(default_factory=list)
+    routes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["origin", "dest"]))
     prnd: pd.Series | None = None
     pr_share: tuple[float, float] | None = None
     labels: dict[str, str] = field(default_factory=dict)
@@ -115,7 +120,7 @@ class Network:
         return sorted(set(self.demand["block"])) if len(self.demand) else [0]
 
     def for_years(self, years: list[int]) -> Network:
-        """The same network restricted to some years (for myopic runs)."""
+        """The same network restricted to some years."""
 
         def cut(df: pd.DataFrame | None) -> pd.DataFrame | None:
             return None if df is None else df.loc[years]
@@ -123,30 +128,20 @@ class Network:
         def rows(df: pd.DataFrame) -> pd.DataFrame:
             return df[df["year"].isin(years)] if len(df) else df
 
-        return Network(
+        return replace(
+            self,
             years=list(years),
-            regions=self.regions,
-            elements=self.elements,
-            grades=self.grades,
-            deposit_region=self.deposit_region,
-            composition=self.composition,
-            recovery=self.recovery,
-            metal_per_oxide=self.metal_per_oxide,
-            recipe=self.recipe,
             mine_cap=cut(self.mine_cap),
             sep_cap=cut(self.sep_cap),
             metal_cap=cut(self.metal_cap),
             magnet_cap=cut(self.magnet_cap),
             demand=rows(self.demand),
-            costs=self.costs,
             mine_min=cut(self.mine_min),
             sep_min=cut(self.sep_min),
             metal_min=cut(self.metal_min),
             magnet_min=cut(self.magnet_min),
-            dedicated=self.dedicated,
             lane_caps=rows(self.lane_caps),
             offtake=rows(self.offtake),
-            labels=self.labels,
         )
 
     def check(self) -> Network:

@@ -300,8 +300,16 @@ def collect(solved: Solved, run_id: str) -> RunResult:
         None,
         run_id,
     )
+    conc_lanes = (
+        v("conc")
+        .where(primary, 0.0)
+        .groupby(dep_region.rename("origin"))
+        .sum()
+        .rename(region="dest")
+    )
     trade = pd.concat(
         [
+            _trade_rows(conc_lanes, "mining", "t REO", "element", run_id, "TREO"),
             _trade_rows(v("ox"), "separation", "t REO", "element", run_id),
             _trade_rows(v("met"), "metal", "t metal", "element", run_id),
             _trade_rows(v("mag").sum("grade"), "magnet", "t magnet", "grade", run_id, "NdFeB"),
