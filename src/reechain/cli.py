@@ -30,6 +30,8 @@ from .report import STAGE_MATERIALS, write_overview
 from .schema import STAGES, data_dictionary
 from .usgs import import_usgs
 
+SCENARIO_TABLES = ("flows", "prices", "unmet", "surplus", "capacity_use", "pool_output")
+
 app = typer.Typer(
     help="reechain: who controls the rare earth supply chain, element by element.",
     no_args_is_help=True,
@@ -40,8 +42,10 @@ data_app = typer.Typer(
     help="The embedded dataset: tables, sources, assumptions, imports.", no_args_is_help=True
 )
 deposit_app = typer.Typer(help="Deposits and projects.", no_args_is_help=True)
+scenario_app = typer.Typer(help="Scenario files.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(deposit_app, name="deposit")
+app.add_typer(scenario_app, name="scenario")
 
 out = Console()
 err = Console(stderr=True)
@@ -613,3 +617,162 @@ def overview(
     ds = load(data)
     path = write_overview(ds, out_file, until)
     out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")
+
+
+# ---------------------------------------------------------------------------------------------
+# scenarios
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file (see examples/).")]
+
+
+def _scenario(path: Path, ds: Dataset):
+    from .scenario import Scenario
+
+    return Scenario.from_yaml(path).check(ds)
+
+
+@scenario_app.command("schema")
+def scenario_schema() -> None:
+    """Print the scenario files' JSON Schema (for editors)."""
+    from .scenario import json_schema
+
+    sys.stdout.write(json_schema() + "\n")
+
+
+@app.command()
+@friendly
+def validate(scenario: ScenarioArg, data: DataOpt = None) -> None:
+    """Check a scenario file against the schema and the dataset; list every problem."""
+    sc = _scenario(scenario, load(data))
+    out.print(f"ok: {sc.name!r}, {sc.base_year}-{sc.horizon}, {len(sc.events)} event(s)")
+
+
+def _progress_run(sc, ds: Dataset, foresight: bool, label: str):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .engine.run import run as run_scenario
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=2)
+
+        def report(text: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{label}: {text}", completed=done, total=total)
+
+        return run_scenario(sc, ds, foresight=foresight, progress=report)
+
+
+@app.command("run")
+@friendly
+def run_command(
+    scenario: ScenarioArg,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the results (default: out/<scenario file name>)."
+        ),
+    ] = None,
+    foresight: Annotated[
+        bool,
+        typer.Option(
+            help="Perfect foresight with stocks over the horizon (default: myopic, year by year)."
+        ),
+    ] = False,
+    baseline: Annotated[
+        bool, typer.Option(help="Also run the no-event baseline for before/after figures.")
+    ] = True,
+    data: DataOpt = None,
+) -> None:
+    """Run a scenario: Parquet results, a summary on screen and an HTML report."""
+    from .engine.run import baseline_of
+    from .outcomes import stage_concentration
+    from .scenario_report import key_figures, write_report
+
+    ds = load(data)
+    sc = _scenario(scenario, ds)
+    out_dir = out_dir or Path("out") / scenario.stem
+    res = _progress_run(sc, ds, foresight, "scenario")
+    base = _progress_run(baseline_of(sc), ds, foresight, "baseline") if baseline else None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in SCENARIO_TABLES:
+        getattr(res.result, name).to_parquet(out_dir / f"{name}.parquet", index=False)
+    res.owner_flows.to_parquet(out_dir / "owner_flows.parquet", index=False)
+    res.provenance.astype(str).to_parquet(out_dir / "provenance.parquet", index=False)
+    report = write_report(res, ds, out_dir / "report.html", base)
+    conc = stage_concentration(res)
+    last = conc[conc["year"] == sc.horizon][["stage", "top_supplier", "cr1", "hhi"]]
+    emit(last, Format.table, title=f"{sc.name}: concentration in {sc.horizon}", percent=("cr1",))
+    figures = key_figures(res, base, ds)
+    if "projects" in figures:
+        p = figures["projects"]
+        emit(
+            p[p["year"] == sc.horizon].drop(columns=["year"]),
+            Format.table,
+            title=f"Projects in {sc.horizon} [t/yr]",
+        )
+    unmet = res.unmet.groupby("year")["unmet"].sum()
+    surplus = res.surplus.groupby("year")["surplus"].sum()
+    out.print(
+        f"unmet demand in {sc.horizon}: {unmet.get(sc.horizon, 0.0):,.0f} t; surplus "
+        f"oxide: {surplus.get(sc.horizon, 0.0):,.0f} t; "
+        f"solve {sum(v for k, v in res.timings.items() if k != 'highs'):.1f} s"
+    )
+    out.print(f"wrote {out_dir}/ (Parquet tables) and {report}")
+
+
+@app.command()
+@friendly
+def compare(
+    a: ScenarioArg,
+    b: ScenarioArg,
+    foresight: Annotated[bool, typer.Option(help="Perfect foresight.")] = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run two scenarios and show HHI, CR1, unmet and surplus side by side (B - A)."""
+    from .outcomes import compare as compare_results
+
+    ds = load(data)
+    ra = _progress_run(_scenario(a, ds), ds, foresight, a.stem)
+    rb = _progress_run(_scenario(b, ds), ds, foresight, b.stem)
+    table = compare_results(ra, rb)
+    emit(table, fmt, title=f"A = {a.name}, B = {b.name}")
+
+
+@app.command()
+@friendly
+def calibrate(
+    base_year: Annotated[int, typer.Option(help="Base year.")] = 2024,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run the no-event model for the base year and compare its country shares with the data."""
+    from .calibration import TOLERANCE_PP
+    from .calibration import calibrate as run_calibration
+
+    table, _ = run_calibration(load(data), base_year)
+    if fmt is not Format.table:
+        emit(table, fmt)
+        return
+    emit(
+        table[["stage", "material", "country", "observed", "model", "residual_pp", "within"]],
+        fmt,
+        title=f"Calibration {base_year}: model vs observed shares",
+        percent=("observed", "model"),
+        caption=f"target: |residual| <= {TOLERANCE_PP} percentage points",
+    )
+    off = table[~table["within"]]
+    if len(off):
+        out.print(
+            f"{len(off)} share(s) outside the target: "
+            + "; ".join(
+                f"{r.stage} {r.material} {r.country} {r.residual_pp:+.1f} pp"
+                for r in off.itertuples()
+            ),
+            highlight=False,
+        )

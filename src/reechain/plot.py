@@ -158,3 +158,111 @@ def element_bars(table: pd.DataFrame, title: str) -> go.Figure:
     )
     fig.update_layout(title=title, xaxis_title="element", yaxis_title="oxide [t REO]", height=360)
     return fig
+
+
+STAGE_ORDER = ("mining", "separation", "metal", "magnet", "use")
+
+
+def sankey(flows: pd.DataFrame, year: int, min_share: float = 0.002) -> go.Figure:
+    """Mass flows of one year: mine -> separation -> metal -> magnet plants -> magnet users,
+    by region (t REO for the first two links, t metal and t magnet after; lanes under
+    ``min_share`` of their stage's total are dropped for legibility)."""
+    f = flows[(flows["year"] == year) & flows["destination"].notna()]
+    links = [
+        ("mining", "separation", f[(f["stage"] == "mining") & (f["material"] == "TREO")]),
+        ("separation", "metal", _oxide_lanes(f)),
+        (
+            "metal",
+            "magnet",
+            _sum_lanes(f[(f["stage"] == "metal") & ~f["material"].str.contains(":", regex=False)]),
+        ),
+        ("magnet", "use", f[(f["stage"] == "magnet") & (f["material"] == "NdFeB")]),
+    ]
+    labels: list[str] = []
+    index: dict[str, int] = {}
+
+    def node(stage: str, region: str) -> int:
+        key = f"{stage}: {region}"
+        if key not in index:
+            index[key] = len(labels)
+            labels.append(key)
+        return index[key]
+
+    source, target, value, colour = [], [], [], []
+    for i, (a, b, lanes) in enumerate(links):
+        lanes = lanes.groupby(["origin", "destination"], as_index=False)["value"].sum()
+        total = lanes["value"].sum()
+        for r in lanes[lanes["value"] > min_share * total].itertuples():
+            source.append(node(a, r.origin))
+            target.append(node(b, r.destination))
+            value.append(float(r.value))
+            colour.append(
+                [
+                    "rgba(178,24,43,.35)",
+                    "rgba(33,102,172,.35)",
+                    "rgba(77,146,33,.35)",
+                    "rgba(224,130,20,.35)",
+                ][i]
+            )
+    fig = go.Figure(
+        go.Sankey(
+            node={"label": labels, "pad": 12, "thickness": 14},
+            link={"source": source, "target": target, "value": value, "color": colour},
+        )
+    )
+    fig.update_layout(
+        title=f"Flows in {year}: mines -> separation -> metal -> magnets -> users "
+        "(t REO, t metal, t magnet)",
+        height=560,
+    )
+    return fig
+
+
+def _oxide_lanes(f: pd.DataFrame) -> pd.DataFrame:
+    ox = f[(f["stage"] == "separation") & (f["unit"] == "t REO")]
+    return _sum_lanes(ox)
+
+
+def _sum_lanes(f: pd.DataFrame) -> pd.DataFrame:
+    return f.groupby(["origin", "destination"], as_index=False)["value"].sum()
+
+
+def lines(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str,
+    title: str,
+    y_title: str,
+    percent: bool = False,
+    dash: str | None = None,
+) -> go.Figure:
+    """One line per ``colour`` group (optionally dashed by a second column)."""
+    fig = go.Figure()
+    keys = [colour] + ([dash] if dash else [])
+    for i, (key, part) in enumerate(df.groupby(keys, sort=False)):
+        key = key if isinstance(key, tuple) else (key,)
+        part = part.sort_values(x)
+        scale = 100 if percent else 1
+        fig.add_scatter(
+            x=part[x],
+            y=part[y] * scale,
+            mode="lines+markers",
+            name=" / ".join(str(k) for k in key),
+            line={
+                "color": PALETTE[i % len(PALETTE)],
+                "dash": "dash" if dash and key[-1] == df[dash].iloc[0] else "solid",
+            },
+        )
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y_title, height=380)
+    return fig
+
+
+def stacked_bars(
+    df: pd.DataFrame, x: str, y: str, colour: str, title: str, y_title: str
+) -> go.Figure:
+    fig = go.Figure()
+    for i, (key, part) in enumerate(df.groupby(colour, sort=False)):
+        fig.add_bar(x=part[x], y=part[y], name=str(key), marker_color=PALETTE[i % len(PALETTE)])
+    fig.update_layout(barmode="stack", title=title, xaxis_title=x, yaxis_title=y_title, height=380)
+    return fig

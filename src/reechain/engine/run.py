@@ -195,3 +195,23 @@ def attribute_owners(result: RunResult, inputs: Inputs) -> pd.DataFrame:
     out = pd.concat([prod, pd.DataFrame(extra, columns=prod.columns)], ignore_index=True)
     world = flows[flows["destination"].isna() & (flows["origin"] == "WLD")]
     return pd.concat([out, world], ignore_index=True)[FLOW_COLUMNS]
+
+
+def baseline_of(sc: Scenario) -> Scenario:
+    """The same years and regions without events: the reference for 'before and after'.
+
+    Countries the scenario's events name keep their own region, so that both runs have the
+    same regions."""
+    named = {
+        getattr(ev, f)
+        for ev in sc.events
+        for f in ("country", "region", "actor")
+        if getattr(ev, f, None)
+    }
+    taken = {c for members in sc.regions.values() for c in members}
+    regions = dict(sc.regions)
+    for c in sorted(named - taken - set(regions)):
+        regions[c] = [c]
+    return sc.model_copy(
+        update={"name": f"{sc.name} (baseline: no events)", "events": [], "regions": regions}
+    )
