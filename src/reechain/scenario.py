@@ -90,12 +90,16 @@ class ProjectEvent(_Strict):
     )
     probability: Share = Field(1.0, description="Chance the project comes online (ensembles).")
 
+    @field_validator("owners", "offtake")
+    @classmethod
+    def _sum_at_most_one(cls, shares: dict[str, float]) -> dict[str, float]:
+        total = sum(shares.values())
+        if total > 1 + 1e-9:
+            raise ValueError(f"shares sum to {total:.3f}; they must not exceed 1")
+        return shares
+
     @model_validator(mode="after")
-    def _shares(self) -> ProjectEvent:
-        for field in ("owners", "offtake"):
-            total = sum(getattr(self, field).values())
-            if total > 1 + 1e-9:
-                raise ValueError(f"{field} shares sum to {total:.3f}; they must not exceed 1")
+    def _consistent(self) -> ProjectEvent:
         if self.end is not None and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         if self.stage == "mining" and self.feed is None:

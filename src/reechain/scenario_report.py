@@ -87,17 +87,21 @@ TITLES = {
 }
 
 
-def _table_html(df: pd.DataFrame) -> str:
+def _is_percent(key: str, column: str) -> bool:
+    """Which columns of the key-figure tables are shares (printed as %)."""
+    column = str(column)
+    if key in ("separation", "blocs"):
+        return column != "year" and not column.startswith("HHI")
+    return column.endswith("coverage") or column.startswith("share")
+
+
+def _table_html(key: str, df: pd.DataFrame) -> str:
     fmt = df.copy()
     for c in fmt.columns:
         if pd.api.types.is_float_dtype(fmt[c]):
-            is_share = (
-                str(c).startswith(("share", "CHN", "BRICS"))
-                or "coverage" in str(c)
-                or (fmt[c].dropna().between(0, 1).all() and c not in ("HHI", "HHI (baseline)"))
-            )
+            pct = _is_percent(key, c)
             fmt[c] = fmt[c].map(
-                lambda v, s=is_share: "–" if pd.isna(v) else f"{v:.1%}" if s else f"{v:,.0f}"
+                lambda v, p=pct: "–" if pd.isna(v) else f"{v:.1%}" if p else f"{v:,.0f}"
             )
     return fmt.to_html(index=False, border=0, escape=True)
 
@@ -176,7 +180,7 @@ def write_report(
         f"(HiGHS {res.timings.get('highs', 0):.2f} s).</p>",
     ]
     for key, df in tables.items():
-        parts.append(f"<h2>{html.escape(TITLES[key])}</h2>{_table_html(df)}")
+        parts.append(f"<h2>{html.escape(TITLES[key])}</h2>{_table_html(key, df)}")
     for i, fig in enumerate(figs):
         parts.append(
             "<section>"

@@ -1,0 +1,71 @@
+"""Scenario commands through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from reechain.cli import app
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env={"COLUMNS": "160"})
+
+
+def test_validate_and_schema():
+    r = run("validate", str(EXAMPLES / "turkiye-beylikova.yaml"))
+    assert r.exit_code == 0 and "ok:" in r.output and "3 event(s)" in r.output
+    schema = json.loads(run("scenario", "schema").output)
+    assert schema["title"] == "reechain scenario"
+
+
+def test_validate_reports_line_and_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (EXAMPLES / "turkiye-beylikova.yaml")
+        .read_text(encoding="utf-8")
+        .replace("country: TUR\n    stage: separation", "country: TRK\n    stage: separation"),
+        encoding="utf-8",
+    )
+    r = run("validate", str(bad))
+    assert r.exit_code == 2
+    assert "events[0].country: unknown country or region 'TRK'" in r.output
+    assert "line 15" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_run_writes_results_and_report(tmp_path):
+    scenario = tmp_path / "short.yaml"
+    scenario.write_text(
+        (EXAMPLES / "turkiye-beylikova.yaml")
+        .read_text(encoding="utf-8")
+        .replace("horizon: 2035", "horizon: 2029"),
+        encoding="utf-8",
+    )
+    r = run("run", str(scenario), "--out", str(tmp_path / "out"))
+    assert r.exit_code == 0, r.output
+    flows = pd.read_parquet(tmp_path / "out" / "flows.parquet")
+    assert {"year", "stage", "material", "origin", "destination", "value"} <= set(flows.columns)
+    assert (flows["value"] >= 0).all()
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Sankey" in html or "sankey" in html
+    assert "Beylikova separation plant" in html and "baseline" in html
+    assert "Projects in 2029" in r.output
+
+
+def test_calibrate_table():
+    r = run("calibrate", "--format", "json")
+    rows = json.loads(r.output)
+    mining = [x for x in rows if x["stage"] == "mining" and x["country"] == "CHN"]
+    assert mining and abs(mining[0]["residual_pp"]) <= 2
+
+
+def test_run_a_missing_file_is_one_line():
+    r = run("run", "nope.yaml")
+    assert r.exit_code == 2 and "cannot read scenario nope.yaml" in r.output

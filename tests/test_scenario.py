@@ -1,0 +1,134 @@
+"""Scenario files: one test per error a user can make, each naming file, line and field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reechain.errors import ReechainError
+from reechain.scenario import Scenario, ScenarioError, json_schema
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+GOOD = """\
+name: test
+base_year: 2024
+horizon: 2030
+events:
+  - type: project
+    name: plant
+    country: TUR
+    stage: separation
+    feed: {deposit: beylikova, composition: mountain-pass-mp-10k-2021-inferred}
+    capacity: {value: 10000, unit: t REO/yr}
+    start: 2028
+    owners: {TUR: 0.51, CHN: 0.49}
+"""
+
+
+def problems(text: str, ds=None) -> str:
+    with pytest.raises(ScenarioError) as info:
+        sc = Scenario.from_text(text, source="s.yaml")
+        if ds is not None:
+            sc.check(ds)
+    return str(info.value)
+
+
+def test_a_good_file_passes(ds):
+    sc = Scenario.from_text(GOOD, "s.yaml").check(ds)
+    assert sc.years == list(range(2024, 2031))
+    assert sc.events[0].owners == {"TUR": 0.51, "CHN": 0.49}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "value: 10000",
+            "value: -10",
+            "line 10, events[0].capacity.value: Input should be greater",
+        ),
+        ("CHN: 0.49", "CHN: 0.69", "line 12, events[0].owners: shares sum to 1.200"),
+        ("stage: separation", "stage: refining", "line 8, events[0].stage: Input should be"),
+        ("type: project", "type: projekt", "line 5, events[0]: unknown event type 'projekt'"),
+        ("horizon: 2030", "horizon: 2020", "horizon 2020 is before base_year 2024"),
+        ("    start: 2028", "    start: 2028\n    colour: red", "events[0].colour: unknown field"),
+    ],
+)
+def test_structural_errors_name_line_and_field(old, new, expected):
+    assert expected in problems(GOOD.replace(old, new))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "country: TUR",
+            "country: TRK",
+            "line 7, events[0].country: unknown country or region 'TRK' (did you mean 'TUR'",
+        ),
+        (
+            "deposit: beylikova",
+            "deposit: beylikovaa",
+            "events[0].feed.deposit: unknown deposit 'beylikovaa'",
+        ),
+        ("start: 2028", "start: 2031", "events[0].start: starts in 2031, after the horizon 2030"),
+        ("CHN: 0.49", "CHX: 0.49", "events[0].owners.CHX: unknown country 'CHX'"),
+    ],
+)
+def test_meaning_errors_against_the_dataset(ds, old, new, expected):
+    assert expected in problems(GOOD.replace(old, new), ds)
+
+
+def test_export_control_needs_one_mode_and_known_elements(ds):
+    text = """\
+name: t
+base_year: 2024
+horizon: 2026
+events:
+  - type: export_control
+    actor: CHN
+    elements: [Dy, Xx]
+    stages: [magnet]
+    from: 2025-04-04
+    licence_approval_rate: 0.5
+"""
+    assert "events[0].elements[1]: unknown element 'Xx'" in problems(text, ds)
+    both = text.replace("licence_approval_rate: 0.5", "licence_approval_rate: 1.5")
+    assert "licence_approval_rate: Input should be less than or equal to 1" in problems(both)
+    none = text.replace("    licence_approval_rate: 0.5\n", "")
+    assert "give exactly one of ban" in problems(none)
+
+
+def test_yaml_syntax_error_has_a_line():
+    msg = problems("name: t\nbase_year: 2024\nhorizon: [2030\n")
+    assert "line 4, column 1: not valid YAML" in msg  # where the parser found the open bracket
+
+
+def test_missing_file():
+    with pytest.raises(ReechainError, match="cannot read scenario"):
+        Scenario.from_yaml("no/such/file.yaml")
+
+
+def test_json_schema_lists_the_event_types():
+    schema = json.loads(json_schema())
+    text = json.dumps(schema)
+    for kind in (
+        "project",
+        "export_control",
+        "demand",
+        "bloc_membership",
+        "outage",
+        "recycling",
+        "substitution",
+    ):
+        assert f'"{kind}"' in text
+
+
+@pytest.mark.parametrize(
+    "name", ["turkiye-beylikova", "china-export-controls-2025", "myanmar-outage"]
+)
+def test_examples_validate(ds, name):
+    Scenario.from_yaml(EXAMPLES / f"{name}.yaml").check(ds)
