@@ -36,7 +36,8 @@ def main(repeats: int = 5) -> None:
         "Dataset.load() total": Dataset.load,
         "shares, mining 2015-2025": lambda: metrics.shares(flows, "mining", None),
         "concentration series": lambda: metrics.concentration(
-            metrics.shares(flows, "mining", None)),
+            metrics.shares(flows, "mining", None)
+        ),
     }
     times = {name: timed(fn, repeats) for name, fn in phases.items()}
     base = times["read + type 20 CSVs"]

@@ -237,7 +237,7 @@ def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> I
             return country
         return country if country in countries else ROW
 
-    regions = sorted({region_of(c) for c in countries} | {ROW})
+    regions = sorted({region_of(c) for c in countries} | set(sc.regions) | {ROW})
 
     # -- elements and constants -----------------------------------------------------------------
     el = ds.table("elements").set_index("symbol")
