@@ -56,7 +56,7 @@ def test_run_writes_results_and_report(tmp_path):
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Sankey" in html or "sankey" in html
     assert "Beylikova separation plant" in html and "baseline" in html
-    assert "Projects in 2029" in r.output
+    assert "Projects [t/yr], 2029" in r.output and "TUR" in r.output
 
 
 def test_calibrate_table():

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, metrics, store
@@ -114,7 +115,11 @@ def emit(
             df.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n"
         )
         return
-    table = Table(title=title, caption=caption, caption_justify="left")
+    table = Table(
+        title=escape(title) if title else None,
+        caption=escape(caption) if caption else None,
+        caption_justify="left",
+    )
     for col in df.columns:
         table.add_column(
             str(col),
@@ -124,13 +129,15 @@ def emit(
             overflow="fold",
         )
     for _, row in df.iterrows():
-        table.add_row(*[_cell(row[c], c in percent) for c in df.columns])
+        table.add_row(*[_cell(row[c], c in percent, c == "year") for c in df.columns])
     out.print(table)
 
 
-def _cell(value: Any, percent: bool) -> str:
+def _cell(value: Any, percent: bool, year: bool = False) -> str:
     if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
         return "–"
+    if year:
+        return str(int(value))
     if isinstance(value, pd.Timestamp):
         return str(value.date())
     if isinstance(value, float):
@@ -690,7 +697,6 @@ def run_command(
 ) -> None:
     """Run a scenario: Parquet results, a summary on screen and an HTML report."""
     from .engine.run import baseline_of
-    from .outcomes import stage_concentration
     from .scenario_report import key_figures, write_report
 
     ds = load(data)
@@ -704,17 +710,30 @@ def run_command(
     res.owner_flows.to_parquet(out_dir / "owner_flows.parquet", index=False)
     res.provenance.astype(str).to_parquet(out_dir / "provenance.parquet", index=False)
     report = write_report(res, ds, out_dir / "report.html", base)
-    conc = stage_concentration(res)
-    last = conc[conc["year"] == sc.horizon][["stage", "top_supplier", "cr1", "hhi"]]
-    emit(last, Format.table, title=f"{sc.name}: concentration in {sc.horizon}", percent=("cr1",))
     figures = key_figures(res, base, ds)
-    if "projects" in figures:
-        p = figures["projects"]
-        emit(
-            p[p["year"] == sc.horizon].drop(columns=["year"]),
-            Format.table,
-            title=f"Projects in {sc.horizon} [t/yr]",
-        )
+    years = sorted({sc.base_year, (sc.base_year + sc.horizon) // 2, sc.horizon})
+    sep = figures["separation"]
+    emit(
+        sep[sep["year"].isin(years)],
+        Format.table,
+        title="Separation: share of world output and HHI (baseline = no events)",
+        percent=tuple(c for c in sep.columns if c != "year" and not c.startswith("HHI")),
+    )
+    for key, title in (
+        ("projects", "Projects [t/yr]"),
+        ("coverage", "Demand events vs project output (coverage of oxide needs)"),
+        ("blocs", "Blocs: share of world separation"),
+    ):
+        if key in figures:
+            df = figures[key]
+            df = df[df["year"] == sc.horizon] if key != "blocs" else df[df["year"].isin(years)]
+            keep = [c for c in df.columns if not c.endswith(("_need_oxide_t", "_project_t"))]
+            emit(
+                df[keep],
+                Format.table,
+                title=f"{title}, {sc.horizon}" if key != "blocs" else title,
+                percent=tuple(c for c in keep if c.endswith("coverage") or c.startswith("BRICS")),
+            )
     unmet = res.unmet.groupby("year")["unmet"].sum()
     surplus = res.surplus.groupby("year")["surplus"].sum()
     out.print(
