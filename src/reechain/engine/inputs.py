@@ -381,26 +381,14 @@ def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> I
 
     # -- separation -----------------------------------------------------------------------------
     sep_base = pd.Series(0.0, index=regions)
-    for country, what in (("MYS", "Lynas Malaysia output"), ("USA", "US compounds and metals")):
-        rows = _preferred(
-            prod[
-                (prod["stage"] == "separation")
-                & (prod["country"] == country)
-                & (prod["year"] == base)
-                & (prod["material"] == "TREO")
-                & (prod["measure"] == "output")
-                & prod["value"].notna()
-            ]
+    routes = _routes(ds, region_of, book)
+    for country in ("MYS", "USA"):
+        feed_t, how, src = _separation_feed(
+            prod, base, country, routes, pools, compositions, recovery_value, region_of
         )
-        if len(rows):
-            sep_base[region_of(country)] += float(rows["value"].iloc[0])
-            book.note(
-                f"separation {country}",
-                float(rows["value"].iloc[0]),
-                "t REO",
-                what,
-                rows["source_id"].iloc[0],
-            )
+        if feed_t > 0:
+            sep_base[region_of(country)] += feed_t
+            book.note(f"separation {country}", feed_t, "t REO in concentrate", how, src)
     for country in ("IND", "RUS"):
         if country in country_mined:
             sep_base[region_of(country)] += float(country_mined[country])
@@ -652,7 +640,7 @@ def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> I
         sep_min=sep_min,
         dedicated=pd.DataFrame(dedicated, columns=["deposit", "region"]),
         secondary=[SCRAP_POOL] if scrap_t > 0 else [],
-        routes=_routes(ds, region_of, book),
+        routes=routes,
         offtake=pd.DataFrame(offtake_rows, columns=["year", "origin", "dest", "share", "event"]),
         labels={
             "offtake floors": ";".join(r["event"] for r in offtake_rows),
@@ -691,6 +679,60 @@ def _recycled_feed(prod: pd.DataFrame, base: int) -> tuple[float, str]:
     if rows.empty:
         return 0.0, ""
     return float(rows["value"].iloc[0]), str(rows["source_id"].iloc[0])
+
+
+def _separation_feed(
+    prod: pd.DataFrame,
+    base: int,
+    country: str,
+    routes: pd.DataFrame,
+    pools: pd.DataFrame,
+    compositions: dict[str, pd.Series],
+    recovery: float,
+    region_of,
+) -> tuple[float, str, str]:
+    """Concentrate a country's separation plants take in [t REO], from its reported Pr+Nd
+    oxide output divided by the Pr+Nd content of its feed (the pools of its own country and of
+    the countries routed to it) and the recovery; else its reported TREO output."""
+
+    def reported(material: str) -> pd.DataFrame:
+        return _preferred(
+            prod[
+                (prod["stage"] == "separation")
+                & (prod["country"] == country)
+                & (prod["year"] == base)
+                & (prod["material"] == material)
+                & (prod["measure"] == "output")
+                & prod["value"].notna()
+            ]
+        )
+
+    prnd = reported("Pr+Nd")
+    region = region_of(country)
+    origins = {region} | set(routes.loc[routes["dest"] == region, "origin"])
+    feeding = pools[pools["region"].isin(origins) & (pools["base"] > 0)]
+    if len(prnd) and len(feeding):
+        mix = (
+            sum(compositions[p] * w for p, w in zip(feeding["pool"], feeding["base"], strict=True))
+            / feeding["base"].sum()
+        )
+        share = float(mix.get("Pr", 0.0) + mix.get("Nd", 0.0))
+        value = float(prnd["value"].iloc[0])
+        feed = value / (share * recovery)
+        return (
+            feed,
+            f"DERIVED: reported Pr+Nd oxide {value:,.0f} t / (Pr+Nd {share:.3f} of "
+            f"its feed x recovery {recovery}); feed from {sorted(origins)}",
+            str(prnd["source_id"].iloc[0]),
+        )
+    treo = reported("TREO")
+    if len(treo):
+        return (
+            float(treo["value"].iloc[0]),
+            "reported separated output (TREO)",
+            str(treo["source_id"].iloc[0]),
+        )
+    return 0.0, "", ""
 
 
 def _routes(ds: Dataset, region_of, book: _Book) -> pd.DataFrame:
