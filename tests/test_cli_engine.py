@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from reechain.cli import app
@@ -54,7 +55,7 @@ def test_run_writes_results_and_report(tmp_path):
     assert {"year", "stage", "material", "origin", "destination", "value"} <= set(flows.columns)
     assert (flows["value"] >= 0).all()
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "Sankey" in html or "sankey" in html
+    assert html.count('"type":"sankey"') == 1  # the figure's own JSON, not plotly.js
     assert "Beylikova separation plant" in html and "baseline" in html
     assert "Projects [t/yr], 2029" in r.output and "TUR" in r.output
 
@@ -69,3 +70,19 @@ def test_calibrate_table():
 def test_run_a_missing_file_is_one_line():
     r = run("run", "nope.yaml")
     assert r.exit_code == 2 and "cannot read scenario nope.yaml" in r.output
+
+
+def test_compare_two_scenarios(tmp_path):
+    short = []
+    for name in ("myanmar-outage", "turkiye-beylikova"):
+        path = tmp_path / f"{name}.yaml"
+        text = (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8")
+        path.write_text(text.replace("horizon: 2035", "horizon: 2028"), encoding="utf-8")
+        short.append(str(path))
+    r = run("compare", *short, "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = pd.DataFrame(json.loads(r.output))
+    unmet = rows[(rows["metric"] == "unmet [t]") & (rows["year"] == 2025)].iloc[0]
+    # without Myanmar's 2025 feed (A) far more goes unmet than with it (B)
+    assert unmet["A"] > unmet["B"] + 1000
+    assert unmet["B - A"] == pytest.approx(unmet["B"] - unmet["A"])
