@@ -170,3 +170,21 @@ def test_baseline_keeps_the_regions(ds):
     base = baseline_of(sc)
     assert base.events == [] and base.regions["TUR"] == ["TUR"]
     assert isinstance(pd.DataFrame(), pd.DataFrame)
+
+
+def test_facility_outage_takes_its_output_out_of_its_country(ds):
+    sc = Scenario.model_validate(
+        {
+            "name": "Lynas Malaysia stops",
+            "base_year": 2024,
+            "horizon": 2025,
+            "events": [
+                {"type": "outage", "facility": "lynas-malaysia", "share": 1.0, "from": "2025-01-01"}
+            ],
+        }
+    ).check(ds)
+    res = run(sc, ds)
+    cap = res.inputs.network.sep_cap["MYS"]
+    lost = [p for p in res.inputs.provenance if p["parameter"].startswith("outage")][0]["value"]
+    growth = 1.05  # existing_capacity_growth, one year
+    assert cap[2025] == pytest.approx(cap[2024] * growth - lost)

@@ -102,6 +102,22 @@ events:
     assert "give exactly one of ban" in problems(none)
 
 
+def test_outage_needs_one_known_target(ds):
+    text = """\
+name: t
+base_year: 2024
+horizon: 2026
+events:
+  - type: outage
+    facility: lynas-malaysya
+    share: 0.5
+    from: 2025-01-01
+"""
+    assert "events[0].facility: unknown facility 'lynas-malaysya'" in problems(text, ds)
+    both = text.replace("    share: 0.5", "    country: MYS\n    share: 0.5")
+    assert "give exactly one of country, deposit or facility" in problems(both)
+
+
 def test_yaml_syntax_error_has_a_line():
     msg = problems("name: t\nbase_year: 2024\nhorizon: [2030\n")
     assert "line 4, column 1: not valid YAML" in msg  # where the parser found the open bracket

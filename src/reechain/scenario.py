@@ -88,7 +88,11 @@ class ProjectEvent(_Strict):
     offtake: dict[str, Share] = Field(
         default_factory=dict, description="Country -> share of output reserved for it."
     )
-    probability: Share = Field(1.0, description="Chance the project comes online (ensembles).")
+    probability: Share = Field(
+        1.0,
+        description="Chance the project comes online: sampled by ensembles; a single run "
+        "includes the project.",
+    )
 
     @field_validator("owners", "offtake")
     @classmethod
@@ -145,7 +149,10 @@ class ExportControlEvent(_Strict):
 
 
 class DemandEvent(_Strict):
-    """Demand of an end use in a region: an activity (e.g. an EV plant) or a growth path."""
+    """Demand of an end use in a region: an activity (e.g. an EV plant: vehicles per year times
+    the dataset's NdFeB per vehicle) adds magnet demand; a ``growth_rate`` alone replaces the
+    default growth of the region's magnet demand (the base demand of a region is not split by
+    end use, so the rate applies to all of it)."""
 
     type: Literal["demand"]
     name: str
@@ -183,12 +190,17 @@ class BlocMembershipEvent(_Strict):
 
 
 class OutageEvent(_Strict):
-    """A facility, deposit or country's stage loses a share of its capacity for a period."""
+    """A facility, deposit or country's stage loses a share of its capacity for a period.
+
+    A country (or deposit: its country's mine output) loses that share of the stage's capacity;
+    a facility takes its latest reported capacity (or output) times the share out of its
+    country's capacity at its stage."""
 
     type: Literal["outage"]
     name: str | None = None
     country: str | None = None
     deposit: str | None = None
+    facility: str | None = None
     stage: Stage = "mining"
     share: Share = Field(description="Share of capacity lost [0-1].")
     from_: date = Field(alias="from")
@@ -196,13 +208,15 @@ class OutageEvent(_Strict):
 
     @model_validator(mode="after")
     def _target(self) -> OutageEvent:
-        if (self.country is None) == (self.deposit is None):
-            raise ValueError("give either country or deposit")
+        if sum(x is not None for x in (self.country, self.deposit, self.facility)) != 1:
+            raise ValueError("give exactly one of country, deposit or facility")
         return self
 
 
 class RecyclingEvent(_Strict):
-    """A share of an end use's demand met by recycled material, ramping over years."""
+    """A share of magnet demand met by recycled material, ramping over years (the region's base
+    demand is not split by end use: the share applies to all its magnet demand; the end use is
+    kept for the record)."""
 
     type: Literal["recycling"]
     region: str
@@ -213,7 +227,8 @@ class RecyclingEvent(_Strict):
 
 
 class SubstitutionEvent(_Strict):
-    """A share of an end use's magnets switched to another grade (e.g. Dy-free), ramping."""
+    """A share of a region's high-coercivity (Dy-bearing) magnets switched to another grade
+    (e.g. Dy-free N42), ramping over years."""
 
     type: Literal["substitution"]
     region: str
@@ -378,6 +393,9 @@ class Scenario(_Strict):
                 bad((*loc, "bloc"), unknown_message("bloc", ev.bloc, blocs))
             if isinstance(ev, OutageEvent) and ev.deposit and ev.deposit not in deposits:
                 bad((*loc, "deposit"), unknown_message("deposit", ev.deposit, deposits))
+            facilities = set(ds.table("facilities")["facility_id"])
+            if isinstance(ev, OutageEvent) and ev.facility and ev.facility not in facilities:
+                bad((*loc, "facility"), unknown_message("facility", ev.facility, facilities))
             if isinstance(ev, SubstitutionEvent) and ev.to_grade not in grades:
                 bad((*loc, "to_grade"), unknown_message("magnet grade", ev.to_grade, grades))
         if problems:

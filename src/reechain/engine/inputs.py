@@ -975,24 +975,59 @@ def _recycled(sc, region_of, region, year) -> float:
 
 def _outage(ev, years, pools, region_of, mine_cap, sep_cap, metal_cap, magnet_cap, ds, book):
     frames = {"mining": mine_cap, "separation": sep_cap, "metal": metal_cap, "magnet": magnet_cap}
+    span = ExportControlEvent.model_construct(from_=ev.from_, until=ev.until)
+    if ev.facility is not None:
+        fac = ds.table("facilities").set_index("facility_id").loc[ev.facility]
+        caps = _preferred(ds.table("facility_capacity"))
+        rows = caps[
+            (caps["facility_id"] == ev.facility)
+            & caps["value"].notna()
+            & caps["measure"].isin(["capacity", "output"])
+            & (caps["material"].isin(["TREO", "NdFeB", "REM"]))
+        ]
+        if rows.empty:
+            raise ReechainError(
+                f"outage of facility {ev.facility!r}: the data has no capacity "
+                "or output for it; use its country and stage instead"
+            )
+        row = rows.sort_values(["year", "measure"]).iloc[-1]
+        target = frames[fac["stage"]]
+        region = region_of(fac["country"])
+        for y in years:
+            f = span.share_in_force(y)
+            if f > 0:
+                target.loc[y, region] = max(
+                    0.0, target.loc[y, region] - float(row["value"]) * ev.share * f
+                )
+        book.note(
+            f"outage {ev.name or ev.facility}",
+            float(row["value"]) * ev.share,
+            row["unit"],
+            f"{ev.facility} ({fac['stage']}, {fac['country']}) loses "
+            f"{ev.share:.0%} of its {row['measure']} ({int(row['year'])}) from "
+            f"{ev.from_} to {ev.until}",
+            row["source_id"],
+        )
+        return
     target = frames[ev.stage]
     if ev.deposit is not None:
         country = ds.table("deposits").set_index("deposit_id").loc[ev.deposit, "country"]
     else:
         country = ev.country
-    if ev.stage == "mining":
-        cols = list(pools.loc[pools["country"] == country, "pool"])
-    else:
-        cols = [region_of(country)]
+    cols = (
+        list(pools.loc[pools["country"] == country, "pool"])
+        if ev.stage == "mining"
+        else [region_of(country)]
+    )
     for y in years:
-        f = ExportControlEvent.model_construct(from_=ev.from_, until=ev.until).share_in_force(y)
+        f = span.share_in_force(y)
         if f > 0:
             target.loc[y, cols] *= 1 - ev.share * f
     book.note(
         f"outage {ev.name or country}",
         ev.share,
         "fraction",
-        f"{ev.stage} capacity of {country} cut for {ev.from_} to {ev.until}",
+        f"{ev.stage} capacity of {country} cut from {ev.from_} to {ev.until}",
         "",
     )
 
