@@ -188,3 +188,36 @@ def test_facility_outage_takes_its_output_out_of_its_country(ds):
     lost = [p for p in res.inputs.provenance if p["parameter"].startswith("outage")][0]["value"]
     growth = 1.05  # existing_capacity_growth, one year
     assert cap[2025] == pytest.approx(cap[2024] * growth - lost)
+
+
+def test_a_us_tariff_on_chinese_magnets_reroutes_imports(ds):
+    sc = Scenario.model_validate(
+        {
+            "name": "US duty",
+            "base_year": 2024,
+            "horizon": 2025,
+            "events": [
+                {
+                    "type": "tariff",
+                    "importer": "USA",
+                    "exporters": ["CHN"],
+                    "stages": ["magnet"],
+                    "rate": {"value": 5000, "unit": "USD/t"},
+                    "from": "2025-01-01",
+                }
+            ],
+        }
+    ).check(ds)
+    f = run(sc, ds).flows
+    into_us = (
+        f[
+            (f["stage"] == "magnet")
+            & (f["material"] == "NdFeB")
+            & (f["destination"] == "USA")
+            & (f["year"] == 2025)
+        ]
+        .groupby("origin")["value"]
+        .sum()
+    )
+    assert into_us.get("CHN", 0.0) == pytest.approx(0.0, abs=1e-6)
+    assert into_us.sum() > 0

@@ -208,3 +208,27 @@ def test_bad_inputs_are_refused():
     with pytest.raises(Exception, match="missing values"):
         solve(net)
     assert COSTS["surplus"] == 0.1
+
+
+def test_tariff_adds_to_the_lane_cost():
+    net = two_mines(55.0)
+    base = collect(solve(net), "toy").objective
+    net.tariffs = pd.DataFrame(
+        [
+            {
+                "year": 2030,
+                "kind": "oxide",
+                "item": "Nd",
+                "origin": "R2",
+                "dest": "R1",
+                "usd_per_t": 2.0,
+            }
+        ]
+    )
+    r = collect(solve(net), "tariff")
+    # 5 t of Nd still shipped from R2 (cheaper than 50 t of concentrate): + 5 x 2
+    assert r.objective == pytest.approx(base + 10.0)
+    net.tariffs.loc[0, "usd_per_t"] = 100.0
+    r = collect(solve(net), "tariff")
+    # now the concentrate moves instead: 50 t x 0.5 = 25 instead of 5 t x 0.5 = 2.5
+    assert r.objective == pytest.approx(base - 2.5 + 25.0)

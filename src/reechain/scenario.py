@@ -239,6 +239,28 @@ class SubstitutionEvent(_Strict):
     ramp_up_years: int = Field(0, ge=0, le=30)
 
 
+class TariffEvent(_Strict):
+    """An import duty of ``importer`` on oxides, metals or magnets from ``exporters``."""
+
+    type: Literal["tariff"]
+    importer: str = Field(description="ISO3 of the importing country, or a named region.")
+    exporters: list[str] | Literal["all"] = Field("all", description="ISO3 codes or 'all'.")
+    stages: list[Literal["separation", "metal", "magnet"]] = Field(
+        description="Products taxed: separation = oxides, metal = metals, magnet = magnets."
+    )
+    elements: list[str] | Literal["all"] = Field("all", description="Elements (oxide, metal).")
+    rate: Quantity = Field(description="Duty, {value: ..., unit: USD/t}.")
+    from_: date = Field(alias="from")
+    until: date | None = None
+
+    @field_validator("rate")
+    @classmethod
+    def _usd_per_t(cls, rate: Quantity) -> Quantity:
+        if rate.unit.replace(" ", "") != "USD/t":
+            raise ValueError(f"unit {rate.unit!r}: give the duty in USD/t")
+        return rate
+
+
 Event = Annotated[
     ProjectEvent
     | ExportControlEvent
@@ -246,7 +268,8 @@ Event = Annotated[
     | BlocMembershipEvent
     | OutageEvent
     | RecyclingEvent
-    | SubstitutionEvent,
+    | SubstitutionEvent
+    | TariffEvent,
     Field(discriminator="type"),
 ]
 
@@ -348,7 +371,7 @@ class Scenario(_Strict):
                     bad(("regions", rname, j), unknown_message("country", c, countries))
         for i, ev in enumerate(self.events):
             loc = ("events", i)
-            for field in ("country", "actor", "region"):
+            for field in ("country", "actor", "region", "importer"):
                 code = getattr(ev, field, None)
                 if code is not None and code not in countries and code not in named:
                     bad(
@@ -373,6 +396,15 @@ class Scenario(_Strict):
                                 (*loc, "destinations", j),
                                 unknown_message("destination", d, countries | blocs | named),
                             )
+            if isinstance(ev, TariffEvent):
+                if ev.elements != "all":
+                    for j, e in enumerate(ev.elements):
+                        if e not in elements:
+                            bad((*loc, "elements", j), unknown_message("element", e, elements))
+                if ev.exporters != "all":
+                    for j, c in enumerate(ev.exporters):
+                        if c not in countries and c not in named:
+                            bad((*loc, "exporters", j), unknown_message("country", c, countries))
             if isinstance(ev, ProjectEvent):
                 if ev.feed is not None:
                     if ev.feed.deposit not in deposits:
@@ -420,7 +452,7 @@ def _message(err: dict) -> str:
     if err["type"] == "union_tag_invalid":
         return (
             f"unknown event type {err.get('input', {}).get('type')!r}; use one of project, "
-            "export_control, demand, bloc_membership, outage, recycling, substitution"
+            "export_control, demand, bloc_membership, outage, recycling, substitution, tariff"
         )
     if err["type"] == "literal_error" and err["loc"] and err["loc"][-1] == "stage":
         return f"{msg} (stages: {', '.join(STAGES)})"
@@ -432,6 +464,7 @@ def _where(node: Any, loc: tuple) -> str:
     path, line = [], None
     current = node
     event_kinds = {
+        "tariff",
         "project",
         "export_control",
         "demand",

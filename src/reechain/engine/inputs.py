@@ -41,6 +41,7 @@ from ..scenario import (
     RecyclingEvent,
     Scenario,
     SubstitutionEvent,
+    TariffEvent,
 )
 from .network import Network
 
@@ -647,6 +648,7 @@ def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> I
             "calibration minimums (observed use in the base year)": f"base year {base}",
         },
     )
+    net.tariffs = _tariffs(sc, net, region_of)
     lane_events = pd.DataFrame()
     if not exclude_controls:
         lane_events = _control_lanes(ds, sc, net, region_of)
@@ -1030,6 +1032,47 @@ def _outage(ev, years, pools, region_of, mine_cap, sep_cap, metal_cap, magnet_ca
         f"{ev.stage} capacity of {country} cut from {ev.from_} to {ev.until}",
         "",
     )
+
+
+def _tariffs(sc: Scenario, net: Network, region_of) -> pd.DataFrame:
+    """Duties per lane and year [USD/t], pro rata for the part of a year in force."""
+    rows = []
+    for ev in sc.events:
+        if not isinstance(ev, TariffEvent):
+            continue
+        dest = region_of(ev.importer)
+        origins = (
+            set(net.regions) - {dest}
+            if ev.exporters == "all"
+            else {region_of(c) for c in ev.exporters} - {dest}
+        )
+        span = ExportControlEvent.model_construct(from_=ev.from_, until=ev.until)
+        for y in net.years:
+            f = span.share_in_force(y)
+            if f <= 0:
+                continue
+            for stage in ev.stages:
+                kind = {"separation": "oxide", "metal": "metal", "magnet": "magnet"}[stage]
+                items = (
+                    net.grades
+                    if kind == "magnet"
+                    else net.elements
+                    if ev.elements == "all"
+                    else [e for e in ev.elements if e in net.elements]
+                )
+                for item in items:
+                    for o in sorted(origins):
+                        rows.append(
+                            {
+                                "year": y,
+                                "kind": kind,
+                                "item": item,
+                                "origin": o,
+                                "dest": dest,
+                                "usd_per_t": ev.rate.value * f,
+                            }
+                        )
+    return pd.DataFrame(rows, columns=["year", "kind", "item", "origin", "dest", "usd_per_t"])
 
 
 def _control_lanes(ds: Dataset, sc: Scenario, net: Network, region_of) -> pd.DataFrame:

@@ -292,6 +292,20 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
         + (unmet_met * p_met).sum()
         + (unmet_mag * p_mag).sum()
     )
+    if len(net.tariffs):
+        lanes = {
+            "oxide": (ox, "element", elements),
+            "metal": (met, "element", elements),
+            "magnet": (mag, "grade", grades),
+        }
+        for kind, part in net.tariffs.groupby("kind"):
+            var, dim, items = lanes[kind]
+            rate = xr.zeros_like(var.labels, dtype=float)
+            for r in part.itertuples():
+                rate.loc[{"year": r.year, dim: r.item, "origin": r.origin, "dest": r.dest}] += (
+                    r.usd_per_t
+                )
+            objective = objective + (var * rate).sum()
     if foresight:
         # Putting oxide into stock costs what disposal costs (handling, storage set-up), and
         # holding it costs per tonne and year; drawing it later saves mining it again.

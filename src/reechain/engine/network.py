@@ -62,6 +62,8 @@ class Network:
     offtake
         DataFrame [year, origin, dest, share]: at least ``share`` of the oxide separated in
         ``origin`` goes to ``dest`` (a partner's offtake).
+    tariffs
+        DataFrame [year, kind, item, origin, dest, usd_per_t]: duties added to the lanes' costs.
     routes
         DataFrame [origin, dest]: concentrate lanes with an observed supply relation (a plant fed
         by a deposit abroad, e.g. Mount Weld -> Lynas Malaysia); they carry no transport cost,
@@ -104,6 +106,11 @@ class Network:
     )
     offtake: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["year", "origin", "dest", "share"])
+    )
+    tariffs: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["year", "kind", "item", "origin", "dest", "usd_per_t"]
+        )
     )
     secondary: list[str] = field(default_factory=list)
     routes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["origin", "dest"]))
