@@ -384,27 +384,19 @@ class Scenario(_Strict):
                     f"starts in {year}, after the horizon {self.horizon}; move it or extend "
                     "the horizon",
                 )
+
+            def codes(field: str, kind: str, valid: set[str], ev=ev, loc=loc) -> None:
+                values = getattr(ev, field)
+                for j, code in enumerate([] if values == "all" else values):
+                    if code not in valid:
+                        bad((*loc, field, j), unknown_message(kind, code, valid))
+
+            if isinstance(ev, (ExportControlEvent, TariffEvent)):
+                codes("elements", "element", elements)
             if isinstance(ev, ExportControlEvent):
-                if ev.elements != "all":
-                    for j, e in enumerate(ev.elements):
-                        if e not in elements:
-                            bad((*loc, "elements", j), unknown_message("element", e, elements))
-                if ev.destinations != "all":
-                    for j, d in enumerate(ev.destinations):
-                        if d not in countries and d not in blocs and d not in named:
-                            bad(
-                                (*loc, "destinations", j),
-                                unknown_message("destination", d, countries | blocs | named),
-                            )
+                codes("destinations", "destination", countries | blocs | named)
             if isinstance(ev, TariffEvent):
-                if ev.elements != "all":
-                    for j, e in enumerate(ev.elements):
-                        if e not in elements:
-                            bad((*loc, "elements", j), unknown_message("element", e, elements))
-                if ev.exporters != "all":
-                    for j, c in enumerate(ev.exporters):
-                        if c not in countries and c not in named:
-                            bad((*loc, "exporters", j), unknown_message("country", c, countries))
+                codes("exporters", "country", countries | named)
             if isinstance(ev, ProjectEvent):
                 if ev.feed is not None:
                     if ev.feed.deposit not in deposits:

@@ -184,7 +184,7 @@ def recipes(ds: Dataset, book: _Book) -> pd.DataFrame:
     return pd.DataFrame(rows).T.fillna(0.0)
 
 
-def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> Inputs:
+def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     """The network of a scenario (all its years)."""
     book = _Book(ds, sc.assumptions)
     years = sc.years
@@ -649,9 +649,7 @@ def build_inputs(ds: Dataset, sc: Scenario, exclude_controls: bool = False) -> I
         },
     )
     net.tariffs = _tariffs(sc, net, region_of)
-    lane_events = pd.DataFrame()
-    if not exclude_controls:
-        lane_events = _control_lanes(ds, sc, net, region_of)
+    lane_events = _control_lanes(ds, sc, net, region_of)
     return Inputs(
         network=net,
         provenance=book.rows,

@@ -130,14 +130,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     )
     conc = m.add_variables(lower=0, upper=conc_upper, name="conc")
     m.add_constraints(conc.sum("region") == mine, name="mine-dispatch")
-    sep_cap = _frame(net.sep_cap[regions], "year", "region")
-    m.add_constraints(conc.sum("deposit") <= sep_cap, name="separation-capacity")
-    if net.sep_min is not None:
-        m.add_constraints(
-            conc.sum("deposit")
-            >= np.minimum(_frame(net.sep_min[regions], "year", "region"), sep_cap),
-            name="separation-use-min",
-        )
+    _capacity(m, conc.sum("deposit"), net.sep_cap, net.sep_min, regions, "separation")
 
     # -- oxides: joint production -------------------------------------------------------------
     comp = xr.DataArray(
@@ -182,19 +175,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     )
 
     # -- metal ----------------------------------------------------------------------------------
-    m.add_constraints(
-        metal.sum("element") <= _frame(net.metal_cap[regions], "year", "region"),
-        name="metal-capacity",
-    )
-    if net.metal_min is not None:
-        m.add_constraints(
-            metal.sum("element")
-            >= np.minimum(
-                _frame(net.metal_min[regions], "year", "region"),
-                _frame(net.metal_cap[regions], "year", "region"),
-            ),
-            name="metal-use-min",
-        )
+    _capacity(m, metal.sum("element"), net.metal_cap, net.metal_min, regions, "metal")
     met = m.add_variables(lower=0, coords=[y_idx, e_idx, o_idx, t_idx], name="met")
     m.add_constraints(
         metal - met.sum("dest").rename({"origin": "region"}) == 0, name="metal-origin"
@@ -236,14 +217,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     )
 
     # -- magnets ----------------------------------------------------------------------------------
-    mag_cap = _frame(net.magnet_cap[regions], "year", "region")
-    m.add_constraints(magnet.sum("grade") <= mag_cap, name="magnet-capacity")
-    if net.magnet_min is not None:
-        m.add_constraints(
-            magnet.sum("grade")
-            >= np.minimum(_frame(net.magnet_min[regions], "year", "region"), mag_cap),
-            name="magnet-use-min",
-        )
+    _capacity(m, magnet.sum("grade"), net.magnet_cap, net.magnet_min, regions, "magnet")
     mag = m.add_variables(lower=0, coords=[y_idx, g_idx, o_idx, t_idx], name="mag")
     m.add_constraints(
         magnet - mag.sum("dest").rename({"origin": "region"}) == 0, name="magnet-origin"
@@ -316,6 +290,23 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
         )
     m.add_objective(objective)
     return m
+
+
+def _capacity(
+    m: linopy.Model,
+    used,
+    cap: pd.DataFrame,
+    minimum: pd.DataFrame | None,
+    regions: list[str],
+    stage: str,
+) -> None:
+    """``used <= cap`` per year and region, and ``used >= min(minimum, cap)`` when a
+    calibration minimum is given (constraints ``<stage>-capacity``, ``<stage>-use-min``)."""
+    capacity = _frame(cap[regions], "year", "region")
+    m.add_constraints(used <= capacity, name=f"{stage}-capacity")
+    if minimum is not None:
+        floor = np.minimum(_frame(minimum[regions], "year", "region"), capacity)
+        m.add_constraints(used >= floor, name=f"{stage}-use-min")
 
 
 def _lane_caps(m: linopy.Model, net: Network) -> None:

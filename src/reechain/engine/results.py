@@ -370,28 +370,3 @@ def _capacity_use(solved: Solved) -> pd.DataFrame:
     out = pd.concat(rows, ignore_index=True)
     out["utilisation"] = np.where(out["capacity"] > 0, out["used"] / out["capacity"], np.nan)
     return out[["year", "stage", "region", "used", "capacity", "utilisation"]]
-
-
-def combine(results: list[RunResult], name: str, mode: str) -> RunResult:
-    """Concatenate per-year results of a myopic run."""
-    cat = lambda attr: pd.concat([getattr(r, attr) for r in results], ignore_index=True)  # noqa: E731
-    timings: dict[str, float] = {}
-    residuals: dict[str, float] = {}
-    for r in results:
-        for k, t in r.timings.items():
-            timings[k] = timings.get(k, 0.0) + t
-        for k, x in r.residuals.items():
-            residuals[k] = max(residuals.get(k, 0.0), x)
-    return RunResult(
-        name=name,
-        mode=mode,
-        flows=cat("flows"),
-        prices=cat("prices"),
-        unmet=cat("unmet"),
-        surplus=cat("surplus"),
-        capacity_use=cat("capacity_use"),
-        pool_output=cat("pool_output"),
-        residuals=residuals,
-        timings=timings,
-        objective=float(sum(r.objective for r in results)),
-    )
