@@ -266,3 +266,52 @@ def stacked_bars(
         fig.add_bar(x=part[x], y=part[y], name=str(key), marker_color=PALETTE[i % len(PALETTE)])
     fig.update_layout(barmode="stack", title=title, xaxis_title=x, yaxis_title=y_title, height=380)
     return fig
+
+
+def fan_chart(
+    p: pd.DataFrame, group: str, title: str, y_title: str, percent: bool = False
+) -> go.Figure:
+    """P5-P95 bands with the median line, one per ``group`` value, over years."""
+    fig = go.Figure()
+    scale = 100 if percent else 1
+    for i, (key, part) in enumerate(p.groupby(group, sort=False)):
+        part = part.sort_values("year")
+        colour = PALETTE[i % len(PALETTE)]
+        fig.add_scatter(
+            x=list(part["year"]) + list(part["year"])[::-1],
+            y=list(part["p95"] * scale) + list(part["p5"] * scale)[::-1],
+            fill="toself",
+            line={"width": 0},
+            fillcolor=colour,
+            opacity=0.2,
+            name=f"{key} P5-P95",
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=part["year"],
+            y=part["p50"] * scale,
+            mode="lines+markers",
+            line={"color": colour},
+            name=f"{key} median",
+        )
+    fig.update_layout(title=title, xaxis_title="year", yaxis_title=y_title, height=400)
+    return fig
+
+
+def heat_map(df: pd.DataFrame, title: str) -> go.Figure:
+    """Probability of a deficit, element x year."""
+    table = df.pivot_table(index="item", columns="year", values="probability")
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy() * 100,
+            x=list(table.columns),
+            y=list(table.index),
+            colorscale="Reds",
+            zmin=0,
+            zmax=100,
+            colorbar={"title": "%"},
+            hovertemplate="%{y} %{x}: %{z:.0f} %<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, xaxis_title="year", yaxis_title="element", height=420)
+    return fig

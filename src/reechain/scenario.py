@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from .ensemble.spec import TARGET, Uncertainty
 from .errors import ReechainError, unknown_message
 from .schema import STAGES
 
@@ -288,6 +289,9 @@ class Scenario(_Strict):
         default_factory=dict, description="Overrides of assumption ids -> value."
     )
     events: list[Event] = Field(default_factory=list)
+    uncertainty: Uncertainty | None = Field(
+        None, description="Uncertain inputs and their correlations (ensembles)."
+    )
     _node: Any = PrivateAttr(None)  # the YAML node tree, to give line numbers
     _source: str = PrivateAttr("<scenario>")
 
@@ -422,6 +426,24 @@ class Scenario(_Strict):
                 bad((*loc, "facility"), unknown_message("facility", ev.facility, facilities))
             if isinstance(ev, SubstitutionEvent) and ev.to_grade not in grades:
                 bad((*loc, "to_grade"), unknown_message("magnet grade", ev.to_grade, grades))
+        if self.uncertainty is not None:
+            assumption_ids = set(ds.table("assumptions")["assumption_id"])
+            for i, item in enumerate(self.uncertainty.inputs):
+                where = ("uncertainty", "inputs", i, "target")
+                m = TARGET.match(item.target)
+                if m.group(5):
+                    if m.group(5) not in assumption_ids:
+                        bad(where, unknown_message("assumption", m.group(5), assumption_ids))
+                    continue
+                index, field = int(m.group(2)), m.group(3)
+                if index >= len(self.events):
+                    bad(
+                        where,
+                        f"there is no event {index} (the scenario has "
+                        f"{len(self.events)}; counting from 0)",
+                    )
+                elif field not in type(self.events[index]).model_fields and field != "from":
+                    bad(where, f"event {index} ({self.events[index].type}) has no field {field!r}")
         if problems:
             raise ScenarioError(source, problems)
         return self

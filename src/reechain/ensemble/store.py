@@ -1,0 +1,178 @@
+"""The run store: an embedded DuckDB file recording each ensemble run and its samples.
+
+Tables: ``runs`` (id, scenario text, seed, method, sample count, dataset and package versions,
+status), ``samples`` (run, sample, parameter values as JSON, seconds), ``results`` (run,
+sample, summary rows). A sample's rows and its ``samples`` row are written in one transaction,
+so a sample is stored completely or not at all and never twice. Every write opens the file
+under a file lock and closes it again, so several ensembles can share one store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from filelock import FileLock
+
+from ..errors import ReechainError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STORE = Path("reechain-runs.duckdb")
+SCHEMA = """
+create table if not exists runs (
+  run_id varchar primary key, created timestamp, name varchar, scenario varchar,
+  seed bigint, method varchar, n_samples integer, foresight boolean,
+  dataset_version varchar, package_version varchar, status varchar, inputs varchar);
+create table if not exists samples (
+  run_id varchar, sample integer, params varchar, seconds double, error varchar,
+  primary key (run_id, sample));
+create table if not exists results (
+  run_id varchar, sample integer, metric varchar, stage varchar, region varchar,
+  item varchar, year integer, value double);
+"""
+
+
+class Store:
+    """A DuckDB run store at ``path``."""
+
+    def __init__(self, path: str | Path = DEFAULT_STORE) -> None:
+        self.path = Path(path)
+        self.lock = FileLock(str(self.path) + ".lock", timeout=600)
+        with self.connect() as con:
+            con.execute(SCHEMA)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.lock:
+            con = duckdb.connect(str(self.path))
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def create_run(
+        self,
+        name: str,
+        scenario: str,
+        seed: int,
+        method: str,
+        n: int,
+        foresight: bool,
+        dataset_version: str,
+        package_version: str,
+        inputs: list[dict],
+    ) -> str:
+        run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        with self.connect() as con:
+            con.execute(
+                "insert into runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    datetime.now(UTC),
+                    name,
+                    scenario,
+                    seed,
+                    method,
+                    n,
+                    foresight,
+                    dataset_version,
+                    package_version,
+                    "running",
+                    json.dumps(inputs),
+                ],
+            )
+        return run_id
+
+    def run(self, run_id: str) -> dict:
+        with self.connect() as con:
+            df = con.execute("select * from runs where run_id = ?", [run_id]).df()
+        if df.empty:
+            raise ReechainError(
+                f"no run {run_id!r} in {self.path}; `reechain ensemble list` shows the runs"
+            )
+        return df.iloc[0].to_dict()
+
+    def runs(self) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute("""
+                select r.run_id, r.name, r.created, r.seed, r.method, r.n_samples,
+                       count(s.sample) as done, count(s.error) as failed, r.status
+                from runs r left join samples s using (run_id)
+                group by all order by r.created""").df()
+
+    def done(self, run_id: str) -> set[int]:
+        with self.connect() as con:
+            rows = con.execute("select sample from samples where run_id = ?", [run_id]).fetchall()
+        return {int(r[0]) for r in rows}
+
+    def save_sample(
+        self,
+        run_id: str,
+        sample: int,
+        params: dict,
+        seconds: float,
+        rows: pd.DataFrame,
+        error: str | None = None,
+    ) -> bool:
+        """Store one sample atomically; False (and nothing written) if it is already there.
+        A sample whose model failed is stored with its error and no result rows."""
+        frame = rows.assign(run_id=run_id, sample=sample)[
+            ["run_id", "sample", "metric", "stage", "region", "item", "year", "value"]
+        ]
+        with self.connect() as con:
+            con.execute("begin transaction")
+            try:
+                exists = con.execute(
+                    "select count(*) from samples where run_id = ? and sample = ?", [run_id, sample]
+                ).fetchone()[0]
+                if exists:
+                    con.execute("rollback")
+                    return False
+                con.execute(
+                    "insert into samples values (?, ?, ?, ?, ?)",
+                    [run_id, sample, json.dumps(params), seconds, error],
+                )
+                con.register("incoming", frame)
+                con.execute("insert into results select * from incoming")
+                con.unregister("incoming")
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+        return True
+
+    def set_status(self, run_id: str, status: str) -> None:
+        with self.connect() as con:
+            con.execute("update runs set status = ? where run_id = ?", [status, run_id])
+
+    def results(self, run_id: str) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(
+                "select * exclude (run_id) from results where run_id = ?", [run_id]
+            ).df()
+
+    def params(self, run_id: str) -> pd.DataFrame:
+        with self.connect() as con:
+            df = con.execute(
+                "select sample, params from samples where run_id = ? order by sample", [run_id]
+            ).df()
+        if df.empty:
+            return pd.DataFrame()
+        values = pd.DataFrame([json.loads(p) for p in df["params"]])
+        values.index = df["sample"].to_numpy()
+        values.index.name = "sample"
+        return values
+
+    def delete(self, run_id: str) -> None:
+        self.run(run_id)
+        with self.connect() as con:
+            for table in ("results", "samples", "runs"):
+                con.execute(f"delete from {table} where run_id = ?", [run_id])
