@@ -68,8 +68,10 @@ def execute(
     executor: LocalExecutor | DaskExecutor,
     extra: str | None = None,
     progress: Progress | None = None,
+    fn: Callable = evaluate,
 ) -> dict:
-    """Run the samples of ``run_id`` that the store lacks; return counts.
+    """Run the samples of ``run_id`` that the store lacks; return counts. ``fn`` evaluates one
+    sample (the model run by default).
 
     Interrupting (Ctrl-C) leaves every finished sample stored and the run resumable."""
     record = store.run(run_id)
