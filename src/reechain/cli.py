@@ -1005,3 +1005,7 @@ def ensemble_delete(run_id: str, store_path: StoreOpt = DEFAULT_STORE) -> None:
 
     Store(store_path).delete(run_id)
     out.print(f"deleted {run_id}")
+
+
+if __name__ == "__main__":
+    app()

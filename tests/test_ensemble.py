@@ -1,0 +1,265 @@
+"""Ensembles: reproducible designs, the same results on every executor, a killed Dask worker,
+interruption and resume, two ensembles sharing one store, summaries and sensitivity."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from reechain.ensemble.executors import DaskExecutor, LocalExecutor
+from reechain.ensemble.runner import execute, start
+from reechain.ensemble.sampling import design, morris_size
+from reechain.ensemble.store import Store
+from reechain.ensemble.summary import deficit_probability, percentiles, sample_table, sensitivity
+from reechain.scenario import Scenario
+
+SCENARIO = """\
+name: small ensemble
+base_year: 2024
+horizon: 2026
+events:
+  - type: project
+    name: plant
+    country: TUR
+    stage: separation
+    feed: {deposit: beylikova, composition: mountain-pass-mp-10k-2021-inferred}
+    capacity: {value: 10000, unit: t REO/yr}
+    start: 2025
+    probability: 0.6
+  - type: outage
+    country: MMR
+    stage: mining
+    share: 0.5
+    from: 2025-01-01
+uncertainty:
+  inputs:
+    - name: capacity
+      target: events[0].capacity.value
+      distribution: {kind: uniform, low: 5000, high: 20000}
+    - name: outage share
+      target: events[1].share
+      distribution: {kind: triangular, low: 0.0, mode: 0.5, high: 1.0}
+    - name: growth
+      target: assumptions.existing_capacity_growth
+      distribution: {kind: normal, mean: 0.05, sd: 0.01}
+  correlations:
+    - {a: capacity, b: growth, rho: 0.7}
+"""
+
+
+@pytest.fixture(scope="module")
+def sc(ds):
+    return Scenario.from_text(SCENARIO, "small.yaml").check(ds)
+
+
+def test_design_is_seeded_and_independent_of_the_sample_count(sc):
+    a = design(sc, 5, seed=11)
+    b = design(sc, 3, seed=11)
+    pd.testing.assert_frame_equal(a.iloc[:3], b)
+    assert not design(sc, 5, seed=12).equals(a)
+    assert list(a.columns) == ["capacity", "outage share", "growth", "plant online"]
+    assert set(a["plant online"]) <= {0.0, 1.0}
+
+
+def test_distributions_and_correlation(sc):
+    d = design(sc, 4000, seed=3)
+    assert d["capacity"].between(5000, 20000).all()
+    assert d["outage share"].between(0, 1).all()
+    assert d["growth"].mean() == pytest.approx(0.05, abs=0.001)
+    assert d["plant online"].mean() == pytest.approx(0.6, abs=0.03)
+    rho = stats.spearmanr(d["capacity"], d["growth"]).statistic
+    assert rho == pytest.approx(0.7, abs=0.05)
+
+
+def test_latin_hypercube_stratifies(sc):
+    n = 20
+    d = design(sc, n, seed=5, method="lhs")
+    u = (d["capacity"] - 5000) / 15000  # the uniform input's quantiles
+    # one point in each of the n equal strata (correlation reorders, never re-stratifies a
+    # uniform only when rho = 0, so check the uncorrelated triangular input instead)
+    tri = stats.triang.cdf(d["outage share"], 0.5, loc=0, scale=1)
+    assert sorted(np.floor(tri * n).astype(int)) == list(range(n))
+    assert u.between(0, 1).all()
+
+
+def test_morris_design_moves_one_input_at_a_time(sc):
+    d = design(sc, 20, seed=2, method="morris")
+    k = d.shape[1]
+    assert len(d) == morris_size(20, k)
+    for t in range(len(d) // (k + 1)):
+        block = d.iloc[t * (k + 1) : (t + 1) * (k + 1)].to_numpy()
+        changed = (np.abs(np.diff(block, axis=0)) > 1e-9).sum(axis=1)
+        assert (changed == 1).all()
+
+
+def _run(ds, sc, tmp_path: Path, name: str, executor, n: int = 4, seed: int = 9):
+    store = Store(tmp_path / f"{name}.duckdb")
+    run_id = start(sc, ds, n, seed, store)
+    counts = execute(run_id, store, executor)
+    return store, run_id, counts
+
+
+@pytest.fixture(scope="module")
+def reference(ds, sc, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ref")
+    return _run(ds, sc, tmp, "ref", LocalExecutor(1))
+
+
+def _results(store, run_id):
+    r = store.results(run_id)
+    return r.sort_values(["sample", "metric", "stage", "region", "item", "year"]).reset_index(
+        drop=True
+    )
+
+
+def test_local_run_stores_every_sample_once(reference):
+    store, run_id, counts = reference
+    assert counts == {"total": 4, "done_before": 0, "stored": 4, "failed": 0}
+    assert store.done(run_id) == {0, 1, 2, 3}
+    runs = store.runs()
+    assert runs.loc[runs["run_id"] == run_id, "status"].item() == "complete"
+
+
+def test_same_results_on_two_workers_and_on_dask(ds, sc, tmp_path, reference):
+    store0, run0, _ = reference
+    expected = _results(store0, run0)
+    for name, executor in (("two", LocalExecutor(2)), ("dask", DaskExecutor(workers=2))):
+        store, run_id, counts = _run(ds, sc, tmp_path, name, executor)
+        assert counts["stored"] == 4
+        pd.testing.assert_frame_equal(
+            _results(store, run_id), expected, check_exact=False, rtol=1e-7, atol=1e-6
+        )
+
+
+def test_a_killed_dask_worker_loses_and_doubles_nothing(ds, sc, tmp_path, reference):
+    store = Store(tmp_path / "killed.duckdb")
+    run_id = start(sc, ds, 8, 9, store)
+    executor = DaskExecutor(workers=2)
+    outcome = {}
+    thread = threading.Thread(
+        target=lambda: outcome.update(counts=execute(run_id, store, executor))
+    )
+    thread.start()
+    deadline = time.time() + 120
+    while not store.done(run_id) and time.time() < deadline:
+        time.sleep(0.2)
+    pids = executor.client.run(os.getpid)
+    victim = sorted(pids.values())[0]
+    os.kill(victim, signal.SIGKILL)
+    thread.join(timeout=300)
+    assert outcome["counts"]["stored"] == 8
+    assert store.done(run_id) == set(range(8))
+    with store.connect() as con:
+        dup = con.execute(
+            "select sample, count(*) from samples where run_id = ? group by 1 having count(*) > 1",
+            [run_id],
+        ).fetchall()
+    assert dup == []
+    store0, run0, _ = reference
+    first4 = _results(store, run_id)
+    first4 = first4[first4["sample"] < 4].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        first4, _results(store0, run0), check_exact=False, rtol=1e-7, atol=1e-6
+    )
+
+
+class _Interrupting(LocalExecutor):
+    """Stops (like Ctrl-C) after ``after`` results."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__(1)
+        self.after = after
+
+    def map_unordered(self, fn, tasks):
+        for i, item in enumerate(super().map_unordered(fn, tasks)):
+            if i == self.after:
+                raise KeyboardInterrupt
+            yield item
+
+
+def test_interrupt_then_resume(ds, sc, tmp_path):
+    store = Store(tmp_path / "resume.duckdb")
+    run_id = start(sc, ds, 4, 9, store)
+    with pytest.raises(Exception, match="Resume with `reechain ensemble resume"):
+        execute(run_id, store, _Interrupting(after=2))
+    assert len(store.done(run_id)) == 2
+    assert store.run(run_id)["status"] == "interrupted"
+    counts = execute(run_id, store, LocalExecutor(1))
+    assert counts["done_before"] == 2 and counts["stored"] == 2
+    assert store.done(run_id) == {0, 1, 2, 3}
+
+
+def test_two_ensembles_share_one_store(tmp_path):
+    path = tmp_path / "shared.duckdb"
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    cmd = [
+        sys.executable,
+        "-m",
+        "reechain.cli",
+        "ensemble",
+        "run",
+        str(scenario),
+        "--samples",
+        "3",
+        "--store",
+        str(path),
+    ]
+    procs = [
+        subprocess.Popen(
+            [*cmd, "--seed", str(s)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for s in (1, 2)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    runs = Store(path).runs()
+    assert len(runs) == 2 and (runs["done"] == 3).all() and (runs["status"] == "complete").all()
+    store = Store(path)
+    for run_id in runs["run_id"]:
+        assert store.done(run_id) == {0, 1, 2}
+
+
+def test_summaries_by_hand(reference):
+    store, run_id, _ = reference
+    wide, ok = sample_table(store, run_id)
+    p = percentiles(wide).set_index(["metric", "stage", "region", "item", "year"])
+    res = store.results(run_id)
+    chn = res[
+        (res["metric"] == "share")
+        & (res["stage"] == "separation")
+        & (res["region"] == "CHN")
+        & (res["year"] == 2026)
+    ].set_index("sample")["value"]
+    assert p.loc[("share", "separation", "CHN", "TREO", 2026), "p50"] == pytest.approx(
+        float(np.quantile(chn.reindex(ok), 0.5))
+    )
+    d = deficit_probability(wide)
+    assert d["probability"].between(0, 1).all()
+    unmet = res[res["metric"] == "unmet"].groupby(["sample", "item", "year"])["value"].sum()
+    world = d[d["region"] == "WLD"].set_index(["item", "year"])["probability"]
+    for (item, year), prob in world.items():
+        per_sample = unmet.xs((item, year), level=["item", "year"]).reindex(ok).fillna(0.0)
+        assert prob == pytest.approx((per_sample > 1.0).mean())
+
+
+def test_morris_ranks_the_input_that_matters(ds, tmp_path):
+    text = SCENARIO.replace("    probability: 0.6\n", "").split("  correlations:")[0]
+    sc = Scenario.from_text(text, "m.yaml").check(ds)
+    store = Store(tmp_path / "morris.duckdb")
+    run_id = start(sc, ds, 8, 4, store, method="morris")
+    execute(run_id, store, LocalExecutor(2))
+    s = sensitivity(store, run_id, ("share", "separation", "TUR", "TREO", 2026)).set_index("input")
+    # Türkiye's share of separation depends on the plant's capacity, not on Myanmar's outage
+    assert s.loc["capacity", "mu_star"] > 10 * s.loc["outage share", "mu_star"]
