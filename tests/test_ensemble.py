@@ -263,3 +263,18 @@ def test_morris_ranks_the_input_that_matters(ds, tmp_path):
     s = sensitivity(store, run_id, ("share", "separation", "TUR", "TREO", 2026)).set_index("input")
     # Türkiye's share of separation depends on the plant's capacity, not on Myanmar's outage
     assert s.loc["capacity", "mu_star"] > 10 * s.loc["outage share", "mu_star"]
+
+
+def test_fast_summary_equals_the_metrics(ds):
+    from reechain import metrics
+    from reechain.engine.run import run
+    from reechain.ensemble.worker import STAGE_MATERIAL, summarise
+
+    res = run(Scenario.model_validate({"name": "s", "base_year": 2024, "horizon": 2025}), ds)
+    rows = summarise(res).set_index(["metric", "stage", "region", "year"])["value"]
+    for stage, material in STAGE_MATERIAL.items():
+        s = metrics.shares(res.flows, stage, None, material=material)
+        for r in s.itertuples():
+            assert rows[("share", stage, r.group, r.year)] == pytest.approx(r.share)
+        for c in metrics.concentration(s).itertuples():
+            assert rows[("hhi", stage, "WLD", c.year)] == pytest.approx(c.hhi)

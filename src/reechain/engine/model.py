@@ -23,6 +23,7 @@ Constraint names: ``mine-use-min``, ``separation-capacity``, ``oxide-origin``, `
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -107,13 +108,8 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     o_idx, t_idx = pd.Index(regions, name="origin"), pd.Index(regions, name="dest")
 
     # -- mining and concentrate ------------------------------------------------------------
-    mine_cap = _frame(net.mine_cap[deposits], "year", "deposit")
-    mine_lo = (
-        _frame(net.mine_min[deposits], "year", "deposit")
-        if net.mine_min is not None
-        else xr.zeros_like(mine_cap)
-    )
-    mine = m.add_variables(lower=np.minimum(mine_lo, mine_cap), upper=mine_cap, name="mine")
+    bounds = varying(net)
+    mine = m.add_variables(lower=bounds["mine:lower"], upper=bounds["mine:upper"], name="mine")
     allowed = xr.DataArray(
         np.ones((len(deposits), len(regions)), dtype=bool),
         dims=["deposit", "region"],
@@ -130,7 +126,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     )
     conc = m.add_variables(lower=0, upper=conc_upper, name="conc")
     m.add_constraints(conc.sum("region") == mine, name="mine-dispatch")
-    _capacity(m, conc.sum("deposit"), net.sep_cap, net.sep_min, regions, "separation")
+    _capacity(m, conc.sum("deposit"), bounds, "separation")
 
     # -- oxides: joint production -------------------------------------------------------------
     comp = xr.DataArray(
@@ -167,7 +163,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
         coords={"element": elements},
     )
     metal = m.add_variables(lower=0, coords=[y_idx, r_idx, e_idx], name="metal")
-    d_ox = _demand_array(net, "oxide", elements, "quantity").rename(item="element")
+    d_ox = bounds["unmet_oxide:upper"]
     unmet_ox = m.add_variables(lower=0, upper=d_ox, name="unmet_oxide")
     received_ox = ox.sum("origin").rename({"dest": "region"})
     m.add_constraints(
@@ -175,7 +171,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     )
 
     # -- metal ----------------------------------------------------------------------------------
-    _capacity(m, metal.sum("element"), net.metal_cap, net.metal_min, regions, "metal")
+    _capacity(m, metal.sum("element"), bounds, "metal")
     met = m.add_variables(lower=0, coords=[y_idx, e_idx, o_idx, t_idx], name="met")
     m.add_constraints(
         metal - met.sum("dest").rename({"origin": "region"}) == 0, name="metal-origin"
@@ -186,7 +182,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
         coords={"grade": grades, "element": elements},
     )
     magnet = m.add_variables(lower=0, coords=[y_idx, r_idx, g_idx], name="magnet")
-    d_met = _demand_array(net, "metal", elements, "quantity").rename(item="element")
+    d_met = bounds["unmet_metal:upper"]
     unmet_met = m.add_variables(lower=0, upper=d_met, name="unmet_metal")
     received_met = met.sum("origin").rename({"dest": "region"})
     needs = (magnet * recipe).sum("grade")  # [year, region, element]
@@ -217,12 +213,12 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     )
 
     # -- magnets ----------------------------------------------------------------------------------
-    _capacity(m, magnet.sum("grade"), net.magnet_cap, net.magnet_min, regions, "magnet")
+    _capacity(m, magnet.sum("grade"), bounds, "magnet")
     mag = m.add_variables(lower=0, coords=[y_idx, g_idx, o_idx, t_idx], name="mag")
     m.add_constraints(
         magnet - mag.sum("dest").rename({"origin": "region"}) == 0, name="magnet-origin"
     )
-    d_mag = _demand_array(net, "magnet", grades, "quantity").rename(item="grade")
+    d_mag = bounds["unmet_magnet:upper"]
     unmet_mag = m.add_variables(lower=0, upper=d_mag, name="unmet_magnet")
     received_mag = mag.sum("origin").rename({"dest": "region"})
     m.add_constraints(
@@ -292,21 +288,117 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     return m
 
 
-def _capacity(
-    m: linopy.Model,
-    used,
-    cap: pd.DataFrame,
-    minimum: pd.DataFrame | None,
-    regions: list[str],
-    stage: str,
-) -> None:
-    """``used <= cap`` per year and region, and ``used >= min(minimum, cap)`` when a
-    calibration minimum is given (constraints ``<stage>-capacity``, ``<stage>-use-min``)."""
-    capacity = _frame(cap[regions], "year", "region")
-    m.add_constraints(used <= capacity, name=f"{stage}-capacity")
-    if minimum is not None:
-        floor = np.minimum(_frame(minimum[regions], "year", "region"), capacity)
-        m.add_constraints(used >= floor, name=f"{stage}-use-min")
+def _capacity(m: linopy.Model, used, bounds: dict, stage: str) -> None:
+    """``used <= capacity`` per year and region, and ``used >= floor`` when the network has a
+    calibration minimum (constraints ``<stage>-capacity``, ``<stage>-use-min``)."""
+    m.add_constraints(used <= bounds[f"{stage}-capacity"], name=f"{stage}-capacity")
+    if f"{stage}-use-min" in bounds:
+        m.add_constraints(used >= bounds[f"{stage}-use-min"], name=f"{stage}-use-min")
+
+
+def varying(net: Network) -> dict[str, xr.DataArray | float]:
+    """The numbers that may change between variants of one network without changing the
+    model's structure: variable bounds (``name:lower`` / ``name:upper``) and constraint
+    right-hand sides (by constraint name). :func:`build` and :func:`update` both read them."""
+    deposits, regions = net.deposits, net.regions
+    mine_cap = _frame(net.mine_cap[deposits], "year", "deposit")
+    mine_lo = (
+        _frame(net.mine_min[deposits], "year", "deposit")
+        if net.mine_min is not None
+        else xr.zeros_like(mine_cap)
+    )
+    out: dict[str, xr.DataArray | float] = {
+        "mine:upper": mine_cap,
+        "mine:lower": np.minimum(mine_lo, mine_cap),
+    }
+    for stage, cap, minimum in (
+        ("separation", net.sep_cap, net.sep_min),
+        ("metal", net.metal_cap, net.metal_min),
+        ("magnet", net.magnet_cap, net.magnet_min),
+    ):
+        capacity = _frame(cap[regions], "year", "region")
+        out[f"{stage}-capacity"] = capacity
+        if minimum is not None:
+            out[f"{stage}-use-min"] = np.minimum(
+                _frame(minimum[regions], "year", "region"), capacity
+            )
+    for kind, items, dim in (
+        ("oxide", net.elements, "element"),
+        ("metal", net.elements, "element"),
+        ("magnet", net.grades, "grade"),
+    ):
+        demand = _demand_array(net, kind, items, "quantity").rename(item=dim)
+        out[f"unmet_{kind}:upper"] = demand
+        out[f"{kind}-dest"] = demand.sum("block")
+    for cap_id, rows in net.lane_caps.groupby("cap_id", sort=False):
+        out[f"lane-cap[{cap_id}]"] = float(rows["upper"].iloc[0])
+    return out
+
+
+def structure_key(net: Network, foresight: bool) -> str:
+    """A digest of everything :func:`varying` leaves out: two networks with the same key differ
+    only in bounds and right-hand sides, so one built model serves both."""
+    lanes = net.lane_caps.drop(columns=["upper"]) if len(net.lane_caps) else net.lane_caps
+    parts = [
+        foresight,
+        net.years,
+        net.regions,
+        net.elements,
+        net.grades,
+        net.deposits,
+        net.composition.round(12).to_json(),
+        net.recovery.to_json(),
+        net.metal_per_oxide.to_json(),
+        net.recipe.round(12).to_json(),
+        None if net.prnd is None else net.prnd.to_json(),
+        net.pr_share,
+        sorted(net.costs.items()),
+        net.dedicated.to_json(),
+        net.routes.to_json(),
+        net.secondary,
+        net.offtake.to_json(),
+        net.tariffs.to_json(),
+        lanes.to_json(),
+        net.deposit_region.to_json(),
+        [
+            _demand_array(net, k, i, "price").values.tobytes().hex()
+            for k, i in (("oxide", net.elements), ("metal", net.elements), ("magnet", net.grades))
+        ],
+    ]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def update(m: linopy.Model, net: Network) -> None:
+    """Set the bounds and right-hand sides of a built model to those of ``net`` (same
+    structure: see :func:`structure_key`)."""
+    for name, value in varying(net).items():
+        if ":" in name:
+            var, side = name.split(":")
+            setattr(m.variables[var], side, value)
+        else:
+            m.constraints[name].rhs = value
+
+
+class ModelCache:
+    """Built models by structure, so that variants (ensemble samples) skip the build."""
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = size
+        self.models: dict[str, linopy.Model] = {}
+        self.hits = 0
+
+    def get(self, net: Network, foresight: bool) -> linopy.Model:
+        key = structure_key(net, foresight)
+        if key in self.models:
+            self.hits += 1
+            m = self.models.pop(key)
+            update(m, net)
+        else:
+            m = build(net, foresight)
+        self.models[key] = m
+        while len(self.models) > self.size:
+            self.models.pop(next(iter(self.models)))
+        return m
 
 
 def _lane_caps(m: linopy.Model, net: Network) -> None:
@@ -349,10 +441,11 @@ def _solve(m: linopy.Model) -> tuple[str, str]:
     return status, condition
 
 
-def solve(net: Network, foresight: bool = False) -> Solved:
-    """Build and solve ``net`` in one model; raise :class:`InfeasibleModelError` if no solution."""
+def solve(net: Network, foresight: bool = False, cache: ModelCache | None = None) -> Solved:
+    """Build (or take from ``cache`` and update) and solve ``net`` in one model; raise
+    :class:`InfeasibleModelError` if it has no solution."""
     t0 = time.perf_counter()
-    m = build(net, foresight)
+    m = cache.get(net, foresight) if cache is not None else build(net, foresight)
     t1 = time.perf_counter()
     status, condition = _solve(m)
     t2 = time.perf_counter()

@@ -14,7 +14,7 @@ from ..dataset import Dataset
 from ..flows import FLOW_COLUMNS, UNATTRIBUTED
 from ..scenario import Scenario
 from .inputs import Inputs, build_inputs
-from .model import solve
+from .model import ModelCache, solve
 from .network import Network
 from .results import RunResult, collect
 
@@ -43,7 +43,13 @@ class ScenarioResult:
         return pd.DataFrame(self.inputs.provenance)
 
 
-def _solve_all(net: Network, foresight: bool, name: str, progress: Progress | None) -> RunResult:
+def _solve_all(
+    net: Network,
+    foresight: bool,
+    name: str,
+    progress: Progress | None,
+    cache: ModelCache | None = None,
+) -> RunResult:
     """Solve every year in one LP. Myopic years share no variable, so the one block-diagonal
     LP has the same solution (and duals) as solving year by year, for one build instead of
     many; with ``foresight`` the years are linked by stocks."""
@@ -54,7 +60,7 @@ def _solve_all(net: Network, foresight: bool, name: str, progress: Progress | No
             0,
             2,
         )
-    solved = solve(net, foresight=foresight)
+    solved = solve(net, foresight=foresight, cache=cache)
     if progress:
         progress("checking balances and collecting results", 1, 2)
     out = collect(solved, name)
@@ -122,8 +128,14 @@ def run(
     ds: Dataset | None = None,
     foresight: bool = False,
     progress: Progress | None = None,
+    cache: ModelCache | None = None,
+    owners: bool = True,
 ) -> ScenarioResult:
     """Run a scenario: check it, build the network, solve, check invariants, attribute owners.
+
+    ``cache`` keeps built models by structure, so that variants of one scenario (ensemble
+    samples) only update bounds and right-hand sides. ``owners=False`` skips the ownership
+    attribution (``owner_flows`` stays empty) where no one reads it.
 
     Export controls with a licence approval rate, and part-year controls, need the flows
     without the control: a reference run without any export control is solved first.
@@ -137,16 +149,18 @@ def run(
     reference = None
     lanes = inputs.lane_events
     if len(lanes) and ((lanes["mode"] == "licence").any() or (lanes["in_force"] < 1).any()):
-        reference = _solve_all(net, foresight, f"{sc.name} (without export controls)", progress)
+        reference = _solve_all(
+            net, foresight, f"{sc.name} (without export controls)", progress, cache
+        )
     net.lane_caps = lane_caps(lanes, reference)
     net.labels["export-control lane caps"] = (
         ";".join(f"export_control #{i}" for i in sorted(set(lanes["event"]))) if len(lanes) else ""
     )
-    result = _solve_all(net, foresight, sc.name, progress)
+    result = _solve_all(net, foresight, sc.name, progress, cache)
     result.timings["inputs"] = t_inputs
-    owners = attribute_owners(result, inputs)
+    owner_flows = attribute_owners(result, inputs) if owners else pd.DataFrame()
     return ScenarioResult(
-        scenario=sc, result=result, inputs=inputs, reference=reference, owner_flows=owners
+        scenario=sc, result=result, inputs=inputs, reference=reference, owner_flows=owner_flows
     )
 
 
