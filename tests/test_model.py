@@ -232,3 +232,23 @@ def test_tariff_adds_to_the_lane_cost():
     r = collect(solve(net), "tariff")
     # now the concentrate moves instead: 50 t x 0.5 = 25 instead of 5 t x 0.5 = 2.5
     assert r.objective == pytest.approx(base - 2.5 + 25.0)
+
+
+def test_a_cached_model_updated_to_new_bounds_equals_a_fresh_build():
+    from reechain.engine.model import ModelCache, structure_key
+
+    cache = ModelCache()
+    first = two_mines(40.0)
+    collect(solve(first, cache=cache), "first")
+    second = two_mines(55.0, cap_a=90.0)  # same structure, other demand and capacity
+    assert structure_key(first, False) == structure_key(second, False)
+    reused = collect(solve(second, cache=cache), "reused")
+    fresh = collect(solve(two_mines(55.0, cap_a=90.0)), "fresh")
+    assert cache.hits == 1
+    assert reused.objective == pytest.approx(fresh.objective)
+    pd.testing.assert_frame_equal(
+        reused.flows.drop(columns="source"), fresh.flows.drop(columns="source")
+    )
+    # a different structure (another price) is built anew
+    third = two_mines(55.0, price=500.0)
+    assert structure_key(third, False) != structure_key(second, False)

@@ -806,7 +806,7 @@ StoreOpt = Annotated[Path, typer.Option("--store", help="DuckDB run store.")]
 DEFAULT_STORE = Path("reechain-runs.duckdb")
 
 
-def _execute(run_id: str, store, executor, data: Path | None) -> dict:
+def _execute(run_id: str, store, executor, data: Path | None, keep_flows: bool = False) -> dict:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -888,6 +888,9 @@ def ensemble_run(
     ] = None,
     store_path: StoreOpt = DEFAULT_STORE,
     foresight: Annotated[bool, typer.Option(help="Perfect foresight.")] = False,
+    keep_flows: Annotated[
+        bool, typer.Option(help="Also keep each sample's full flows as Parquet beside the store.")
+    ] = False,
     data: DataOpt = None,
 ) -> None:
     """Sample the scenario's uncertain inputs and run the model for each sample."""
@@ -909,7 +912,7 @@ def ensemble_run(
         f"{executor.describe()}, store {store_path}",
         highlight=False,
     )
-    counts = _execute(run_id, store, executor, data)
+    counts = _execute(run_id, store, executor, data, keep_flows)
     _summary(store, run_id)
     out.print(
         f"stored {counts['stored']} sample(s), {counts['failed']} failed; "

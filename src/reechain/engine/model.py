@@ -374,9 +374,9 @@ def update(m: linopy.Model, net: Network) -> None:
     for name, value in varying(net).items():
         if ":" in name:
             var, side = name.split(":")
-            setattr(m.variables[var], side, value)
+            m.variables[var].update(**{side: value})
         else:
-            m.constraints[name].rhs = value
+            m.constraints[name].update(rhs=value)
 
 
 class ModelCache:

@@ -69,6 +69,7 @@ def execute(
     extra: str | None = None,
     progress: Progress | None = None,
     fn: Callable = evaluate,
+    keep_flows: bool = False,
 ) -> dict:
     """Run the samples of ``run_id`` that the store lacks; return counts. ``fn`` evaluates one
     sample (the model run by default).
@@ -82,7 +83,17 @@ def execute(
     todo = [s for s in range(int(record["n_samples"])) if s not in done]
     scenario = sc.model_dump(mode="json", by_alias=True)
     tasks = [
-        (s, (scenario, table.loc[s].to_dict(), targets, extra, bool(record["foresight"])))
+        (
+            s,
+            (
+                scenario,
+                table.loc[s].to_dict(),
+                targets,
+                extra,
+                bool(record["foresight"]),
+                str(store.flows_path(run_id, s)) if keep_flows else None,
+            ),
+        )
         for s in todo
     ]
     counts = {"total": int(record["n_samples"]), "done_before": len(done), "stored": 0, "failed": 0}

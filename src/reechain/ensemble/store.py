@@ -58,6 +58,11 @@ class Store:
             finally:
                 con.close()
 
+    def flows_path(self, run_id: str, sample: int) -> Path:
+        """Where a sample's full flows are kept as Parquet (``--keep-flows``): a folder beside
+        the store file."""
+        return self.path.parent / f"{self.path.name}.files" / run_id / f"sample-{sample}.parquet"
+
     def create_run(
         self,
         name: str,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -48,12 +49,21 @@ def evaluate(
     targets: dict[str, str],
     extra: str | None = None,
     foresight: bool = False,
+    keep: str | None = None,
 ) -> tuple[pd.DataFrame, float]:
-    """Summary rows of one sample and the seconds it took."""
+    """Summary rows of one sample and the seconds it took. With ``keep`` (a file path) the
+    sample's full flows are also written there as Parquet (written to a temporary name and
+    renamed, so a file is complete or absent)."""
     start = time.perf_counter()
     ds = _dataset(extra)
     sc = apply(Scenario.model_validate(scenario), values, targets)
     res = run(sc, ds, foresight=foresight, cache=_MODELS, owners=False)
+    if keep:
+        target = Path(keep)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        res.flows.to_parquet(partial, index=False)
+        partial.replace(target)
     return summarise(res), time.perf_counter() - start
 
 
