@@ -278,3 +278,72 @@ def test_fast_summary_equals_the_metrics(ds):
             assert rows[("share", stage, r.group, r.year)] == pytest.approx(r.share)
         for c in metrics.concentration(s).itertuples():
             assert rows[("hhi", stage, "WLD", c.year)] == pytest.approx(c.hhi)
+
+
+def test_composition_choice_and_intensity_factor(ds, tmp_path):
+    from reechain.ensemble.apply import apply
+    from reechain.ensemble.sampling import inputs_of
+
+    text = (
+        SCENARIO.split("uncertainty:")[0]
+        + """\
+  - type: demand
+    name: cars
+    region: TUR
+    end_use: ev_traction_motor
+    activity: {value: 100000, unit: vehicles/yr}
+    start: 2025
+uncertainty:
+  inputs:
+    - name: split
+      target: events[0].feed.composition
+      distribution: {kind: choice, options: [mountain-pass-mp-10k-2021-inferred,
+                                             monazite-australia-gupta-krishnamurthy-2005]}
+    - name: magnet per car
+      target: intensities.ev_traction_motor
+      distribution: {kind: uniform, low: 0.5, high: 1.5}
+"""
+    )
+    sc = Scenario.from_text(text, "c.yaml").check(ds)
+    d = design(sc, 40, seed=1)
+    assert set(d["split"]) == {
+        "mountain-pass-mp-10k-2021-inferred",
+        "monazite-australia-gupta-krishnamurthy-2005",
+    }
+    targets = {i.name: i.target for i in inputs_of(sc)}
+    row = d.iloc[0].to_dict()
+    applied = apply(sc, row, targets)
+    assert applied.events[0].feed.composition == row["split"]
+    assert applied.intensity_factors["ev_traction_motor"] == pytest.approx(row["magnet per car"])
+    bad = text.replace("monazite-australia-gupta-krishnamurthy-2005", "no-such-split")
+    with pytest.raises(Exception, match="unknown composition 'no-such-split'"):
+        Scenario.from_text(bad, "c.yaml").check(ds)
+
+
+def test_intensity_factor_scales_the_demand_event(ds):
+    from reechain.engine.inputs import build_inputs
+
+    base = {
+        "name": "d",
+        "base_year": 2024,
+        "horizon": 2025,
+        "events": [
+            {
+                "type": "demand",
+                "name": "cars",
+                "region": "TUR",
+                "end_use": "ev_traction_motor",
+                "activity": {"value": 100000, "unit": "vehicles/yr"},
+                "start": 2025,
+            }
+        ],
+    }
+
+    def tur_magnets(factor: float) -> float:
+        sc = Scenario.model_validate({**base, "intensity_factors": {"ev_traction_motor": factor}})
+        d = build_inputs(ds, sc).network.demand
+        return d[(d["region"] == "TUR") & (d["year"] == 2025)]["quantity"].sum()
+
+    # 100,000 cars x 2.0 kg NdFeB (the preferred intensity) = 200 t; x 1.5 = 300 t
+    assert tur_magnets(1.0) == pytest.approx(200.0)
+    assert tur_magnets(1.5) == pytest.approx(300.0)

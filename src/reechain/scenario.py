@@ -292,6 +292,10 @@ class Scenario(_Strict):
     uncertainty: Uncertainty | None = Field(
         None, description="Uncertain inputs and their correlations (ensembles)."
     )
+    intensity_factors: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="End use -> factor on the dataset's NdFeB intensity (sensitivity runs).",
+    )
     _node: Any = PrivateAttr(None)  # the YAML node tree, to give line numbers
     _source: str = PrivateAttr("<scenario>")
 
@@ -435,6 +439,19 @@ class Scenario(_Strict):
                     if m.group(5) not in assumption_ids:
                         bad(where, unknown_message("assumption", m.group(5), assumption_ids))
                     continue
+                if m.group(6):
+                    end_uses = set(ds.table("intensities")["end_use"])
+                    if m.group(6) not in end_uses:
+                        bad(where, unknown_message("end use", m.group(6), end_uses))
+                    continue
+                if m.group(4) == ".composition":
+                    options = getattr(item.distribution, "options", [])
+                    for option in options:
+                        if option not in compositions:
+                            bad(
+                                ("uncertainty", "inputs", i, "distribution", "options"),
+                                unknown_message("composition", option, compositions),
+                            )
                 index, field = int(m.group(2)), m.group(3)
                 if index >= len(self.events):
                     bad(

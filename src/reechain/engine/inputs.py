@@ -527,6 +527,16 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         if ev.activity is None and not ev.values:
             continue
         per_unit = _intensity(ds, book, ev.end_use, ev.activity.unit if ev.activity else "")
+        factor = sc.intensity_factors.get(ev.end_use, 1.0)
+        if factor != 1.0:
+            book.note(
+                f"intensity factor {ev.end_use}",
+                factor,
+                "x",
+                "scenario factor on the dataset's intensity",
+                "",
+            )
+            per_unit *= factor
         for y in years:
             act = ev.values.get(y, 0.0) if ev.values else ev.activity.value
             level = _ramp([y], ev.start or base, ev.ramp_up_years, None)[0]

@@ -13,9 +13,10 @@ INTEGER_FIELDS = {"start", "end", "ramp_up_years"}
 def apply(sc: Scenario, values: Mapping[str, float], targets: Mapping[str, str]) -> Scenario:
     """A copy of ``sc`` with each input's value set at its target.
 
-    Years are rounded; a project switched off (``online`` 0) or starting after the horizon
-    keeps its place with zero capacity (so every sample has the same regions); assumption
-    targets become scenario assumption overrides."""
+    Years are rounded; a composition is a choice of id; an intensity target multiplies the
+    dataset's intensity of that end use; a project switched off (``online`` 0) or starting
+    after the horizon keeps its place with zero capacity (so every sample has the same
+    regions); assumption targets become scenario assumption overrides."""
     data = sc.model_dump(mode="json", by_alias=True, exclude={"uncertainty"})
     drop: set[int] = set()
     for name, value in values.items():
@@ -30,9 +31,14 @@ def apply(sc: Scenario, values: Mapping[str, float], targets: Mapping[str, str])
         if m.group(5):
             data.setdefault("assumptions", {})[m.group(5)] = float(value)
             continue
+        if m.group(6):
+            data.setdefault("intensity_factors", {})[m.group(6)] = float(value)
+            continue
         index, field = int(m.group(2)), m.group(3)
         event = data["events"][index]
-        if m.group(4):  # a quantity: set its value
+        if m.group(4) == ".composition":  # a choice among composition ids
+            event[field]["composition"] = str(value)
+        elif m.group(4):  # a quantity: set its value
             event[field]["value"] = float(value)
         elif field in INTEGER_FIELDS:
             event[field] = int(round(value))

@@ -28,7 +28,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from scipy import stats
 
-TARGET = re.compile(r"^(events\[(\d+)\]\.([a-z_]+)(\.value)?|assumptions\.([a-z0-9_]+))$")
+TARGET = re.compile(
+    r"^(events\[(\d+)\]\.([a-z_]+)(\.value|\.composition)?"
+    r"|assumptions\.([a-z0-9_]+)|intensities\.([a-z0-9_]+))$"
+)
 
 
 class _Strict(BaseModel):
@@ -108,8 +111,36 @@ class Discrete(_Strict):
         return np.asarray(self.values, dtype=float)[idx]
 
 
+class Choice(_Strict):
+    """One of several named options (e.g. composition ids), with optional weights."""
+
+    kind: Literal["choice"]
+    options: list[str] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if self.weights is not None and (
+            len(self.weights) != len(self.options)
+            or any(w < 0 for w in self.weights)
+            or sum(self.weights) <= 0
+        ):
+            raise ValueError(
+                "weights must match options one to one, be non-negative and not all zero"
+            )
+        return self
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        idx = (
+            Discrete(kind="discrete", values=list(range(len(self.options))), weights=self.weights)
+            .ppf(u)
+            .astype(int)
+        )
+        return np.asarray(self.options, dtype=object)[idx]
+
+
 Distribution = Annotated[
-    Uniform | Triangular | Normal | LogNormal | Discrete, Field(discriminator="kind")
+    Uniform | Triangular | Normal | LogNormal | Discrete | Choice, Field(discriminator="kind")
 ]
 
 

@@ -84,7 +84,15 @@ def sensitivity(store: Store, run_id: str, output: tuple[str, str, str, str, int
     if key not in wide.index:
         raise KeyError(f"output {key} not in the results")
     y = wide.loc[key].reindex(ok).fillna(0.0).to_numpy(dtype=float)
-    x = params.to_numpy(dtype=float)
+    # a choice among named options enters as the option's index
+    numeric = params.apply(
+        lambda c: (
+            c
+            if pd.api.types.is_numeric_dtype(c)
+            else pd.Series(pd.factorize(c, sort=True)[0], index=c.index)
+        )
+    )
+    x = numeric.to_numpy(dtype=float)
     problem = {
         "num_vars": len(names),
         "names": names,
