@@ -86,3 +86,17 @@ def test_compare_two_scenarios(tmp_path):
     # without Myanmar's 2025 feed (A) far more goes unmet than with it (B)
     assert unmet["A"] > unmet["B"] + 1000
     assert unmet["B - A"] == pytest.approx(unmet["B"] - unmet["A"])
+
+
+def test_dependency_and_stress_commands():
+    r = run("dependency", "--consumer", "EU27", "--element", "Dy", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = pd.DataFrame(json.loads(r.output))
+    assert rows.groupby("stage")["share"].sum().round(6).eq(1.0).all()
+    assert rows.loc[rows["supplier"] == "CHN", "effective_dependency"].max() == pytest.approx(1.0)
+    r = run("stress", "--stage", "mining", "--year", "2024", "--k", "1", "--format", "json")
+    row = json.loads(r.output)[0]
+    assert row["withdrawn"] == "CHN"
+    assert row["remaining"] == pytest.approx(1 - 270000 / 390000, abs=0.01)
+    bad = run("dependency", "--consumer", "XXX")
+    assert bad.exit_code == 2 and "unknown country 'XXX'" in bad.output

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import SHARE_TOL
 from reechain import metrics
 from reechain.errors import UnknownNameError
 from reechain.flows import observed_flows
+
+from conftest import SHARE_TOL
 
 
 def test_every_table_loads_with_its_schema_columns(ds):

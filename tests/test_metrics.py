@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import make_flows
 from reechain import metrics
+
+from conftest import make_flows
 
 
 def test_shares_over_published_world_total():

@@ -10,6 +10,7 @@ from scipy.optimize import linprog
 
 from reechain.engine.model import InfeasibleModelError, solve
 from reechain.engine.results import InvariantError, check_invariants, collect
+
 from toys import COSTS, magnet_chain, two_mines
 
 TOL = 1e-6  # LP solution tolerance [t or USD]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DATA
 from reechain import Dataset, metrics
 from reechain.cli import app
 from reechain.errors import ImportFormatError
 from reechain.usgs import clean_country, import_usgs, parse_cell
+
+from conftest import DATA
 
 USGS = DATA / "usgs"
 
