@@ -811,6 +811,40 @@ def calibrate(
 
 
 # ---------------------------------------------------------------------------------------------
+# trade data
+
+trade_app = typer.Typer(
+    help="Bilateral trade data (CEPII BACI, UN Comtrade).", no_args_is_help=True
+)
+app.add_typer(trade_app, name="trade")
+
+
+@trade_app.command("import")
+@friendly
+def trade_import_command(
+    file: Annotated[Path, typer.Argument(help="A BACI (t,i,j,k,v,q) or Comtrade bulk CSV.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder of the user package.")],
+    countries: Annotated[
+        Path | None,
+        typer.Option(
+            help="BACI country code table (default: country_codes_*.csv beside the file)."
+        ),
+    ] = None,
+) -> None:
+    """Keep the rare earth HS codes (2805.30, 2846.10, 2846.90, 8505.11, 2530.90) of a trade
+    file and write them as a user package (use it with --data)."""
+    from .trade_import import import_trade
+
+    result = import_trade(file, out_dir, countries)
+    out.print(
+        f"{result.source_format}: kept {result.rows_kept:,} of {result.rows_read:,} rows "
+        f"-> {out_dir}/trade.csv"
+    )
+    Dataset.load(extra=out_dir)
+    out.print(f"checked: use it with --data {out_dir}")
+
+
+# ---------------------------------------------------------------------------------------------
 # dependency and stress
 
 
