@@ -21,6 +21,9 @@ FILE, LINE = "_file", "_line"
 PRIVATE_COLUMNS = (FILE, LINE)
 VALUE_STATUSES = {"reported", "estimated", "derived", "projected"}
 EMPTY_STATUSES = {"withheld", "missing"}
+# Tables whose numbers may be negative: assumptions (a growth rate can fall) and governance
+# scores (about -2.5 to 2.5).
+SIGNED_TABLES = {"assumptions", "governance"}
 # Materials that are not single elements: total oxides, all RE metals, magnets.
 AGGREGATE_MATERIALS = {"TREO", "REM", "NdFeB"}
 # Non-rare-earth constituents that magnet recipes list beside the rare earths.
@@ -232,7 +235,7 @@ def check_value_status(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
 def check_non_negative(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
     """Tonnages, capacities, prices and shares are never negative (assumptions may be: a growth
     rate can fall)."""
-    if table.name == "assumptions":
+    if table.name in SIGNED_TABLES:
         return []
     issues = []
     for col in table.columns:

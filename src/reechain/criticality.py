@@ -1,0 +1,136 @@
+"""Criticality by the EU method (2017 guidelines, used in the 2020 and 2023 assessments),
+from the published supply shares, trade factors and governance scores in the dataset.
+
+Per material and stage (extraction, processing) and scope (global supply, EU sourcing):
+
+- ``hhi`` = sum of squared shares [0-1];
+- ``hhi_wgi_t`` = sum over countries of share^2 x WGI_scaled x t, with WGI_scaled the WGI
+  mean of six rescaled to 0-10 (10 worst; the rescaling is the labelled assumption
+  ``eu_wgi_rescaling``) and t the trade factor printed beside the share;
+- SR = [HHI_WGI,t(GS) x IR/2 + HHI_WGI,t(EUS) x (1 - IR/2)] x (1 - EoL_RIR) x SI_SR, computed
+  only when IR, EoL_RIR and SI_SR are in the data; otherwise left empty and the missing inputs
+  are named (never computed as if they were zero).
+
+The published SR and EI of the assessment are shown beside, with the thresholds
+(critical when SR >= 1 and EI >= 2.8).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .errors import ReechainError, UnknownNameError
+
+logger = logging.getLogger(__name__)
+
+SR_THRESHOLD = 1.0
+EI_THRESHOLD = 2.8
+SCOPES = {"global_supply_share": "global", "EU_sourcing_share": "EU"}
+
+
+def _preferred(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["preferred"].fillna(False).astype(bool)]
+
+
+def wgi_scaled(ds: Dataset, year: int) -> pd.Series:
+    """Governance of each country on the EU's 0-10 scale (10 worst), from the latest preferred
+    WGI mean of six at or before ``year``."""
+    g = _preferred(ds.table("governance"))
+    g = g[(g["indicator"] == "wgi_mean_of_6") & (g["year"] <= year) & g["value"].notna()]
+    latest = g.sort_values("year").groupby("country").tail(1).set_index("country")["value"]
+    slope = float(
+        ds.table("assumptions").set_index("assumption_id").loc["eu_wgi_rescaling", "value"]
+    )
+    return (slope * (2.5 - latest)).clip(0.0, 10.0)
+
+
+def eu_supply_risk(
+    ds: Dataset, assessment: str = "EU2023", material: str | None = None
+) -> pd.DataFrame:
+    """HHI and HHI_WGI,t per material, stage and scope, and SR where its inputs exist."""
+    c = _preferred(ds.table("criticality_inputs"))
+    c = c[c["assessment"] == assessment]
+    if c.empty:
+        raise UnknownNameError(
+            "assessment", assessment, ds.table("criticality_inputs")["assessment"].unique()
+        )
+    year = int(assessment[-4:])
+    wgi = wgi_scaled(ds, year - 1)
+    shares = c[c["parameter"].isin(SCOPES) & c["value"].notna()]
+    if material is not None:
+        valid = set(c["material"])
+        if material not in valid:
+            raise UnknownNameError("material", material, valid)
+        shares = shares[shares["material"] == material]
+    t = c[c["parameter"] == "trade_factor"].set_index(["material", "stage", "country"])["value"]
+    rows = []
+    for (mat, stage, parameter), part in shares.groupby(["material", "stage", "parameter"]):
+        s = part.set_index("country")["value"]
+        factors = pd.Series([t.get((mat, stage, k), np.nan) for k in s.index], index=s.index)
+        no_wgi = sorted(set(s.index) - set(wgi.index))
+        no_t = sorted(factors[factors.isna()].index)
+        covered = s.drop(no_wgi + no_t, errors="ignore")
+        hhi_wgi_t = float(
+            (covered**2 * wgi.reindex(covered.index) * factors.reindex(covered.index)).sum()
+        )
+        rows.append(
+            {
+                "material": mat,
+                "stage": stage,
+                "scope": SCOPES[parameter],
+                "hhi": float((s**2).sum()),
+                "hhi_wgi_t": hhi_wgi_t,
+                "share_sum": float(s.sum()),
+                "missing": "; ".join(
+                    ([f"WGI of {', '.join(no_wgi)}"] if no_wgi else [])
+                    + ([f"t of {', '.join(no_t)}"] if no_t else [])
+                ),
+            }
+        )
+    table = pd.DataFrame(rows)
+    return _with_sr(table, c)
+
+
+def _with_sr(table: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
+    """Add SR where IR, EoL_RIR and SI_SR exist for the material (or its group); else name the
+    missing inputs."""
+    inputs = c[c["parameter"].isin(["IR", "EoL_RIR", "SI_SR"])]
+    out = []
+    for (mat, _stage), part in table.groupby(["material", "stage"]):
+        have = inputs[(inputs["material"] == mat) & inputs["value"].notna()].set_index("parameter")[
+            "value"
+        ]
+        gs = part.loc[part["scope"] == "global", "hhi_wgi_t"]
+        eus = part.loc[part["scope"] == "EU", "hhi_wgi_t"]
+        needed = [p for p in ("IR", "EoL_RIR", "SI_SR") if p not in have.index]
+        if not len(gs) or not len(eus):
+            needed.append("EU sourcing shares" if not len(eus) else "global shares")
+        sr = np.nan
+        if not needed:
+            ir = float(have["IR"])
+            sr = (
+                (float(gs.iloc[0]) * ir / 2 + float(eus.iloc[0]) * (1 - ir / 2))
+                * (1 - float(have["EoL_RIR"]))
+                * float(have["SI_SR"])
+            )
+        for _, row in part.iterrows():
+            out.append(
+                {**row.to_dict(), "sr": sr, "sr_missing": ", ".join(needed) if needed else ""}
+            )
+    return pd.DataFrame(out)
+
+
+def published(ds: Dataset, assessment: str = "EU2023") -> pd.DataFrame:
+    """The assessment's published SR and EI per material, with the criticality verdict."""
+    c = _preferred(ds.table("criticality_inputs"))
+    c = c[(c["assessment"] == assessment) & c["parameter"].isin(["SR", "EI"]) & c["value"].notna()]
+    if c.empty:
+        raise ReechainError(f"no published SR or EI for {assessment}")
+    wide = c.pivot_table(index="material", columns="parameter", values="value").reset_index()
+    wide["critical"] = (wide["SR"] >= SR_THRESHOLD) & (wide["EI"] >= EI_THRESHOLD)
+    wide["assessment"] = assessment
+    return wide[["assessment", "material", "SR", "EI", "critical"]]
