@@ -845,6 +845,43 @@ def trade_import_command(
 
 
 # ---------------------------------------------------------------------------------------------
+# criticality
+
+
+@app.command("criticality")
+@friendly
+def criticality_command(
+    assessment: Annotated[str, typer.Option(help="EU2023 or EU2020.")] = "EU2023",
+    material: Annotated[
+        str | None, typer.Option(help="An element (e.g. Nd) or group (LREE, HREE, Sc).")
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """EU method: HHI and HHI_WGI,t by stage from the published shares, SR where its inputs
+    exist, and the assessment's published SR, EI and verdicts."""
+    from .criticality import eu_supply_risk, published
+
+    ds = load(data)
+    table = eu_supply_risk(ds, assessment, material)
+    if fmt is not Format.table:
+        emit(table, fmt)
+        return
+    emit(
+        table[["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr", "sr_missing", "missing"]],
+        fmt,
+        title=f"{assessment}: supply concentration by stage",
+        caption="HHI 0-1; HHI_WGI,t with WGI rescaled 0-10 (assumption eu_wgi_rescaling); SR "
+        "needs IR, EoL-RIR and SI_SR, which the data lacks where shown",
+    )
+    emit(
+        published(ds, assessment),
+        fmt,
+        title=f"{assessment}: published SR and EI (critical if SR >= 1 and EI >= 2.8)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # dependency and stress
 
 

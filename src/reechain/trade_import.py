@@ -83,34 +83,48 @@ def read_baci(
         raise ImportFormatError(f"{path}: not a BACI file (header {cols}; expected {BACI_COLUMNS})")
     country_codes = country_codes or _find_country_codes(path)
     con = duckdb.connect()
+    code_list = ", ".join(f"'{c}'" for c in codes)
     try:
-        con.execute(f"""create table raw as select row_number() over () + 1 as line, *
-            from read_csv('{path}', all_varchar=true, header=true)""")
-        _bad_line(
-            con,
-            {
-                "t": "try_cast(trim(t) as integer) is not null",
-                "i": "try_cast(trim(i) as integer) is not null",
-                "j": "try_cast(trim(j) as integer) is not null",
-                "k": "regexp_matches(trim(k), '^[0-9]{5,6}$')",
-                "v": "try_cast(trim(v) as double) is not null",
-                "q": "trim(q) in ('', 'NA') or try_cast(trim(q) as double) is not null",
-            },
-            path,
-        )
         con.execute(f"""create table cc as select cast(country_code as integer) as code,
             country_iso3 as iso3 from read_csv('{country_codes}', all_varchar=true)""")
-        code_list = ", ".join(f"'{c}'" for c in codes)
-        kept = con.execute(f"""
-            select cast(trim(t) as integer) as year, e.iso3 as exporter, m.iso3 as importer,
-                   lpad(trim(k), 6, '0') as hs6,
-                   cast(trim(v) as double) * 1000 as value_usd,
-                   try_cast(trim(q) as double) as tonnes,
-                   cast(trim(i) as integer) as i, cast(trim(j) as integer) as j
-            from raw left join cc e on e.code = cast(trim(i) as integer)
-                     left join cc m on m.code = cast(trim(j) as integer)
-            where lpad(trim(k), 6, '0') in ({code_list})""").df()
-        total = con.execute("select count(*) from raw").fetchone()[0]
+        try:  # fast path: a typed, parallel scan that keeps only the rare earth codes
+            kept = con.execute(f"""
+                with src as (select * from read_csv('{path}', header=true, columns={{
+                    't': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
+                    'v': 'DOUBLE', 'q': 'VARCHAR'}}))
+                select t as year, e.iso3 as exporter, m.iso3 as importer,
+                       lpad(trim(k), 6, '0') as hs6, v * 1000 as value_usd,
+                       try_cast(trim(q) as double) as tonnes, i, j, trim(q) as q_raw
+                from src left join cc e on e.code = i left join cc m on m.code = j
+                where lpad(trim(k), 6, '0') in ({code_list})""").df()
+            bad_q = kept[kept["tonnes"].isna() & ~kept["q_raw"].isin(["", "NA"])]
+            bad_k = con.execute(f"""select count(*) from read_csv('{path}', header=true,
+                columns={{'t': 'VARCHAR', 'i': 'VARCHAR', 'j': 'VARCHAR', 'k': 'VARCHAR',
+                          'v': 'VARCHAR', 'q': 'VARCHAR'}})
+                where not regexp_matches(trim(k), '^[0-9]{{5,6}}$')
+                   or (trim(q) not in ('', 'NA') and try_cast(trim(q) as double) is null)
+                """).fetchone()[0]
+            if len(bad_q) or bad_k:
+                raise duckdb.ConversionException("product code or quantity")
+            total = con.execute(
+                f"select count(*) from read_csv('{path}', header=true, all_varchar=true)"
+            ).fetchone()[0]
+        except duckdb.Error:  # slow path: find the first malformed line and name it
+            con.execute(f"""create table raw as select row_number() over () + 1 as line, *
+                from read_csv('{path}', all_varchar=true, header=true)""")
+            _bad_line(
+                con,
+                {
+                    "t": "try_cast(trim(t) as integer) is not null",
+                    "i": "try_cast(trim(i) as integer) is not null",
+                    "j": "try_cast(trim(j) as integer) is not null",
+                    "k": "regexp_matches(trim(k), '^[0-9]{5,6}$')",
+                    "v": "try_cast(trim(v) as double) is not null",
+                    "q": "trim(q) in ('', 'NA') or try_cast(trim(q) as double) is not null",
+                },
+                path,
+            )
+            raise ImportFormatError(f"{path}: cannot read the file as BACI") from None
     finally:
         con.close()
     unknown = kept[kept["exporter"].isna() | kept["importer"].isna()]
