@@ -98,17 +98,12 @@ def read_baci(
                 from src left join cc e on e.code = i left join cc m on m.code = j
                 where lpad(trim(k), 6, '0') in ({code_list})""").df()
             bad_q = kept[kept["tonnes"].isna() & ~kept["q_raw"].isin(["", "NA"])]
-            bad_k = con.execute(f"""select count(*) from read_csv('{path}', header=true,
-                columns={{'t': 'VARCHAR', 'i': 'VARCHAR', 'j': 'VARCHAR', 'k': 'VARCHAR',
-                          'v': 'VARCHAR', 'q': 'VARCHAR'}})
-                where not regexp_matches(trim(k), '^[0-9]{{5,6}}$')
-                   or (trim(q) not in ('', 'NA') and try_cast(trim(q) as double) is null)
-                """).fetchone()[0]
+            total, bad_k = con.execute(f"""select count(*), count(*) filter (
+                    where not regexp_matches(trim(k), '^[0-9]{{5,6}}$')
+                       or (trim(q) not in ('', 'NA') and try_cast(trim(q) as double) is null))
+                from read_csv('{path}', header=true, all_varchar=true)""").fetchone()
             if len(bad_q) or bad_k:
                 raise duckdb.ConversionException("product code or quantity")
-            total = con.execute(
-                f"select count(*) from read_csv('{path}', header=true, all_varchar=true)"
-            ).fetchone()[0]
         except duckdb.Error:  # slow path: find the first malformed line and name it
             con.execute(f"""create table raw as select row_number() over () + 1 as line, *
                 from read_csv('{path}', all_varchar=true, header=true)""")
