@@ -11,7 +11,7 @@ import pandas as pd
 from . import plot
 from .ensemble.store import Store
 from .ensemble.summary import deficit_probability, percentiles, sample_table, sensitivity
-from .report import CSS
+from .report import figure_sections, write_page
 
 MAGNET_ELEMENTS = ("Pr", "Nd", "Tb", "Dy")
 
@@ -55,12 +55,7 @@ def write_report(store: Store, run_id: str, path: str | Path, output: tuple | No
         f"v{html.escape(str(record['dataset_version']))}, reechain "
         f"{html.escape(str(record['package_version']))}.</p>",
     ]
-    for i, fig in enumerate(figs):
-        parts.append(
-            "<section>"
-            + fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
-            + "</section>"
-        )
+    parts += figure_sections(figs)
     if output is not None:
         try:
             sens = sensitivity(store, run_id, output)
@@ -82,13 +77,4 @@ def write_report(store: Store, run_id: str, path: str | Path, output: tuple | No
             + keep.to_html(index=False, border=0, float_format="%.4g")
         )
     parts.append(f"<h2>The scenario</h2><pre>{html.escape(str(record['scenario']))}</pre>")
-    page = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ensemble "
-        f"{html.escape(run_id)}</title><style>{CSS}</style></head><body>"
-        + "".join(parts)
-        + "</body></html>"
-    )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_page(path, f"ensemble {run_id}", parts)

@@ -14,7 +14,7 @@ import yaml
 from . import outcomes, plot
 from .dataset import Dataset
 from .engine.run import ScenarioResult
-from .report import CSS
+from .report import figure_sections, write_page
 
 logger = logging.getLogger(__name__)
 
@@ -181,12 +181,7 @@ def write_report(
     ]
     for key, df in tables.items():
         parts.append(f"<h2>{html.escape(TITLES[key])}</h2>{_table_html(key, df)}")
-    for i, fig in enumerate(figs):
-        parts.append(
-            "<section>"
-            + fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
-            + "</section>"
-        )
+    parts += figure_sections(figs)
     parts.append("<h2>Where the inputs come from</h2>" + prov.to_html(index=False, border=0))
     parts.append(
         "<h2>Sources</h2><ul>"
@@ -203,13 +198,4 @@ def write_report(
         allow_unicode=True,
     )
     parts.append(f"<h2>The scenario</h2><pre>{html.escape(text)}</pre>")
-    page = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>"
-        f"{html.escape(sc.name)}: reechain report</title><style>{CSS}</style></head><body>"
-        + "".join(parts)
-        + "</body></html>"
-    )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_page(path, f"{sc.name}: reechain report", parts)

@@ -130,35 +130,17 @@ def read_baci(
         raise ImportFormatError(f"{path}: country code {code} is not in {country_codes}")
     rows = []
     for r in kept.itertuples():
-        product = codes[r.hs6]
-        note = f"BACI {path.name}; HS {r.hs6}"
-        rows.append(
-            _row(
-                "export",
-                r.exporter,
-                r.importer,
-                product,
-                r.hs6,
-                r.year,
-                r.value_usd,
-                "USD",
-                "reported",
-                note,
-            )
-        )
-        rows.append(
-            _row(
-                "export",
-                r.exporter,
-                r.importer,
-                product,
-                r.hs6,
-                r.year,
-                None if pd.isna(r.tonnes) else r.tonnes,
-                "t",
-                "missing" if pd.isna(r.tonnes) else "reported",
-                note + ("; quantity missing in BACI" if pd.isna(r.tonnes) else ""),
-            )
+        rows += _value_and_tonnes(
+            "export",
+            r.exporter,
+            r.importer,
+            codes[r.hs6],
+            r.hs6,
+            r.year,
+            r.value_usd,
+            r.tonnes,
+            f"BACI {path.name}; HS {r.hs6}",
+            "quantity missing in BACI",
         )
     return TradeImport("baci", int(total), len(kept), pd.DataFrame(rows))
 
@@ -199,36 +181,42 @@ def read_comtrade(path: Path, codes: dict[str, str] | None = None) -> TradeImpor
     for r in kept.itertuples():
         flow = {"X": "export", "M": "import", "RX": "re-export", "RM": "import"}[r.flow]
         partner = "WLD" if r.partner in ("W00", "WLD") else r.partner
-        note = f"Comtrade {path.name}; HS {r.hs6}; as reported by {r.reporter}"
-        rows.append(
-            _row(
-                flow,
-                r.reporter,
-                partner,
-                codes[r.hs6],
-                r.hs6,
-                r.year,
-                r.value_usd,
-                "USD",
-                "reported",
-                note,
-            )
-        )
-        rows.append(
-            _row(
-                flow,
-                r.reporter,
-                partner,
-                codes[r.hs6],
-                r.hs6,
-                r.year,
-                None if pd.isna(r.tonnes) else r.tonnes,
-                "t",
-                "missing" if pd.isna(r.tonnes) else "reported",
-                note + ("; net weight missing" if pd.isna(r.tonnes) else ""),
-            )
+        rows += _value_and_tonnes(
+            flow,
+            r.reporter,
+            partner,
+            codes[r.hs6],
+            r.hs6,
+            r.year,
+            r.value_usd,
+            r.tonnes,
+            f"Comtrade {path.name}; HS {r.hs6}; as reported by {r.reporter}",
+            "net weight missing",
         )
     return TradeImport("comtrade", int(total), len(kept), pd.DataFrame(rows))
+
+
+def _value_and_tonnes(
+    flow, reporter, partner, product, hs6, year, value_usd, tonnes, note, missing_note
+) -> list[dict]:
+    """The two trade rows of one record: its value [USD] and its quantity [t] (missing kept
+    missing, with a note)."""
+    missing = tonnes is None or pd.isna(tonnes)
+    return [
+        _row(flow, reporter, partner, product, hs6, year, value_usd, "USD", "reported", note),
+        _row(
+            flow,
+            reporter,
+            partner,
+            product,
+            hs6,
+            year,
+            None if missing else tonnes,
+            "t",
+            "missing" if missing else "reported",
+            note + (f"; {missing_note}" if missing else ""),
+        ),
+    ]
 
 
 def _row(flow, reporter, partner, product, hs6, year, value, unit, status, note) -> dict:
