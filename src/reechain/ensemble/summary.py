@@ -13,6 +13,9 @@ KEY = ["metric", "stage", "region", "item", "year"]
 # Outputs reported only where positive: a sample without a row had none (0), not missing.
 ZERO_WHEN_ABSENT = ("unmet", "surplus")
 DEFICIT_T = 1.0  # unmet demand above this counts as a deficit [t]
+# RBD-FAST's first-order indices need a sample well above its 2 x 10 harmonics; below this the
+# index is left empty (the Spearman correlation is still given).
+RBD_FAST_MIN_SAMPLES = 64
 
 
 def sample_table(store: Store, run_id: str) -> tuple[pd.DataFrame, list[int]]:
@@ -73,7 +76,8 @@ def sensitivity(store: Store, run_id: str, output: tuple[str, str, str, str, int
 
     A Morris design gives the elementary-effect measures mu* and sigma (SALib
     ``morris.analyze`` on the unit design); any other design gives first-order indices from the
-    random sample itself (SALib ``rbd_fast``) and the Spearman rank correlation."""
+    random sample itself (SALib ``rbd_fast``, from 64 samples) and the Spearman rank
+    correlation."""
     record = store.run(run_id)
     wide, ok = sample_table(store, run_id)
     params = store.params(run_id).loc[ok]
@@ -122,7 +126,8 @@ def sensitivity(store: Store, run_id: str, output: tuple[str, str, str, str, int
     else:
         from SALib.analyze import rbd_fast
 
-        r = rbd_fast.analyze(problem, x, y, seed=int(record["seed"]))
+        enough = len(y) >= RBD_FAST_MIN_SAMPLES
+        r = rbd_fast.analyze(problem, x, y, seed=int(record["seed"])) if enough else None
         for i, name in enumerate(names):
             rho = pd.Series(x[:, i]).corr(pd.Series(y), method="spearman")
             rows.append(
