@@ -757,6 +757,28 @@ def run_command(
     out.print(f"wrote {out_dir}/ (Parquet tables) and {report}")
 
 
+@app.command("report")
+@friendly
+def report_command(
+    scenario: ScenarioArg,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    foresight: Annotated[bool, typer.Option(help="Perfect foresight.")] = False,
+    data: DataOpt = None,
+) -> None:
+    """Run a scenario and its baseline; write one self-contained HTML report (works offline)."""
+    from .engine.run import baseline_of
+    from .scenario_report import write_report
+
+    ds = load(data)
+    sc = _scenario(scenario, ds)
+    res = _progress_run(sc, ds, foresight, "scenario")
+    base = _progress_run(baseline_of(sc), ds, foresight, "baseline")
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out.print(f"wrote {write_report(res, ds, out_file, base)}")
+
+
 @app.command()
 @friendly
 def compare(
@@ -1191,6 +1213,29 @@ def ensemble_delete(run_id: str, store_path: StoreOpt = DEFAULT_STORE) -> None:
 
     Store(store_path).delete(run_id)
     out.print(f"deleted {run_id}")
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
+    store_path: StoreOpt = DEFAULT_STORE,
+    data: DataOpt = None,
+) -> None:
+    """Start the web dashboard and JSON API (docs at /docs). Set REECHAIN_API_KEY to require a
+    key for routes that run the model."""
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+    except ImportError as exc:
+        raise ReechainError(
+            f"the web service needs the 'web' extra ({exc.name} is missing): "
+            "pip install 'reechain[web]'"
+        ) from None
+    out.print(f"reechain {__version__} on http://{host}:{port}/ (Ctrl+C stops)")
+    uvicorn.run(create_app(load(data), store=store_path), host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":

@@ -315,3 +315,43 @@ def heat_map(df: pd.DataFrame, title: str) -> go.Figure:
     )
     fig.update_layout(title=title, xaxis_title="year", yaxis_title="element", height=420)
     return fig
+
+
+def world_map(shares: pd.DataFrame, title: str) -> go.Figure:
+    """Choropleth of country shares (ISO3)."""
+    fig = go.Figure(
+        go.Choropleth(
+            locations=shares["group"],
+            z=shares["share"] * 100,
+            locationmode="ISO-3",
+            colorscale="Reds",
+            colorbar={"title": "%"},
+            hovertemplate="%{location}: %{z:.1f} %<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, height=420, geo={"showframe": False})
+    return fig
+
+
+def sr_ei(published: pd.DataFrame) -> go.Figure:
+    """EU criticality: supply risk against economic importance, with the thresholds."""
+    fig = go.Figure()
+    for i, (assessment, part) in enumerate(published.groupby("assessment")):
+        fig.add_scatter(
+            x=part["EI"],
+            y=part["SR"],
+            mode="markers+text",
+            text=part["material"],
+            textposition="top center",
+            name=assessment,
+            marker={"size": 12, "color": PALETTE[i % len(PALETTE)]},
+        )
+    fig.add_hline(y=1.0, line_dash="dash", annotation_text="SR threshold 1.0")
+    fig.add_vline(x=2.8, line_dash="dash", annotation_text="EI threshold 2.8")
+    fig.update_layout(
+        title="EU criticality: supply risk vs economic importance (published)",
+        xaxis_title="economic importance (EI)",
+        yaxis_title="supply risk (SR)",
+        height=420,
+    )
+    return fig

@@ -1,0 +1,245 @@
+"""The FastAPI application: JSON API under /api (OpenAPI at /openapi.json) and the pages.
+
+Read-only by default. Routes that run or store anything (scenario jobs) need the API key when
+the environment variable ``REECHAIN_API_KEY`` is set (header ``X-API-Key``). Limits answer with
+clear 4xx errors: request body size, horizon length, rows per page, concurrent jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import plotly
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from .. import __version__, metrics
+from ..dataset import Dataset
+from ..errors import ReechainError, UnknownNameError
+from ..flows import observed_flows
+from ..scenario import Scenario, ScenarioError
+from ..schema import STAGES
+from . import pages
+from .jobs import JobLimitError, Jobs
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 200_000
+MAX_HORIZON_YEARS = 30
+MAX_ROWS = 5_000
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+STATIC = Path(__file__).parent / "static"
+
+
+class ScenarioText(BaseModel):
+    """A scenario file's text (YAML)."""
+
+    yaml: str = Field(max_length=MAX_BODY_BYTES, description="The scenario, as YAML text.")
+
+
+def _json(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return df.astype(object).where(df.notna(), None).to_dict(orient="records")
+
+
+def create_app(
+    ds: Dataset | None = None,
+    store: str | Path | None = None,
+    api_key: str | None = None,
+    max_jobs: int = 4,
+) -> FastAPI:
+    """The app over a dataset (default: the embedded one) and an ensemble store."""
+    ds = ds or Dataset.load()
+    api_key = api_key if api_key is not None else os.environ.get("REECHAIN_API_KEY")
+    store_path = Path(store) if store else Path("reechain-runs.duckdb")
+    jobs = Jobs(ds, max_jobs=max_jobs)
+    app = FastAPI(
+        title="reechain",
+        version=__version__,
+        description="Rare earth supply chain data, concentration, scenarios.",
+    )
+    app.state.ds, app.state.jobs, app.state.store = ds, jobs, store_path
+
+    def require_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
+        if api_key and x_api_key != api_key:
+            raise HTTPException(
+                401,
+                "this route runs the model: send the X-API-Key header "
+                "with the key the server was started with",
+            )
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and int(length) > MAX_BODY_BYTES:
+            return JSONResponse(
+                {"detail": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413
+            )
+        return await call_next(request)
+
+    @app.exception_handler(ReechainError)
+    async def reechain_error(request: Request, exc: ReechainError):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    # -- data -----------------------------------------------------------------------------------
+    @app.get("/api/tables", tags=["data"])
+    def tables() -> list[dict[str, Any]]:
+        """The dataset's tables with their row counts and descriptions."""
+        return [
+            {"table": n, "rows": len(ds.table(n)), "description": t.description}
+            for n, t in ds.schema.tables.items()
+        ]
+
+    @app.get("/api/tables/{name}", tags=["data"])
+    def table(
+        name: str,
+        limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """Rows of one table (paged)."""
+        if name not in ds.schema.tables:
+            raise HTTPException(404, str(UnknownNameError("table", name, ds.schema.tables)))
+        df = ds.table(name)
+        return {"table": name, "total": len(df), "rows": _json(df.iloc[offset : offset + limit])}
+
+    @app.get("/api/sources", tags=["data"])
+    def sources() -> list[dict[str, Any]]:
+        """Every source the data cites."""
+        return _json(ds.table("sources"))
+
+    # -- analytics --------------------------------------------------------------------------------
+    def _stage(stage: str) -> str:
+        if stage not in STAGES:
+            raise HTTPException(422, str(UnknownNameError("stage", stage, STAGES)))
+        return stage
+
+    @app.get("/api/shares", tags=["analytics"])
+    def shares(
+        stage: str, year: Annotated[int, Query(ge=1900, le=2100)], material: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Shares of world output by country (observed data)."""
+        stage = _stage(stage)
+        flows = observed_flows(ds.table("production"))
+        mat = material or pages.stage_material(flows, stage)
+        return _json(metrics.shares(flows, stage, year, material=mat))
+
+    @app.get("/api/concentration", tags=["analytics"])
+    def concentration(stage: str, material: str | None = None) -> list[dict[str, Any]]:
+        """HHI (bracket), CR1, CR3 and N-1 coverage per year (observed data)."""
+        stage = _stage(stage)
+        flows = observed_flows(ds.table("production"))
+        mat = material or pages.stage_material(flows, stage)
+        return _json(metrics.concentration(metrics.shares(flows, stage, None, material=mat)))
+
+    @app.get("/api/criticality", tags=["analytics"])
+    def criticality(
+        assessment: str = "EU2023", material: str | None = None
+    ) -> list[dict[str, Any]]:
+        """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
+        from ..criticality import eu_supply_risk
+
+        return _json(eu_supply_risk(ds, assessment, material))
+
+    # -- scenarios ---------------------------------------------------------------------------
+    def _parse(body: ScenarioText) -> Scenario:
+        try:
+            sc = Scenario.from_text(body.yaml, source="request").check(ds)
+        except ScenarioError as exc:
+            raise HTTPException(
+                422, {"problems": [{"where": w, "message": m} for w, m in exc.problems]}
+            ) from None
+        if sc.horizon - sc.base_year + 1 > MAX_HORIZON_YEARS:
+            raise HTTPException(422, f"at most {MAX_HORIZON_YEARS} years per run on this server")
+        return sc
+
+    @app.post("/api/scenarios/validate", tags=["scenarios"])
+    def validate(body: ScenarioText) -> dict[str, Any]:
+        """Check a scenario; 422 lists every problem with its line and field."""
+        sc = _parse(body)
+        return {
+            "ok": True,
+            "name": sc.name,
+            "years": [sc.base_year, sc.horizon],
+            "events": len(sc.events),
+        }
+
+    @app.post("/api/runs", status_code=202, tags=["scenarios"], dependencies=[Depends(require_key)])
+    def submit(body: ScenarioText) -> dict[str, Any]:
+        """Run a scenario (and its no-event baseline) as a job."""
+        sc = _parse(body)
+        try:
+            job = jobs.submit(sc)
+        except JobLimitError as exc:
+            raise HTTPException(429, str(exc)) from None
+        return {"id": job.id, "status": job.status}
+
+    @app.get("/api/runs/{job_id}", tags=["scenarios"])
+    def status(job_id: str) -> dict[str, Any]:
+        """A job's status (queued, running, done, failed)."""
+        job = _job(job_id)
+        return {
+            "id": job.id,
+            "status": job.status,
+            "error": job.error,
+            "scenario": job.scenario.name,
+        }
+
+    @app.get("/api/runs/{job_id}/result", tags=["scenarios"])
+    def result(job_id: str) -> dict[str, Any]:
+        """Key figures and the report's figures (Plotly JSON) of a finished job."""
+        job = _job(job_id)
+        if job.status != "done":
+            raise HTTPException(409, f"job {job_id} is {job.status}; poll /api/runs/{job_id}")
+        return pages.run_payload(ds, job.result, job.baseline)
+
+    def _job(job_id: str):
+        try:
+            return jobs.get(job_id)
+        except KeyError:
+            raise HTTPException(404, f"no job {job_id!r}") from None
+
+    # -- ensembles (read the store) ----------------------------------------------------------------
+    @app.get("/api/ensembles", tags=["ensembles"])
+    def ensembles() -> list[dict[str, Any]]:
+        """Runs in the server's ensemble store (empty if there is none)."""
+        return _json(pages.ensemble_runs(store_path))
+
+    @app.get("/api/ensembles/{run_id}", tags=["ensembles"])
+    def ensemble(run_id: str) -> dict[str, Any]:
+        """Percentiles and deficit probabilities of one run."""
+        return pages.ensemble_payload(store_path, run_id)
+
+    # -- pages ------------------------------------------------------------------------------------
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(PLOTLY_JS, media_type="application/javascript")
+
+    @app.get("/static/scenario.js", include_in_schema=False)
+    def scenario_js() -> FileResponse:
+        return FileResponse(STATIC / "scenario.js", media_type="application/javascript")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview() -> str:
+        return pages.overview(ds)
+
+    @app.get("/balance", response_class=HTMLResponse, include_in_schema=False)
+    def balance(deposit: str = "mount-weld", tonnes: float = 10_000) -> str:
+        return pages.balance(ds, deposit, tonnes)
+
+    @app.get("/scenario", response_class=HTMLResponse, include_in_schema=False)
+    def scenario_page() -> str:
+        return pages.scenario(needs_key=bool(api_key))
+
+    @app.get("/ensembles", response_class=HTMLResponse, include_in_schema=False)
+    def ensembles_page(run: str | None = None) -> str:
+        return pages.ensembles(store_path, run)
+
+    @app.get("/criticality", response_class=HTMLResponse, include_in_schema=False)
+    def criticality_page() -> str:
+        return pages.criticality(ds)
+
+    return app

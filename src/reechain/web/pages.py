@@ -1,0 +1,297 @@
+"""Server-rendered pages: a shared layout, Plotly figures as JSON drawn by the local plotly.js
+(no CDN), native form controls with labels (keyboard-reachable)."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import metrics, outcomes, plot
+from ..balance import deposit_output
+from ..dataset import Dataset
+from ..engine.run import ScenarioResult
+from ..flows import observed_flows
+from ..report import CSS, STAGE_MATERIALS, overview_tables, stage_material
+from ..scenario_report import key_figures
+
+EXAMPLE = Path(__file__).parents[3] / "examples" / "turkiye-beylikova.yaml"
+NAV = [
+    ("/", "Overview"),
+    ("/balance", "Element balance"),
+    ("/scenario", "Scenario"),
+    ("/ensembles", "Ensembles"),
+    ("/criticality", "Criticality"),
+]
+BLOC_LINES = ("BRICS", "BRICS + TUR", "G7", "EU27", "MSP")
+EXTRA_CSS = """
+nav a { margin-right: 1em } nav { margin-bottom: 1.5em }
+label { font-weight: 600; margin-right: .4em } textarea { width: 100%; font-family: monospace }
+.problems { color: #b2182b } .ok { color: #1b7837 } fieldset { border: 1px solid #ddd }
+"""
+
+__all__ = ["stage_material"]
+
+
+def layout(title: str, body: str) -> str:
+    links = "".join(f'<a href="{href}">{html.escape(text)}</a>' for href, text in NAV)
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)} · reechain</title><style>{CSS}{EXTRA_CSS}</style>"
+        f"<script src='/static/plotly.min.js'></script></head><body>"
+        f"<nav aria-label='pages'>{links}</nav><main><h1>{html.escape(title)}</h1>{body}"
+        f"</main></body></html>"
+    )
+
+
+def figure(div_id: str, fig) -> str:
+    """A div and the script drawing a Plotly figure into it."""
+    label = html.escape(fig.layout.title.text or div_id)
+    return (
+        f"<div id='{div_id}' role='img' aria-label='{label}'>"
+        f"</div><script>(function(){{var f={fig.to_json()};"
+        f"Plotly.newPlot('{div_id}',f.data,f.layout,{{displaylogo:false,responsive:true}});}})();"
+        f"</script>"
+    )
+
+
+def sources_list(ds: Dataset, cells) -> str:
+    cited = ds.cite(cells)
+    items = "".join(
+        f"<li><code>{html.escape(s.source_id)}</code>: "
+        f"{html.escape(str(s.publisher))}, <i>{html.escape(str(s.title))}</i></li>"
+        for s in cited.itertuples()
+    )
+    return f"<details><summary>Sources ({len(cited)})</summary><ul>{items}</ul></details>"
+
+
+def overview(ds: Dataset) -> str:
+    t = overview_tables(ds)
+    flows = observed_flows(ds.table("production"))
+    latest = metrics.latest_year(flows, "mining", "TREO")
+    mining = metrics.shares(flows, "mining", latest)
+    mining = mining[mining["group"].notna() & (mining["group"] != "OTH")]
+    world_map = plot.world_map(mining, f"Mine production {latest}: share of world output")
+    blocs = metrics.bloc_shares(
+        ds, flows, "mining", None, blocs=("BRICS", "G7", "EU27", "MSP"), add={"BRICS": ["TUR"]}
+    )
+    blocs = blocs[blocs["world_basis"] == "published world total"]
+    bloc_fig = plot.group_share_lines(
+        blocs, "Blocs' share of world mine production (members as of 31 December)"
+    )
+    toggles = "".join(
+        f"<label><input type='checkbox' name='bloc' value='{i}' checked "
+        f"onchange=\"Plotly.restyle('blocs', {{visible: this.checked}}, [{i}])\">"
+        f"{html.escape(name)}</label>"
+        for i, name in enumerate(blocs["group"].drop_duplicates())
+    )
+    body = (
+        figure("stages", plot.stage_shares_bar(t["stage_shares"]))
+        + sources_list(ds, t["stage_shares"]["source"])
+        + figure("map", world_map)
+        + sources_list(ds, mining["source"])
+        + figure("hhi", plot.hhi_lines(t["concentration"]))
+        + sources_list(ds, t["series"]["source"])
+        + f"<fieldset><legend>Show blocs</legend>{toggles}</fieldset>"
+        + figure("blocs", bloc_fig)
+        + sources_list(ds, blocs["source"])
+    )
+    return layout("Who controls the rare earth supply chain", body)
+
+
+def balance(ds: Dataset, deposit: str, tonnes: float) -> str:
+    deposits = ds.table("deposits").sort_values("name")
+    options = "".join(
+        f"<option value='{d.deposit_id}'{' selected' if d.deposit_id == deposit else ''}>"
+        f"{html.escape(d.name)}</option>"
+        for d in deposits.itertuples()
+    )
+    form = (
+        f"<form method='get'><label for='deposit'>Deposit</label><select id='deposit' "
+        f"name='deposit'>{options}</select> <label for='tonnes'>TREO [t]</label>"
+        f"<input id='tonnes' name='tonnes' type='number' min='0' value='{tonnes:g}'> "
+        f"<button type='submit'>Show</button></form>"
+    )
+    try:
+        res = deposit_output(ds, deposit, tonnes)
+    except Exception as exc:  # an unknown deposit or bad tonnage: say so on the page
+        return layout("Element balance", form + f"<p class='problems'>{html.escape(str(exc))}</p>")
+    fig = plot.element_bars(res.table, f"{res.deposit_name}: oxide output by element")
+    table = res.table[["element", "share_pct", "oxide_t", "metal_t", "group_eu"]].to_html(
+        index=False, border=0, float_format="%.1f"
+    )
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in res.notes)
+    body = (
+        form + f"<p>NdPr oxide: {res.ndpr_t:,.0f} t; magnet rare earths (Nd, Pr, Tb, Dy): "
+        f"{res.magnet_ree_t:,.0f} t. Composition: <code>{res.choice.composition_id}</code> "
+        f"({html.escape(res.choice.reason)}).</p>"
+        + figure("elements", fig)
+        + table
+        + f"<ul>{notes}</ul>"
+        + sources_list(ds, res.sources["source_id"])
+    )
+    return layout("Element balance", body)
+
+
+def scenario(needs_key: bool) -> str:
+    text = EXAMPLE.read_text(encoding="utf-8") if EXAMPLE.exists() else ""
+    key = "<label for='key'>API key</label><input id='key' type='password'> " if needs_key else ""
+    body = (
+        f"<p>Edit the scenario (YAML); it is checked as you type.</p>"
+        f"<label for='yaml'>Scenario</label><textarea id='yaml' rows='24' "
+        f"spellcheck='false'>{html.escape(text)}</textarea>"
+        f"<pre id='problems' aria-live='polite'></pre>{key}"
+        f"<button id='run' type='button'>Run the scenario</button> "
+        f"<span id='status' aria-live='polite'></span><section id='results'></section>"
+        "<script src='/static/scenario.js'></script>"
+    )
+    return layout("Scenario", body)
+
+
+def run_payload(ds: Dataset, res: ScenarioResult, base: ScenarioResult | None) -> dict[str, Any]:
+    """What the scenario page shows: key-figure tables (HTML) and figures (Plotly JSON)."""
+    sc = res.scenario
+    figs = [plot.sankey(res.flows, sc.horizon)]
+    shares = outcomes.country_shares(res, "separation")
+    top = shares.groupby("group")["share"].max().nlargest(6).index
+    figs.append(
+        plot.lines(
+            shares[shares["group"].isin(top)],
+            "year",
+            "share",
+            "group",
+            "Separation: shares of world output",
+            "share [%]",
+            percent=True,
+        )
+    )
+    conc = outcomes.stage_concentration(res).assign(run="scenario")
+    if base is not None:
+        conc = pd.concat([conc, outcomes.stage_concentration(base).assign(run="baseline")])
+    figs.append(
+        plot.lines(
+            conc,
+            "year",
+            "hhi",
+            "stage",
+            "HHI: scenario (solid) and baseline (dashed)",
+            "HHI",
+            dash="run",
+        )
+    )
+    p = res.prices[
+        (res.prices["kind"] == "oxide")
+        & res.prices["item"].isin(["Nd", "Dy"])
+        & (res.prices["region"] == "CHN")
+    ]
+    figs.append(plot.lines(p, "year", "price", "item", "Scarcity prices in China [USD/t]", "USD/t"))
+    tables = key_figures(res, base, ds)
+    tables_html = "".join(
+        f"<h2>{html.escape(k)}</h2>" + df.to_html(index=False, border=0, float_format="%.4g")
+        for k, df in tables.items()
+        if k in ("separation", "projects", "coverage", "blocs")
+    )
+    return {
+        "scenario": sc.name,
+        "tables_html": tables_html,
+        "figures": [json.loads(f.to_json()) for f in figs],
+    }
+
+
+def ensemble_runs(store_path: Path) -> pd.DataFrame:
+    if not store_path.exists():
+        return pd.DataFrame(columns=["run_id", "name", "done", "status"])
+    from ..ensemble.store import Store
+
+    return Store(store_path).runs()
+
+
+def ensemble_payload(store_path: Path, run_id: str) -> dict[str, Any]:
+    from fastapi import HTTPException
+
+    from ..ensemble.store import Store
+    from ..ensemble.summary import deficit_probability, percentiles, sample_table
+
+    if not store_path.exists():
+        raise HTTPException(404, "no ensemble store on this server")
+    store = Store(store_path)
+    try:
+        store.run(run_id)
+    except Exception:
+        raise HTTPException(404, f"no run {run_id!r}") from None
+    wide, ok = sample_table(store, run_id)
+    p, d = percentiles(wide), deficit_probability(wide)
+    return {
+        "run_id": run_id,
+        "samples": len(ok),
+        "percentiles": p[p["metric"].isin(["share", "hhi"])]
+        .astype(object)
+        .where(p.notna(), None)
+        .to_dict(orient="records")[:MAX_ENSEMBLE_ROWS],
+        "deficit_probability": d.to_dict(orient="records")[:MAX_ENSEMBLE_ROWS],
+    }
+
+
+MAX_ENSEMBLE_ROWS = 5_000
+
+
+def ensembles(store_path: Path, run: str | None) -> str:
+    runs = ensemble_runs(store_path)
+    if runs.empty:
+        return layout(
+            "Ensembles",
+            "<p>No ensemble runs in this server's store yet; start one "
+            "with <code>reechain ensemble run SCENARIO</code>.</p>",
+        )
+    links = "".join(
+        f"<li><a href='/ensembles?run={r.run_id}'>{html.escape(str(r.name))}</a> "
+        f"({r.done} samples, {r.status})</li>"
+        for r in runs.itertuples()
+    )
+    body = f"<ul>{links}</ul>"
+    if run:
+        from ..ensemble.store import Store
+        from ..ensemble.summary import deficit_probability, percentiles, sample_table
+
+        wide, _ = sample_table(Store(store_path), run)
+        p, d = percentiles(wide), deficit_probability(wide)
+        sep = p[(p["metric"] == "share") & (p["stage"] == "separation")]
+        top = sep.groupby("region")["p50"].max().nlargest(4).index
+        body += figure(
+            "fan",
+            plot.fan_chart(
+                sep[sep["region"].isin(top)],
+                "region",
+                "Share of world separation (P5-P95, median)",
+                "share [%]",
+                percent=True,
+            ),
+        )
+        world = d[d["region"] == "WLD"]
+        if len(world):
+            body += figure("heat", plot.heat_map(world, "Probability of a world deficit"))
+    return layout("Ensembles", body)
+
+
+def criticality(ds: Dataset) -> str:
+    from ..criticality import eu_supply_risk, published
+
+    pub = pd.concat([published(ds, a) for a in ("EU2020", "EU2023")])
+    fig = plot.sr_ei(pub)
+    table = eu_supply_risk(ds, "EU2023")
+    table = table[table["scope"] == "global"][["material", "stage", "hhi", "hhi_wgi_t", "missing"]]
+    c = ds.table("criticality_inputs")
+    return layout(
+        "Criticality (EU method)",
+        figure("srei", fig)
+        + "<h2>Supply concentration by element and stage (EU 2023 shares)</h2>"
+        + table.to_html(index=False, border=0, float_format="%.3f")
+        + sources_list(ds, c["source_id"]),
+    )
+
+
+__all__ += ["STAGE_MATERIALS"]

@@ -1,0 +1,170 @@
+"""The JSON API and the pages, through httpx (FastAPI's TestClient) against the embedded data."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from reechain.web.app import MAX_BODY_BYTES, MAX_HORIZON_YEARS, create_app  # noqa: E402
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+TURKIYE = (EXAMPLES / "turkiye-beylikova.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def client(ds, tmp_path_factory) -> TestClient:
+    store = tmp_path_factory.mktemp("web") / "runs.duckdb"
+    return TestClient(create_app(ds, store=store, max_jobs=2))
+
+
+@pytest.fixture(scope="module")
+def keyed(ds, tmp_path_factory) -> TestClient:
+    store = tmp_path_factory.mktemp("webkey") / "runs.duckdb"
+    return TestClient(create_app(ds, store=store, api_key="s3cret"))
+
+
+def wait(client: TestClient, job_id: str, timeout: float = 120) -> dict:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        status = client.get(f"/api/runs/{job_id}").json()
+        if status["status"] in ("done", "failed"):
+            return status
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_tables_list_every_table_with_its_row_count(client, ds):
+    rows = {t["table"]: t["rows"] for t in client.get("/api/tables").json()}
+    assert set(rows) == set(ds.schema.tables)
+    assert rows["production"] == len(ds.table("production"))
+
+
+def test_table_pages_and_unknown_table(client, ds):
+    page = client.get("/api/tables/production", params={"limit": 3, "offset": 2}).json()
+    assert page["total"] == len(ds.table("production"))
+    expected = ds.table("production").iloc[2:5]["value"].tolist()
+    assert [r["value"] for r in page["rows"]] == expected
+    r = client.get("/api/tables/nonsense")
+    assert r.status_code == 404 and "valid: " in r.json()["detail"]
+    assert client.get("/api/tables/production", params={"limit": 10**6}).status_code == 422
+
+
+def test_missing_values_are_null_not_zero(client, ds):
+    deposits = ds.table("deposits")
+    col = next(c for c in deposits.columns if deposits[c].isna().any())
+    rows = client.get("/api/tables/deposits", params={"limit": 5000}).json()["rows"]
+    n_missing = sum(r[col] is None for r in rows)
+    assert n_missing == deposits[col].isna().sum() > 0
+
+
+def test_mining_shares_2024_match_usgs_mcs2025(client):
+    # MCS 2025: China 270 000 t of 390 000 t world mine production in 2024.
+    rows = {r["group"]: r for r in client.get("/api/shares?stage=mining&year=2024").json()}
+    assert rows["CHN"]["share"] == pytest.approx(270_000 / 390_000)
+    assert rows["USA"]["share"] == pytest.approx(45_000 / 390_000)
+    assert rows["CHN"]["source"]
+
+
+def test_concentration_hhi_equals_sum_of_squared_shares(client):
+    shares = client.get("/api/shares?stage=mining&year=2024").json()
+    lower = sum((r["share"] * 100) ** 2 for r in shares if r["group"] != "OTH")
+    conc = {r["year"]: r for r in client.get("/api/concentration?stage=mining").json()}
+    assert conc[2024]["cr1"] == pytest.approx(270_000 / 390_000)
+    assert conc[2024]["hhi"] == pytest.approx(lower, rel=1e-9)
+
+
+def test_unknown_stage_is_a_clear_422(client):
+    r = client.get("/api/shares?stage=smelting&year=2024")
+    assert r.status_code == 422
+    assert "unknown stage 'smelting'" in r.json()["detail"]
+
+
+def test_sources_cover_every_cited_id(client, ds):
+    ids = {s["source_id"] for s in client.get("/api/sources").json()}
+    cited = {i for cell in ds.table("production")["source_id"] for i in cell.split(";")}
+    assert cited <= ids
+
+
+def test_criticality_rows_carry_hhi(client):
+    rows = client.get("/api/criticality").json()
+    assert rows and all(0 <= r["hhi"] <= 1 for r in rows if r["hhi"] is not None)
+
+
+def test_validation_lists_problems_with_line_and_field(client):
+    ok = client.post("/api/scenarios/validate", json={"yaml": TURKIYE})
+    assert ok.status_code == 200 and ok.json()["years"] == [2024, 2035]
+    bad = TURKIYE.replace("horizon: 2035", "horizon: 1990")
+    r = client.post("/api/scenarios/validate", json={"yaml": bad})
+    assert r.status_code == 422
+    problems = r.json()["detail"]["problems"]
+    assert any("horizon" in p["where"] or "horizon" in p["message"] for p in problems)
+
+
+def test_limits_answer_4xx(client):
+    long = TURKIYE.replace("horizon: 2035", f"horizon: {2024 + MAX_HORIZON_YEARS + 5}")
+    r = client.post("/api/scenarios/validate", json={"yaml": long})
+    assert r.status_code == 422 and f"at most {MAX_HORIZON_YEARS} years" in r.text
+    huge = {"yaml": "#" * (MAX_BODY_BYTES + 10)}
+    assert client.post("/api/scenarios/validate", json=huge).status_code == 413
+    assert client.get("/api/runs/nope").status_code == 404
+
+
+def test_run_job_returns_sankey_and_baseline_comparison(client):
+    r = client.post("/api/runs", json={"yaml": TURKIYE})
+    assert r.status_code == 202
+    status = wait(client, r.json()["id"])
+    assert status["status"] == "done", status
+    result = client.get(f"/api/runs/{status['id']}/result").json()
+    kinds = [f["data"][0]["type"] for f in result["figures"]]
+    assert kinds[0] == "sankey"
+    labels = result["figures"][0]["data"][0]["node"]["label"]
+    assert any("TUR" in str(label) for label in labels)
+    assert "baseline" in result["tables_html"]
+
+
+def test_running_needs_the_key_when_one_is_set(keyed):
+    assert keyed.post("/api/runs", json={"yaml": TURKIYE}).status_code == 401
+    wrong = {"X-API-Key": "guess"}
+    assert keyed.post("/api/runs", json={"yaml": TURKIYE}, headers=wrong).status_code == 401
+    # reading stays open
+    assert keyed.get("/api/tables").status_code == 200
+    assert keyed.post("/api/scenarios/validate", json={"yaml": TURKIYE}).status_code == 200
+
+
+def test_ensembles_without_a_store_are_empty_and_unknown_run_is_404(client):
+    assert client.get("/api/ensembles").json() == []
+    assert client.get("/api/ensembles/abc").status_code == 404
+
+
+def test_run_ids_cannot_name_paths(client):
+    for name in ("../../etc/passwd", "..%2F..%2Fetc%2Fpasswd"):
+        assert client.get(f"/api/ensembles/{name}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "needle"),
+    [
+        ("/", "Who controls the rare earth supply chain"),
+        ("/balance?deposit=mount-weld&tonnes=10000", "NdPr oxide"),
+        ("/balance?deposit=nowhere", "unknown"),
+        ("/scenario", "Run the scenario"),
+        ("/ensembles", "No ensemble runs"),
+        ("/criticality", "supply risk"),
+    ],
+)
+def test_pages_render_offline(client, path, needle):
+    r = client.get(path)
+    assert r.status_code == 200
+    assert needle.lower() in r.text.lower()
+    assert "cdn" not in r.text.lower() and "/static/plotly.min.js" in r.text
+    assert "<label" in r.text or path in ("/ensembles", "/criticality", "/")
+
+
+def test_plotly_is_served_locally(client):
+    r = client.get("/static/plotly.min.js")
+    assert r.status_code == 200 and len(r.content) > 1_000_000
