@@ -6,11 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
-pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
-
-from reechain.web.app import MAX_BODY_BYTES, MAX_HORIZON_YEARS, create_app  # noqa: E402
+from reechain.web.app import MAX_BODY_BYTES, MAX_HORIZON_YEARS, create_app
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 TURKIYE = (EXAMPLES / "turkiye-beylikova.yaml").read_text(encoding="utf-8")
