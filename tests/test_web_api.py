@@ -166,3 +166,10 @@ def test_pages_render_offline(client, path, needle):
 def test_plotly_is_served_locally(client):
     r = client.get("/static/plotly.min.js")
     assert r.status_code == 200 and len(r.content) > 1_000_000
+
+
+def test_criticality_assessment_without_shares_is_empty_not_an_error(client):
+    # EU 2011 is in the data with its published SR and EI only, not its sourcing shares.
+    r = client.get("/api/criticality", params={"assessment": "EU2011"})
+    assert r.status_code == 200 and r.json() == []
+    assert client.get("/api/criticality", params={"assessment": "EU1999"}).status_code == 422

@@ -48,6 +48,9 @@ def wgi_scaled(ds: Dataset, year: int) -> pd.Series:
     return (slope * (2.5 - latest)).clip(0.0, 10.0)
 
 
+SR_COLUMNS = ["material", "stage", "scope", "hhi", "hhi_wgi_t", "share_sum", "missing"]
+
+
 def eu_supply_risk(
     ds: Dataset, assessment: str = "EU2023", material: str | None = None
 ) -> pd.DataFrame:
@@ -91,8 +94,9 @@ def eu_supply_risk(
                 ),
             }
         )
-    table = pd.DataFrame(rows)
-    return _with_sr(table, c)
+    if not rows:  # the assessment's sourcing shares are not in the data (published SR/EI only)
+        return pd.DataFrame(columns=[*SR_COLUMNS, "sr", "sr_missing"])
+    return _with_sr(pd.DataFrame(rows), c)
 
 
 def _with_sr(table: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:

@@ -5,8 +5,6 @@ the environment variable ``REECHAIN_API_KEY`` is set (header ``X-API-Key``). Lim
 clear 4xx errors: request body size, horizon length, rows per page, concurrent jobs.
 """
 
-from __future__ import annotations
-
 import logging
 import os
 from pathlib import Path
@@ -29,7 +27,8 @@ from .jobs import JobLimitError, Jobs
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 200_000
+MAX_BODY_BYTES = 1_000_000  # JSON escapes take up to 12 bytes per character
+MAX_SCENARIO_CHARS = 50_000
 MAX_HORIZON_YEARS = 30
 MAX_ROWS = 5_000
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -39,7 +38,42 @@ STATIC = Path(__file__).parent / "static"
 class ScenarioText(BaseModel):
     """A scenario file's text (YAML)."""
 
-    yaml: str = Field(max_length=MAX_BODY_BYTES, description="The scenario, as YAML text.")
+    yaml: str = Field(max_length=MAX_SCENARIO_CHARS, description="The scenario, as YAML text.")
+
+
+class Problem(BaseModel):
+    """An error: what is wrong and how to fix it (text, or a list of problems with places)."""
+
+    detail: Any
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": text}
+    for code, text in {
+        400: "Bad input (an unknown material, country or element)",
+        404: "No such table, job or run",
+        413: "Request body too large",
+        422: "Invalid parameters or scenario (each problem with its place)",
+    }.items()
+}
+
+
+# No ``from __future__ import annotations`` here: FastAPI reads the routes' annotations, and
+# the query types are built per app from its dataset.
+
+
+class _one_of:
+    """A query parameter's valid values: listed in the OpenAPI description, checked on use (an
+    unknown value is a 422 that lists the valid ones)."""
+
+    def __init__(self, name: str, values) -> None:
+        self.name, self.valid = name, sorted(set(values))
+        self.schema = {"json_schema_extra": {"enum": self.valid}}
+
+    def __call__(self, value: str) -> str:
+        if value not in self.valid:
+            raise HTTPException(422, str(UnknownNameError(self.name, value, self.valid)))
+        return value
 
 
 def _json(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -61,6 +95,7 @@ def create_app(
         title="reechain",
         version=__version__,
         description="Rare earth supply chain data, concentration, scenarios.",
+        responses=PROBLEMS,
     )
     app.state.ds, app.state.jobs, app.state.store = ds, jobs, store_path
 
@@ -112,37 +147,46 @@ def create_app(
         return _json(ds.table("sources"))
 
     # -- analytics --------------------------------------------------------------------------------
-    def _stage(stage: str) -> str:
-        if stage not in STAGES:
-            raise HTTPException(422, str(UnknownNameError("stage", stage, STAGES)))
-        return stage
+    production = ds.table("production")
+    crit = ds.table("criticality_inputs")
+    stages = _one_of("stage", STAGES)
+    materials = _one_of("material", production["material"])
+    assessments = _one_of("assessment", crit["assessment"])
+    elements = _one_of("element", crit["material"])
+    StageQ = Annotated[str, Query(description="Supply chain stage.", **stages.schema)]
+    MaterialQ = Annotated[
+        str | None,
+        Query(description="Default: the stage's usual basis.", **materials.schema),
+    ]
 
     @app.get("/api/shares", tags=["analytics"])
     def shares(
-        stage: str, year: Annotated[int, Query(ge=1900, le=2100)], material: str | None = None
+        stage: StageQ, year: Annotated[int, Query(ge=1900, le=2100)], material: MaterialQ = None
     ) -> list[dict[str, Any]]:
         """Shares of world output by country (observed data)."""
-        stage = _stage(stage)
-        flows = observed_flows(ds.table("production"))
-        mat = material or pages.stage_material(flows, stage)
-        return _json(metrics.shares(flows, stage, year, material=mat))
+        flows = observed_flows(production)
+        mat = materials(material) if material else pages.stage_material(flows, stages(stage))
+        return _json(metrics.shares(flows, stages(stage), year, material=mat))
 
     @app.get("/api/concentration", tags=["analytics"])
-    def concentration(stage: str, material: str | None = None) -> list[dict[str, Any]]:
+    def concentration(stage: StageQ, material: MaterialQ = None) -> list[dict[str, Any]]:
         """HHI (bracket), CR1, CR3 and N-1 coverage per year (observed data)."""
-        stage = _stage(stage)
-        flows = observed_flows(ds.table("production"))
-        mat = material or pages.stage_material(flows, stage)
-        return _json(metrics.concentration(metrics.shares(flows, stage, None, material=mat)))
+        flows = observed_flows(production)
+        mat = materials(material) if material else pages.stage_material(flows, stages(stage))
+        return _json(
+            metrics.concentration(metrics.shares(flows, stages(stage), None, material=mat))
+        )
 
     @app.get("/api/criticality", tags=["analytics"])
     def criticality(
-        assessment: str = "EU2023", material: str | None = None
+        assessment: Annotated[str, Query(**assessments.schema)] = "EU2023",
+        material: Annotated[str | None, Query(**elements.schema)] = None,
     ) -> list[dict[str, Any]]:
         """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
         from ..criticality import eu_supply_risk
 
-        return _json(eu_supply_risk(ds, assessment, material))
+        element = elements(material) if material else None
+        return _json(eu_supply_risk(ds, assessments(assessment), element))
 
     # -- scenarios ---------------------------------------------------------------------------
     def _parse(body: ScenarioText) -> Scenario:
@@ -167,7 +211,17 @@ def create_app(
             "events": len(sc.events),
         }
 
-    @app.post("/api/runs", status_code=202, tags=["scenarios"], dependencies=[Depends(require_key)])
+    @app.post(
+        "/api/runs",
+        status_code=202,
+        tags=["scenarios"],
+        dependencies=[Depends(require_key)],
+        responses={
+            401: {"model": Problem, "description": "API key missing or wrong"},
+            409: {"model": Problem, "description": "Job not finished"},
+            429: {"model": Problem, "description": "Too many jobs at once"},
+        },
+    )
     def submit(body: ScenarioText) -> dict[str, Any]:
         """Run a scenario (and its no-event baseline) as a job."""
         sc = _parse(body)
@@ -188,7 +242,11 @@ def create_app(
             "scenario": job.scenario.name,
         }
 
-    @app.get("/api/runs/{job_id}/result", tags=["scenarios"])
+    @app.get(
+        "/api/runs/{job_id}/result",
+        tags=["scenarios"],
+        responses={409: {"model": Problem, "description": "Job not finished"}},
+    )
     def result(job_id: str) -> dict[str, Any]:
         """Key figures and the report's figures (Plotly JSON) of a finished job."""
         job = _job(job_id)
