@@ -276,6 +276,10 @@ def create_app(
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
+    @app.get("/static/topojson/world_110m.json", include_in_schema=False)
+    def world_outlines() -> FileResponse:
+        return FileResponse(STATIC / "topojson" / "world_110m.json", media_type="application/json")
+
     @app.get("/static/scenario.js", include_in_schema=False)
     def scenario_js() -> FileResponse:
         return FileResponse(STATIC / "scenario.js", media_type="application/javascript")

@@ -33,6 +33,9 @@ label { font-weight: 600; margin-right: .4em } textarea { width: 100%; font-fami
 .problems { color: #b2182b } .ok { color: #1b7837 } fieldset { border: 1px solid #ddd }
 """
 
+# the world map's outlines come from this server too: no request leaves it
+PLOTLY_CONFIG = "{displaylogo:false,responsive:true,topojsonURL:'/static/topojson/'}"
+
 __all__ = ["stage_material"]
 
 
@@ -54,7 +57,7 @@ def figure(div_id: str, fig) -> str:
     return (
         f"<div id='{div_id}' role='img' aria-label='{label}'>"
         f"</div><script>(function(){{var f={fig.to_json()};"
-        f"Plotly.newPlot('{div_id}',f.data,f.layout,{{displaylogo:false,responsive:true}});}})();"
+        f"Plotly.newPlot('{div_id}',f.data,f.layout,{PLOTLY_CONFIG});}})();"
         f"</script>"
     )
 

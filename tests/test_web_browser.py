@@ -1,0 +1,136 @@
+"""End to end in a real browser: Playwright drives Debian's Chromium (headless, no download)
+against the app served by uvicorn on a free local port. Screenshots go to ``test-artifacts/``.
+
+Skipped with a reason when no Chromium is installed (``apt-get install chromium``); CI installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from reechain.web.app import create_app
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
+CHROMIUM = os.environ.get("REECHAIN_CHROMIUM") or shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium: apt-get install chromium (or set REECHAIN_CHROMIUM)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(ds, tmp_path_factory):
+    port = _free_port()
+    app = create_app(ds, store=tmp_path_factory.mktemp("browser") / "runs.duckdb")
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    end = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > end:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that may only talk to our server (the dashboard must work offline)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    outside: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not outside, f"requests left the server: {outside}"
+
+
+def _visible_traces(page, div_id: str) -> list:
+    return page.evaluate(
+        f"Array.from(document.getElementById('{div_id}').data).map(t => t.visible)"
+    )
+
+
+def test_overview_shows_charts_and_bloc_toggle_changes_the_chart(server, page):
+    page.goto(server + "/")
+    assert page.title().startswith("Who controls")
+    for div in ("stages", "map", "hhi", "blocs"):
+        page.wait_for_selector(f"#{div} .main-svg")
+    before = _visible_traces(page, "blocs")
+    assert all(v in (None, True) for v in before)
+    toggle = page.get_by_label("G7")
+    toggle.focus()  # keyboard-reachable
+    page.keyboard.press("Space")
+    after = _visible_traces(page, "blocs")
+    names = page.evaluate("document.getElementById('blocs').data.map(t => t.name)")
+    assert after[names.index("G7")] is False
+    assert sum(v is False for v in after) == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
+
+
+def test_scenario_page_validates_live_and_runs_the_turkiye_scenario(server, page):
+    page.goto(server + "/scenario")
+    box = page.get_by_label("Scenario")
+    text = box.input_value()
+    assert "Beylikova" in text
+    box.fill(text.replace("horizon: 2035", "horizon: 1990"))
+    page.wait_for_selector("#problems.problems")
+    assert "horizon" in page.inner_text("#problems")
+    box.fill(text)
+    page.wait_for_selector("#problems.ok")
+    page.get_by_role("button", name="Run the scenario").click()
+    page.wait_for_selector("#fig0 .main-svg", timeout=120_000)
+    trace = page.evaluate("document.getElementById('fig0').data[0]")
+    assert trace["type"] == "sankey"
+    assert any("TUR" in label for label in trace["node"]["label"])
+    assert "baseline" in page.inner_text("#results")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "scenario.png", full_page=True)
+
+
+def test_balance_page_form_is_labelled_and_shows_ndpr(server, page):
+    page.goto(server + "/balance")
+    page.get_by_label("TREO [t]").fill("20000")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_selector("#elements .main-svg")
+    assert "NdPr oxide" in page.inner_text("main")
