@@ -159,20 +159,26 @@ def create_app(
         Query(description="Default: the stage's usual basis.", **materials.schema),
     ]
 
+    def basis(flows: pd.DataFrame, stage: str, material: str | None) -> str:
+        """The material asked for, or the stage's usual one (TREO for mining...)."""
+        if material is not None:
+            return materials(material)
+        return pages.stage_material(flows, stages(stage))
+
     @app.get("/api/shares", tags=["analytics"])
     def shares(
         stage: StageQ, year: Annotated[int, Query(ge=1900, le=2100)], material: MaterialQ = None
     ) -> list[dict[str, Any]]:
         """Shares of world output by country (observed data)."""
         flows = observed_flows(production)
-        mat = materials(material) if material else pages.stage_material(flows, stages(stage))
+        mat = basis(flows, stage, material)
         return _json(metrics.shares(flows, stages(stage), year, material=mat))
 
     @app.get("/api/concentration", tags=["analytics"])
     def concentration(stage: StageQ, material: MaterialQ = None) -> list[dict[str, Any]]:
         """HHI (bracket), CR1, CR3 and N-1 coverage per year (observed data)."""
         flows = observed_flows(production)
-        mat = materials(material) if material else pages.stage_material(flows, stages(stage))
+        mat = basis(flows, stage, material)
         return _json(
             metrics.concentration(metrics.shares(flows, stages(stage), None, material=mat))
         )
@@ -185,7 +191,7 @@ def create_app(
         """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
         from ..criticality import eu_supply_risk
 
-        element = elements(material) if material else None
+        element = elements(material) if material is not None else None
         return _json(eu_supply_risk(ds, assessments(assessment), element))
 
     # -- scenarios ---------------------------------------------------------------------------

@@ -1,0 +1,11 @@
+"""The ``reechain`` command: a thin shell over the library (Typer + Rich).
+
+Every command takes ``--format table|csv|json`` where it prints data and ``--data DIR`` to layer a
+user's package over the embedded one. Bad input exits with code 2 and one line on stderr.
+Commands live in one module per area; importing them registers them on ``app``.
+"""
+
+from . import analysis, data, ensembles, scenarios, serve  # noqa: F401  (register commands)
+from .common import app
+
+__all__ = ["app"]

@@ -1,0 +1,164 @@
+"""The ``reechain`` command: a thin shell over the library (Typer + Rich).
+
+Every command takes ``--format table|csv|json`` where it prints data and ``--data DIR`` to layer a
+user's package over the embedded one. Bad input exits with code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .. import __version__
+from ..dataset import Dataset
+from ..errors import ReechainError, UnknownNameError
+from ..schema import STAGES
+
+SCENARIO_TABLES = ("flows", "prices", "unmet", "surplus", "capacity_use", "pool_output")
+
+app = typer.Typer(
+    help="reechain: who controls the rare earth supply chain, element by element.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+data_app = typer.Typer(
+    help="The embedded dataset: tables, sources, assumptions, imports.", no_args_is_help=True
+)
+deposit_app = typer.Typer(help="Deposits and projects.", no_args_is_help=True)
+scenario_app = typer.Typer(help="Scenario files.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(deposit_app, name="deposit")
+app.add_typer(scenario_app, name="scenario")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class By(StrEnum):
+    country = "country"
+    bloc = "bloc"
+    owner = "owner"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Folder of your own data package to layer over the embedded one."),
+]
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ReechainError as exc:
+            text = str(exc)
+            first, _, rest = text.partition("\n")
+            err.print(f"[bold red]error:[/] {first}", highlight=False, markup=True, soft_wrap=True)
+            if rest:
+                err.print(rest, highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def load(data: Path | None) -> Dataset:
+    return Dataset.load(extra=data)
+
+
+def check_stage(stage: str) -> str:
+    if stage not in STAGES:
+        raise UnknownNameError("stage", stage, STAGES)
+    return stage
+
+
+def emit(
+    df: pd.DataFrame,
+    fmt: Format,
+    title: str | None = None,
+    percent: tuple[str, ...] = (),
+    caption: str | None = None,
+) -> None:
+    """Print a DataFrame as a Rich table, CSV or JSON records."""
+    if fmt is Format.csv:
+        df.to_csv(sys.stdout, index=False)
+        return
+    if fmt is Format.json:
+        sys.stdout.write(
+            df.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n"
+        )
+        return
+    table = Table(
+        title=escape(title) if title else None,
+        caption=escape(caption) if caption else None,
+        caption_justify="left",
+    )
+    for col in df.columns:
+        table.add_column(
+            str(col),
+            justify="right"
+            if pd.api.types.is_numeric_dtype(df[col]) and df[col].dtype != bool
+            else "left",
+            overflow="fold",
+        )
+    for _, row in df.iterrows():
+        table.add_row(*[_cell(row[c], c in percent, c == "year") for c in df.columns])
+    out.print(table)
+
+
+def _cell(value: Any, percent: bool, year: bool = False) -> str:
+    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+        return "–"
+    if year:
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return str(value.date())
+    if isinstance(value, float):
+        if percent:
+            return f"{value:.1%}"
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+    return str(value)
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        out.print(f"reechain {__version__}")
+        raise typer.Exit()
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+StoreOpt = Annotated[Path, typer.Option("--store", help="DuckDB run store.")]
+DEFAULT_STORE = Path("reechain-runs.duckdb")
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file (see examples/).")]
+
+
+def load_scenario(path: Path, ds: Dataset):
+    from ..scenario import Scenario
+
+    return Scenario.from_yaml(path).check(ds)

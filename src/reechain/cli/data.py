@@ -1,0 +1,210 @@
+"""`reechain data ...` and `reechain trade ...`: the dataset, its sources and importers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from .. import store
+from ..dataset import Dataset
+from ..errors import ReechainError, UnknownNameError
+from ..schema import data_dictionary
+from ..usgs import import_usgs
+from .common import DataOpt, Format, FormatOpt, app, data_app, emit, friendly, load, out
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+@data_app.command("list")
+@friendly
+def data_list(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """The tables of the dataset, their rows and what they hold."""
+    ds = load(data)
+    rows = [
+        {"table": n, "rows": len(ds.table(n)), "description": t.description}
+        for n, t in ds.schema.tables.items()
+    ]
+    emit(pd.DataFrame(rows), fmt, title=f"reechain dataset v{ds.schema.version}")
+
+
+@data_app.command("show")
+@friendly
+def data_show(
+    table: Annotated[str, typer.Argument(help="Table name (see 'reechain data list').")],
+    where: Annotated[
+        list[str] | None, typer.Option("--where", "-w", help="Filter COLUMN=VALUE (repeatable).")
+    ] = None,
+    columns: Annotated[
+        bool, typer.Option("--columns", help="Describe the table's columns instead.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 50,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Rows of one table (or, with --columns, its schema: column, type, unit, description)."""
+    ds = load(data)
+    df = ds.table(table)
+    if columns:
+        schema = ds.schema.tables[table]
+        emit(
+            pd.DataFrame(
+                [
+                    {
+                        "column": c.name,
+                        "type": c.type,
+                        "unit": c.unit or "",
+                        "required": c.required,
+                        "description": c.description,
+                    }
+                    for c in schema.columns
+                ]
+            ),
+            fmt,
+            title=f"{table}: {schema.description}",
+        )
+        return
+    for cond in where or []:
+        col, sep, value = cond.partition("=")
+        if not sep:
+            raise ReechainError(f"--where {cond!r}: write COLUMN=VALUE, e.g. --where country=CHN")
+        if col not in df.columns:
+            raise UnknownNameError("column", col, df.columns)
+        df = df[df[col].astype(str) == value]
+    shown = df if limit == 0 else df.head(limit)
+    caption = None if len(shown) == len(df) else f"{len(shown)} of {len(df)} rows (--limit 0: all)"
+    emit(shown, fmt, title=table, caption=caption)
+
+
+@data_app.command("sources")
+@friendly
+def data_sources(
+    search: Annotated[
+        str | None,
+        typer.Option(help="Only sources whose id, title or publisher contains this text."),
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Every source the data cites."""
+    df = load(data).table("sources")
+    if search:
+        text = df[["source_id", "title", "publisher"]].astype(str).agg(" ".join, axis=1)
+        df = df[text.str.contains(search, case=False, regex=False)]
+    emit(
+        df[["source_id", "publisher", "year", "title", "address", "via", "licence"]],
+        fmt,
+        title="Sources",
+    )
+
+
+@data_app.command("assumptions")
+@friendly
+def data_assumptions(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Labelled assumptions: numbers with no public figure, each with a range and a rationale."""
+    emit(load(data).table("assumptions"), fmt, title="Assumptions (not reported facts)")
+
+
+@data_app.command("validate")
+@friendly
+def data_validate(data: DataOpt = None) -> None:
+    """Load and check the dataset (and your package with --data); list every problem."""
+    ds = load(data)
+    rows = sum(len(ds.table(n)) for n in ds.table_names)
+    out.print(
+        f"ok: {len(ds.table_names)} tables, {rows:,} rows, every check passed "
+        f"({', '.join(ds.packages)})"
+    )
+
+
+@data_app.command("docs")
+@friendly
+def data_docs(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Markdown file to write (default: print).")
+    ] = None,
+) -> None:
+    """The data dictionary (every table and column) as Markdown, from datapackage.json."""
+    text = data_dictionary()
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        out.print(f"wrote {out_file}")
+
+
+@data_app.command("sql")
+@friendly
+def data_sql(
+    query: Annotated[str, typer.Argument(help="SQL over the tables (DuckDB dialect).")],
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Query the tables with SQL (DuckDB)."""
+    emit(store.query(load(data), query), fmt)
+
+
+@data_app.command("import-usgs")
+@friendly
+def data_import_usgs(
+    files: Annotated[
+        list[Path], typer.Argument(help="USGS MCS rare earth CSVs (world and/or salient file).")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder of the user package to write or update.")
+    ],
+) -> None:
+    """Read USGS Mineral Commodity Summaries data-release CSVs into a user package."""
+    result = import_usgs(files, out_dir)
+    out.print(
+        f"imported {result.edition}: {len(result.production)} production, "
+        f"{len(result.reserves)} reserves, {len(result.prices)} price rows -> {out_dir}"
+    )
+    if result.skipped_columns:
+        out.print(
+            f"columns not imported (no table for them yet): {', '.join(result.skipped_columns)}",
+            highlight=False,
+        )
+    Dataset.load(extra=out_dir)
+    out.print(
+        f"checked: the embedded data with {out_dir} on top passes every check; "
+        f"use it with --data {out_dir}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# trade data
+
+trade_app = typer.Typer(
+    help="Bilateral trade data (CEPII BACI, UN Comtrade).", no_args_is_help=True
+)
+app.add_typer(trade_app, name="trade")
+
+
+@trade_app.command("import")
+@friendly
+def trade_import_command(
+    file: Annotated[Path, typer.Argument(help="A BACI (t,i,j,k,v,q) or Comtrade bulk CSV.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder of the user package.")],
+    countries: Annotated[
+        Path | None,
+        typer.Option(
+            help="BACI country code table (default: country_codes_*.csv beside the file)."
+        ),
+    ] = None,
+) -> None:
+    """Keep the rare earth HS codes (2805.30, 2846.10, 2846.90, 8505.11, 2530.90) of a trade
+    file and write them as a user package (use it with --data)."""
+    from ..trade_import import import_trade
+
+    result = import_trade(file, out_dir, countries)
+    out.print(
+        f"{result.source_format}: kept {result.rows_kept:,} of {result.rows_read:,} rows "
+        f"-> {out_dir}/trade.csv"
+    )
+    Dataset.load(extra=out_dir)
+    out.print(f"checked: use it with --data {out_dir}")

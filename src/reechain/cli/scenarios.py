@@ -1,0 +1,210 @@
+"""Scenario files: validate, run, report, compare, calibrate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..dataset import Dataset
+from .common import (
+    SCENARIO_TABLES,
+    DataOpt,
+    Format,
+    FormatOpt,
+    ScenarioArg,
+    app,
+    emit,
+    err,
+    friendly,
+    load,
+    load_scenario,
+    out,
+    scenario_app,
+)
+
+# ---------------------------------------------------------------------------------------------
+# scenarios
+
+
+@scenario_app.command("schema")
+def scenario_schema() -> None:
+    """Print the scenario files' JSON Schema (for editors)."""
+    from ..scenario import json_schema
+
+    sys.stdout.write(json_schema() + "\n")
+
+
+@app.command()
+@friendly
+def validate(scenario: ScenarioArg, data: DataOpt = None) -> None:
+    """Check a scenario file against the schema and the dataset; list every problem."""
+    sc = load_scenario(scenario, load(data))
+    out.print(f"ok: {sc.name!r}, {sc.base_year}-{sc.horizon}, {len(sc.events)} event(s)")
+
+
+def _progress_run(sc, ds: Dataset, foresight: bool, label: str):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..engine.run import run as run_scenario
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=2)
+
+        def report(text: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{label}: {text}", completed=done, total=total)
+
+        return run_scenario(sc, ds, foresight=foresight, progress=report)
+
+
+@app.command("run")
+@friendly
+def run_command(
+    scenario: ScenarioArg,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the results (default: out/<scenario file name>)."
+        ),
+    ] = None,
+    foresight: Annotated[
+        bool,
+        typer.Option(
+            help="Perfect foresight with stocks over the horizon (default: myopic, year by year)."
+        ),
+    ] = False,
+    baseline: Annotated[
+        bool, typer.Option(help="Also run the no-event baseline for before/after figures.")
+    ] = True,
+    data: DataOpt = None,
+) -> None:
+    """Run a scenario: Parquet results, a summary on screen and an HTML report."""
+    from ..engine.run import baseline_of
+    from ..scenario_report import key_figures, write_report
+
+    ds = load(data)
+    sc = load_scenario(scenario, ds)
+    out_dir = out_dir or Path("out") / scenario.stem
+    res = _progress_run(sc, ds, foresight, "scenario")
+    base = _progress_run(baseline_of(sc), ds, foresight, "baseline") if baseline else None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in SCENARIO_TABLES:
+        getattr(res.result, name).to_parquet(out_dir / f"{name}.parquet", index=False)
+    res.owner_flows.to_parquet(out_dir / "owner_flows.parquet", index=False)
+    res.provenance.astype(str).to_parquet(out_dir / "provenance.parquet", index=False)
+    report = write_report(res, ds, out_dir / "report.html", base)
+    figures = key_figures(res, base, ds)
+    years = sorted({sc.base_year, (sc.base_year + sc.horizon) // 2, sc.horizon})
+    sep = figures["separation"]
+    emit(
+        sep[sep["year"].isin(years)],
+        Format.table,
+        title="Separation: share of world output and HHI (baseline = no events)",
+        percent=tuple(c for c in sep.columns if c != "year" and not c.startswith("HHI")),
+    )
+    for key, title in (
+        ("projects", "Projects [t/yr]"),
+        ("coverage", "Demand events vs project output (coverage of oxide needs)"),
+        ("blocs", "Blocs: share of world separation"),
+    ):
+        if key in figures:
+            df = figures[key]
+            df = df[df["year"] == sc.horizon] if key != "blocs" else df[df["year"].isin(years)]
+            keep = [c for c in df.columns if not c.endswith(("_need_oxide_t", "_project_t"))]
+            emit(
+                df[keep],
+                Format.table,
+                title=f"{title}, {sc.horizon}" if key != "blocs" else title,
+                percent=tuple(c for c in keep if c.endswith("coverage") or c.startswith("BRICS")),
+            )
+    unmet = res.unmet.groupby("year")["unmet"].sum()
+    surplus = res.surplus.groupby("year")["surplus"].sum()
+    out.print(
+        f"unmet demand in {sc.horizon}: {unmet.get(sc.horizon, 0.0):,.0f} t; surplus "
+        f"oxide: {surplus.get(sc.horizon, 0.0):,.0f} t; "
+        f"solve {sum(v for k, v in res.timings.items() if k != 'highs'):.1f} s"
+    )
+    out.print(f"wrote {out_dir}/ (Parquet tables) and {report}")
+
+
+@app.command("report")
+@friendly
+def report_command(
+    scenario: ScenarioArg,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    foresight: Annotated[bool, typer.Option(help="Perfect foresight.")] = False,
+    data: DataOpt = None,
+) -> None:
+    """Run a scenario and its baseline; write one self-contained HTML report (works offline)."""
+    from ..engine.run import baseline_of
+    from ..scenario_report import write_report
+
+    ds = load(data)
+    sc = load_scenario(scenario, ds)
+    res = _progress_run(sc, ds, foresight, "scenario")
+    base = _progress_run(baseline_of(sc), ds, foresight, "baseline")
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out.print(f"wrote {write_report(res, ds, out_file, base)}")
+
+
+@app.command()
+@friendly
+def compare(
+    a: ScenarioArg,
+    b: ScenarioArg,
+    foresight: Annotated[bool, typer.Option(help="Perfect foresight.")] = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run two scenarios and show HHI, CR1, unmet and surplus side by side (B - A)."""
+    from ..outcomes import compare as compare_results
+
+    ds = load(data)
+    ra = _progress_run(load_scenario(a, ds), ds, foresight, a.stem)
+    rb = _progress_run(load_scenario(b, ds), ds, foresight, b.stem)
+    table = compare_results(ra, rb)
+    emit(table, fmt, title=f"A = {a.name}, B = {b.name}")
+
+
+@app.command()
+@friendly
+def calibrate(
+    base_year: Annotated[int, typer.Option(help="Base year.")] = 2024,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run the no-event model for the base year and compare its country shares with the data."""
+    from ..calibration import TOLERANCE_PP
+    from ..calibration import calibrate as run_calibration
+
+    table, _ = run_calibration(load(data), base_year)
+    if fmt is not Format.table:
+        emit(table, fmt)
+        return
+    emit(
+        table[["stage", "material", "country", "observed", "model", "residual_pp", "within"]],
+        fmt,
+        title=f"Calibration {base_year}: model vs observed shares",
+        percent=("observed", "model"),
+        caption=f"target: |residual| <= {TOLERANCE_PP} percentage points",
+    )
+    off = table[~table["within"]]
+    if len(off):
+        out.print(
+            f"{len(off)} share(s) outside the target: "
+            + "; ".join(
+                f"{r.stage} {r.material} {r.country} {r.residual_pp:+.1f} pp"
+                for r in off.itertuples()
+            ),
+            highlight=False,
+        )
