@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from reechain.web.app import MAX_BODY_BYTES, MAX_HORIZON_YEARS, create_app
+from reechain.web.app import MAX_BODY_BYTES, MAX_HORIZON_YEARS, MAX_SAMPLES, create_app
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 TURKIYE = (EXAMPLES / "turkiye-beylikova.yaml").read_text(encoding="utf-8")
@@ -173,3 +173,25 @@ def test_criticality_assessment_without_shares_is_empty_not_an_error(client):
     r = client.get("/api/criticality", params={"assessment": "EU2011"})
     assert r.status_code == 200 and r.json() == []
     assert client.get("/api/criticality", params={"assessment": "EU1999"}).status_code == 422
+
+
+def test_ensemble_job_runs_in_the_store_and_reports_percentiles(client):
+    text = (EXAMPLES / "turkiye-beylikova-ensemble.yaml").read_text(encoding="utf-8")
+    too_many = client.post("/api/ensembles", json={"yaml": text, "samples": MAX_SAMPLES + 1})
+    assert too_many.status_code == 422
+    r = client.post("/api/ensembles", json={"yaml": text, "samples": 3, "seed": 7})
+    assert r.status_code == 202
+    run_id = r.json()["run_id"]
+    end = time.monotonic() + 180
+    while time.monotonic() < end:
+        runs = {x["run_id"]: x for x in client.get("/api/ensembles").json()}
+        if runs[run_id]["status"] not in ("created", "running"):
+            break
+        time.sleep(0.5)
+    assert runs[run_id]["status"] == "complete" and runs[run_id]["done"] == 3
+    summary = client.get(f"/api/ensembles/{run_id}").json()
+    assert summary["samples"] == 3
+    rows = [p for p in summary["percentiles"] if p["metric"] == "share"]
+    assert rows and all(p["p5"] <= p["p50"] <= p["p95"] for p in rows)
+    page = client.get("/ensembles", params={"run": run_id})
+    assert page.status_code == 200 and "id='fan'" in page.text

@@ -74,10 +74,9 @@ def _year_shares(df: pd.DataFrame, group_col: str, denominator: str) -> pd.DataF
         sources = ""
     elif not fractions.empty:
         # Shares as published (e.g. IEA): no tonnage denominator.
-        out = (
-            fractions[fractions["origin"] != WORLD]
-            .groupby(group_col, dropna=False)
-            .agg(share=("value", lambda s: s.sum(min_count=1)), source=("source", _join))
+        grouped = fractions[fractions["origin"] != WORLD].groupby(group_col, dropna=False)
+        out = pd.DataFrame(
+            {"share": grouped["value"].sum(min_count=1), "source": grouped["source"].agg(_join)}
         )
         out["value"] = np.nan
         out["unit"] = "fraction"
@@ -88,10 +87,13 @@ def _year_shares(df: pd.DataFrame, group_col: str, denominator: str) -> pd.DataF
         return pd.DataFrame(
             columns=["group", "share", "value", "unit", "world", "world_basis", "source"]
         )
-    out = parts.groupby(group_col, dropna=False).agg(
-        value=("value", lambda s: s.sum(min_count=1)),
-        unit=("unit", "first"),
-        source=("source", _join),
+    grouped = parts.groupby(group_col, dropna=False)
+    out = pd.DataFrame(
+        {
+            "value": grouped["value"].sum(min_count=1),  # all-missing stays missing
+            "unit": grouped["unit"].first(),
+            "source": grouped["source"].agg(_join),
+        }
     )
     out["share"] = out["value"] / world
     out["world"] = world

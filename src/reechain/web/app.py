@@ -5,10 +5,11 @@ the environment variable ``REECHAIN_API_KEY`` is set (header ``X-API-Key``). Lim
 clear 4xx errors: request body size, horizon length, rows per page, concurrent jobs.
 """
 
+import functools
 import logging
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import plotly
@@ -31,6 +32,7 @@ MAX_BODY_BYTES = 1_000_000  # JSON escapes take up to 12 bytes per character
 MAX_SCENARIO_CHARS = 50_000
 MAX_HORIZON_YEARS = 30
 MAX_ROWS = 5_000
+MAX_SAMPLES = 500
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 STATIC = Path(__file__).parent / "static"
 
@@ -39,6 +41,14 @@ class ScenarioText(BaseModel):
     """A scenario file's text (YAML)."""
 
     yaml: str = Field(max_length=MAX_SCENARIO_CHARS, description="The scenario, as YAML text.")
+
+
+class EnsembleRequest(ScenarioText):
+    """A scenario with uncertain inputs and how to sample it."""
+
+    samples: int = Field(ge=1, le=MAX_SAMPLES, description="Number of samples.")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Random seed.")
+    method: Literal["random", "lhs", "morris"] = "random"
 
 
 class Problem(BaseModel):
@@ -272,6 +282,27 @@ def create_app(
         """Runs in the server's ensemble store (empty if there is none)."""
         return _json(pages.ensemble_runs(store_path))
 
+    @app.post(
+        "/api/ensembles",
+        status_code=202,
+        tags=["ensembles"],
+        dependencies=[Depends(require_key)],
+        responses={
+            401: {"model": Problem, "description": "API key missing or wrong"},
+            429: {"model": Problem, "description": "Too many jobs at once"},
+        },
+    )
+    def submit_ensemble(body: EnsembleRequest) -> dict[str, Any]:
+        """Start a Monte Carlo run in the server's store; poll /api/ensembles for progress."""
+        sc = _parse(body)
+        try:
+            run_id = jobs.submit_ensemble(
+                sc, body.yaml, body.samples, body.seed, body.method, store_path
+            )
+        except JobLimitError as exc:
+            raise HTTPException(429, str(exc)) from None
+        return {"run_id": run_id, "samples": body.samples}
+
     @app.get("/api/ensembles/{run_id}", tags=["ensembles"])
     def ensemble(run_id: str) -> dict[str, Any]:
         """Percentiles and deficit probabilities of one run."""
@@ -290,9 +321,13 @@ def create_app(
     def scenario_js() -> FileResponse:
         return FileResponse(STATIC / "scenario.js", media_type="application/javascript")
 
+    # The dataset does not change while the server runs: pages of observed data are built once.
+    overview_page = functools.cache(lambda: pages.overview(ds))
+    criticality_html = functools.cache(lambda: pages.criticality(ds))
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview() -> str:
-        return pages.overview(ds)
+        return overview_page()
 
     @app.get("/balance", response_class=HTMLResponse, include_in_schema=False)
     def balance(deposit: str = "mount-weld", tonnes: float = 10_000) -> str:
@@ -308,6 +343,6 @@ def create_app(
 
     @app.get("/criticality", response_class=HTMLResponse, include_in_schema=False)
     def criticality_page() -> str:
-        return pages.criticality(ds)
+        return criticality_html()
 
     return app

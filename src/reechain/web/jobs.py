@@ -9,9 +9,11 @@ import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..dataset import Dataset
 from ..engine.run import ScenarioResult, baseline_of, run
+from ..ensemble.executors import LocalExecutor
 from ..errors import ReechainError
 from ..scenario import Scenario
 
@@ -44,8 +46,16 @@ class JobLimitError(ReechainError):
 
 
 class Jobs:
-    def __init__(self, ds: Dataset, workers: int = 1, max_jobs: int = 4, keep: int = 20) -> None:
-        self.ds = ds
+    def __init__(
+        self,
+        ds: Dataset,
+        workers: int = 1,
+        max_jobs: int = 4,
+        keep: int = 20,
+        extra: str | None = None,
+    ) -> None:
+        self.ds, self.extra = ds, extra
+        self.ensembles_running = 0
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reechain-job")
         self.max_jobs, self.keep = max_jobs, keep
         self.jobs: dict[str, Job] = {}
@@ -77,6 +87,40 @@ class Jobs:
         except Exception as exc:  # reported to the client through the job's status
             job.error = f"{type(exc).__name__}: {exc}"
             logger.warning("job %s failed: %s", job.id, job.error)
+
+    def submit_ensemble(
+        self, scenario: Scenario, text: str, samples: int, seed: int, method: str, store: Path
+    ) -> str:
+        """Record an ensemble run in ``store`` and run its samples in the pool (one process);
+        returns the run id. Its progress is the store's (``/api/ensembles``)."""
+        from ..ensemble.runner import execute, start
+        from ..ensemble.store import Store
+
+        with self.lock:
+            if self.active() + self.ensembles_running >= self.max_jobs:
+                raise JobLimitError(
+                    f"{self.max_jobs} jobs are already queued or running; "
+                    "try again when one has finished"
+                )
+            self.ensembles_running += 1
+        try:
+            run_id = start(scenario, self.ds, samples, seed, Store(store), method, text=text)
+        except BaseException:
+            with self.lock:
+                self.ensembles_running -= 1
+            raise
+
+        def work() -> None:
+            try:
+                execute(run_id, Store(store), LocalExecutor(1), self.extra)
+            except Exception as exc:  # the run stays resumable; its status says what happened
+                logger.warning("ensemble %s stopped: %s", run_id, exc)
+            finally:
+                with self.lock:
+                    self.ensembles_running -= 1
+
+        self.pool.submit(work)
+        return run_id
 
     def get(self, job_id: str) -> Job:
         job = self.jobs.get(job_id)
