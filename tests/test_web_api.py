@@ -195,3 +195,10 @@ def test_ensemble_job_runs_in_the_store_and_reports_percentiles(client):
     assert rows and all(p["p5"] <= p["p50"] <= p["p95"] for p in rows)
     page = client.get("/ensembles", params={"run": run_id})
     assert page.status_code == 200 and "id='fan'" in page.text
+
+
+def test_method_not_allowed_names_every_allowed_method(client):
+    r = client.request("OPTIONS", "/api/ensembles")
+    assert r.status_code == 405
+    assert {m.strip() for m in r.headers["allow"].split(",")} == {"GET", "POST"}
+    assert client.delete("/api/tables").headers["allow"] == "GET"

@@ -14,8 +14,11 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import plotly
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from .. import __version__, metrics
 from ..dataset import Dataset
@@ -125,6 +128,16 @@ def create_app(
                 {"detail": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413
             )
         return await call_next(request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 405:  # name every method the path allows, across its routes
+            allowed = set()
+            for route in app.router.routes:
+                if route.matches(request.scope)[0] is not Match.NONE:
+                    allowed |= getattr(route, "methods", None) or set()
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(ReechainError)
     async def reechain_error(request: Request, exc: ReechainError):
