@@ -195,6 +195,8 @@ def test_ensemble_job_runs_in_the_store_and_reports_percentiles(client):
     assert rows and all(p["p5"] <= p["p50"] <= p["p95"] for p in rows)
     page = client.get("/ensembles", params={"run": run_id})
     assert page.status_code == 200 and "id='fan'" in page.text
+    missing = client.get("/ensembles", params={"run": "<b>nope</b>"})
+    assert missing.status_code == 200 and "No run" in missing.text and "<b>nope" not in missing.text
 
 
 def test_method_not_allowed_names_every_allowed_method(client):

@@ -256,7 +256,9 @@ def ensembles(store_path: Path, run: str | None) -> str:
         for r in runs.itertuples()
     )
     body = f"<ul>{links}</ul>"
-    if run:
+    if run and run not in set(runs["run_id"]):
+        body += f"<p class='problems'>No run {html.escape(run)!r} in this store.</p>"
+    elif run:
         from ..ensemble.store import Store
         from ..ensemble.summary import deficit_probability, percentiles, sample_table
 
