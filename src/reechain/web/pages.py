@@ -194,15 +194,41 @@ def run_payload(ds: Dataset, res: ScenarioResult, base: ScenarioResult | None) -
     figs.append(plot.lines(p, "year", "price", "item", "Scarcity prices in China [USD/t]", "USD/t"))
     tables = key_figures(res, base, ds)
     tables_html = "".join(
-        f"<h2>{html.escape(k)}</h2>" + df.to_html(index=False, border=0, float_format="%.4g")
+        f"<h2>{html.escape(TABLE_TITLES[k])}</h2>"
+        + df.to_html(
+            index=False,
+            border=0,
+            float_format=lambda v: f"{v:,.0f}",
+            formatters={c: _percent for c in df.columns if _is_share(k, str(c))},
+            na_rep="–",
+        )
         for k, df in tables.items()
-        if k in ("separation", "projects", "coverage", "blocs")
+        if k in TABLE_TITLES
     )
     return {
         "scenario": sc.name,
         "tables_html": tables_html,
         "figures": [json.loads(f.to_json()) for f in figs],
     }
+
+
+TABLE_TITLES = {
+    "separation": "Separation: share of world output and HHI (baseline = no events)",
+    "projects": "Projects' output [t/yr]",
+    "coverage": "Demand events: oxide needs [t] and the projects' coverage of them",
+    "blocs": "Blocs: share of world separation",
+}
+
+
+def _is_share(table: str, column: str) -> bool:
+    """Columns holding fractions: country and bloc shares, coverage ratios."""
+    if column.endswith("_coverage"):
+        return True
+    return table in ("separation", "blocs") and column != "year" and not column.startswith("HHI")
+
+
+def _percent(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.1%}"
 
 
 def ensemble_runs(store_path: Path) -> pd.DataFrame:
