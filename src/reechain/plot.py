@@ -329,7 +329,18 @@ def world_map(shares: pd.DataFrame, title: str) -> go.Figure:
             hovertemplate="%{location}: %{z:.1f} %<extra></extra>",
         )
     )
-    fig.update_layout(title=title, height=420, geo={"showframe": False})
+    fig.update_layout(
+        title=title,
+        height=460,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        geo={
+            "showframe": False,
+            "showcountries": True,
+            "projection_type": "natural earth",
+            "lataxis_range": [-58, 85],  # the whole inhabited world, not the data's extent
+            "lonaxis_range": [-180, 180],
+        },
+    )
     return fig
 
 

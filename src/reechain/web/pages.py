@@ -26,6 +26,7 @@ NAV = [
     ("/ensembles", "Ensembles"),
     ("/criticality", "Criticality"),
 ]
+MAP_MIN_COVERAGE = 0.9
 BLOC_LINES = ("BRICS", "BRICS + TUR", "G7", "EU27", "MSP")
 EXTRA_CSS = """
 nav a { margin-right: 1em } nav { margin-bottom: 1.5em }
@@ -75,10 +76,18 @@ def sources_list(ds: Dataset, cells) -> str:
 def overview(ds: Dataset) -> str:
     t = overview_tables(ds)
     flows = observed_flows(ds.table("production"))
-    latest = metrics.latest_year(flows, "mining", "TREO")
-    mining = metrics.shares(flows, "mining", latest)
-    mining = mining[mining["group"].notna() & (mining["group"] != "OTH")]
-    world_map = plot.world_map(mining, f"Mine production {latest}: share of world output")
+    # The map shows the latest year whose named countries cover most of the world: a newer year
+    # with only a few countries reported would look like the rest mined nothing.
+    mining = metrics.shares(flows, "mining", None)
+    covered = mining.loc[mining["coverage"] >= MAP_MIN_COVERAGE, "year"]
+    latest = int(covered.max() if len(covered) else mining["year"].max())
+    mining = mining[(mining["year"] == latest) & mining["group"].notna()]
+    mining = mining[mining["group"] != "OTH"]
+    world_map = plot.world_map(
+        mining,
+        f"Mine production {latest}: share of world output "
+        f"(countries named in the data cover {mining['coverage'].iloc[0]:.0%})",
+    )
     blocs = metrics.bloc_shares(
         ds, flows, "mining", None, blocs=("BRICS", "G7", "EU27", "MSP"), add={"BRICS": ["TUR"]}
     )
