@@ -95,7 +95,8 @@ def _is_percent(key: str, column: str) -> bool:
     return column.endswith("coverage") or column.startswith("share")
 
 
-def _table_html(key: str, df: pd.DataFrame) -> str:
+def table_html(key: str, df: pd.DataFrame) -> str:
+    """A key-figure table as HTML: shares in %, tonnes with thousands separators."""
     fmt = df.copy()
     for c in fmt.columns:
         if pd.api.types.is_float_dtype(fmt[c]):
@@ -106,13 +107,12 @@ def _table_html(key: str, df: pd.DataFrame) -> str:
     return fmt.to_html(index=False, border=0, escape=True)
 
 
-def write_report(
-    res: ScenarioResult, ds: Dataset, path: str | Path, base: ScenarioResult | None = None
-) -> Path:
-    """Write the scenario's report to ``path``."""
-    sc = res.scenario
+def scenario_figures(res: ScenarioResult, base: ScenarioResult | None = None) -> list:
+    """The scenario's charts, shared by the report and the web page: the Sankey of the last
+    year, shares of separation and magnets, HHI against the baseline, surplus by element and
+    scarcity prices."""
     figs = []
-    last = sc.horizon
+    last = res.scenario.horizon
     figs.append(plot.sankey(res.flows, last))
     for stage, mat in (("separation", "TREO"), ("magnet", "NdFeB")):
         shares = outcomes.country_shares(res, stage, mat)
@@ -169,6 +169,15 @@ def write_report(
             dash="region",
         )
     )
+    return figs
+
+
+def write_report(
+    res: ScenarioResult, ds: Dataset, path: str | Path, base: ScenarioResult | None = None
+) -> Path:
+    """Write the scenario's report to ``path``."""
+    sc = res.scenario
+    figs = scenario_figures(res, base)
     tables = key_figures(res, base, ds)
     prov = res.provenance.copy()
     prov["value"] = prov["value"].map(lambda v: v if isinstance(v, str) else str(v)[:160])
@@ -180,7 +189,7 @@ def write_report(
         f"(HiGHS {res.timings.get('highs', 0):.2f} s).</p>",
     ]
     for key, df in tables.items():
-        parts.append(f"<h2>{html.escape(TITLES[key])}</h2>{_table_html(key, df)}")
+        parts.append(f"<h2>{html.escape(TITLES[key])}</h2>{table_html(key, df)}")
     parts += figure_sections(figs)
     parts.append("<h2>Where the inputs come from</h2>" + prov.to_html(index=False, border=0))
     parts.append(

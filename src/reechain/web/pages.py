@@ -10,13 +10,13 @@ from typing import Any
 
 import pandas as pd
 
-from .. import metrics, outcomes, plot
+from .. import metrics, plot
 from ..balance import deposit_output
 from ..dataset import Dataset
 from ..engine.run import ScenarioResult
 from ..flows import observed_flows
 from ..report import CSS, STAGE_MATERIALS, overview_tables, stage_material
-from ..scenario_report import key_figures
+from ..scenario_report import TITLES, key_figures, scenario_figures, table_html
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "turkiye-beylikova.yaml"
 NAV = [
@@ -27,6 +27,7 @@ NAV = [
     ("/criticality", "Criticality"),
 ]
 MAP_MIN_COVERAGE = 0.9
+PAGE_TABLES = ("separation", "projects", "coverage", "blocs")  # of the report's key figures
 BLOC_LINES = ("BRICS", "BRICS + TUR", "G7", "EU27", "MSP")
 EXTRA_CSS = """
 nav a { margin-right: 1em } nav { margin-bottom: 1.5em }
@@ -166,78 +167,18 @@ def scenario(needs_key: bool) -> str:
 
 def run_payload(ds: Dataset, res: ScenarioResult, base: ScenarioResult | None) -> dict[str, Any]:
     """What the scenario page shows: key-figure tables (HTML) and figures (Plotly JSON)."""
-    sc = res.scenario
-    figs = [plot.sankey(res.flows, sc.horizon)]
-    shares = outcomes.country_shares(res, "separation")
-    top = shares.groupby("group")["share"].max().nlargest(6).index
-    figs.append(
-        plot.lines(
-            shares[shares["group"].isin(top)],
-            "year",
-            "share",
-            "group",
-            "Separation: shares of world output",
-            "share [%]",
-            percent=True,
-        )
-    )
-    conc = outcomes.stage_concentration(res).assign(run="scenario")
-    if base is not None:
-        conc = pd.concat([conc, outcomes.stage_concentration(base).assign(run="baseline")])
-    figs.append(
-        plot.lines(
-            conc,
-            "year",
-            "hhi",
-            "stage",
-            "HHI: scenario (solid) and baseline (dashed)",
-            "HHI",
-            dash="run",
-        )
-    )
-    p = res.prices[
-        (res.prices["kind"] == "oxide")
-        & res.prices["item"].isin(["Nd", "Dy"])
-        & (res.prices["region"] == "CHN")
-    ]
-    figs.append(plot.lines(p, "year", "price", "item", "Scarcity prices in China [USD/t]", "USD/t"))
+    figs = scenario_figures(res, base)
     tables = key_figures(res, base, ds)
     tables_html = "".join(
-        f"<h2>{html.escape(TABLE_TITLES[k])}</h2>"
-        + df.to_html(
-            index=False,
-            border=0,
-            float_format=lambda v: f"{v:,.0f}",
-            formatters={c: _percent for c in df.columns if _is_share(k, str(c))},
-            na_rep="–",
-        )
+        f"<h2>{html.escape(TITLES[k])}</h2>" + table_html(k, df)
         for k, df in tables.items()
-        if k in TABLE_TITLES
+        if k in PAGE_TABLES
     )
     return {
-        "scenario": sc.name,
+        "scenario": res.scenario.name,
         "tables_html": tables_html,
         "figures": [json.loads(f.to_json()) for f in figs],
     }
-
-
-TABLE_TITLES = {
-    "separation": "Separation: share of world output and HHI (baseline = no events)",
-    "projects": "Projects' output [t/yr]",
-    "coverage": "Demand events: oxide needs [t] and the projects' coverage of them",
-    "blocs": "Blocs: share of world separation",
-}
-
-
-def _is_share(table: str, column: str) -> bool:
-    """Columns holding fractions: country and bloc shares, coverage ratios."""
-    if column.endswith("_coverage"):
-        return True
-    return table in ("separation", "blocs") and column != "year" and not column.startswith("HHI")
-
-
-def _percent(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value:.1%}"
 
 
 def ensemble_runs(store_path: Path) -> pd.DataFrame:
