@@ -7,11 +7,11 @@ JSON encoding. Prints the median of each and its ratio to one JSON shares query.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
 
+from bench_load import timed  # the sibling benchmark's median timer
 from fastapi.testclient import TestClient
 
 from reechain.dataset import Dataset
@@ -19,15 +19,6 @@ from reechain.web import pages
 from reechain.web.app import create_app
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "turkiye-beylikova.yaml"
-
-
-def timed(fn, repeats: int) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def scenario_job(client: TestClient, text: str) -> None:

@@ -25,9 +25,9 @@ def tables(store: Store, run_id: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_report(store: Store, run_id: str, path: str | Path, output: tuple | None = None) -> Path:
-    record = store.run(run_id)
-    t = tables(store, run_id)
+def ensemble_figures(t: dict[str, pd.DataFrame]) -> list:
+    """The run's charts, shared by the report and the web page: fan charts of separation shares,
+    HHI and world unmet magnet elements, and the deficit-probability heat map."""
     p, deficit = t["percentiles"], t["deficit"]
     sep = p[(p["metric"] == "share") & (p["stage"] == "separation")]
     top = sep.groupby("region")["p50"].max().nlargest(4).index
@@ -48,6 +48,14 @@ def write_report(store: Store, run_id: str, path: str | Path, output: tuple | No
     world = deficit[deficit["region"] == "WLD"]
     if len(world):
         figs.append(plot.heat_map(world, "Probability of a deficit (world unmet > 1 t)"))
+    return figs
+
+
+def write_report(store: Store, run_id: str, path: str | Path, output: tuple | None = None) -> Path:
+    record = store.run(run_id)
+    t = tables(store, run_id)
+    p = t["percentiles"]
+    figs = ensemble_figures(t)
     parts = [
         f"<h1>{html.escape(str(record['name']))}: ensemble {html.escape(run_id)}</h1>",
         f"<p>{len(t['ok'])} of {int(record['n_samples'])} samples solved; seed "

@@ -318,8 +318,21 @@ def create_app(
 
     @app.get("/api/ensembles/{run_id}", tags=["ensembles"])
     def ensemble(run_id: str) -> dict[str, Any]:
-        """Percentiles and deficit probabilities of one run."""
-        return pages.ensemble_payload(store_path, run_id)
+        """Percentiles (shares, HHI) and deficit probabilities of one run."""
+        from ..ensemble.store import Store
+        from ..ensemble_report import tables
+
+        store = Store(store_path) if store_path.exists() else None
+        if store is None or run_id not in set(pages.ensemble_runs(store_path)["run_id"]):
+            raise HTTPException(404, f"no run {run_id!r} in this server's store")
+        t = tables(store, run_id)
+        p = t["percentiles"]
+        return {
+            "run_id": run_id,
+            "samples": len(t["ok"]),
+            "percentiles": _json(p[p["metric"].isin(["share", "hhi"])].head(MAX_ROWS)),
+            "deficit_probability": _json(t["deficit"].head(MAX_ROWS)),
+        }
 
     # -- pages ------------------------------------------------------------------------------------
     @app.get("/static/plotly.min.js", include_in_schema=False)

@@ -189,35 +189,6 @@ def ensemble_runs(store_path: Path) -> pd.DataFrame:
     return Store(store_path).runs()
 
 
-def ensemble_payload(store_path: Path, run_id: str) -> dict[str, Any]:
-    from fastapi import HTTPException
-
-    from ..ensemble.store import Store
-    from ..ensemble.summary import deficit_probability, percentiles, sample_table
-
-    if not store_path.exists():
-        raise HTTPException(404, "no ensemble store on this server")
-    store = Store(store_path)
-    try:
-        store.run(run_id)
-    except Exception:
-        raise HTTPException(404, f"no run {run_id!r}") from None
-    wide, ok = sample_table(store, run_id)
-    p, d = percentiles(wide), deficit_probability(wide)
-    return {
-        "run_id": run_id,
-        "samples": len(ok),
-        "percentiles": p[p["metric"].isin(["share", "hhi"])]
-        .astype(object)
-        .where(p.notna(), None)
-        .to_dict(orient="records")[:MAX_ENSEMBLE_ROWS],
-        "deficit_probability": d.to_dict(orient="records")[:MAX_ENSEMBLE_ROWS],
-    }
-
-
-MAX_ENSEMBLE_ROWS = 5_000
-
-
 def ensembles(store_path: Path, run: str | None) -> str:
     runs = ensemble_runs(store_path)
     if runs.empty:
@@ -236,25 +207,11 @@ def ensembles(store_path: Path, run: str | None) -> str:
         body += f"<p class='problems'>No run {html.escape(run)!r} in this store.</p>"
     elif run:
         from ..ensemble.store import Store
-        from ..ensemble.summary import deficit_probability, percentiles, sample_table
+        from ..ensemble_report import ensemble_figures, tables
 
-        wide, _ = sample_table(Store(store_path), run)
-        p, d = percentiles(wide), deficit_probability(wide)
-        sep = p[(p["metric"] == "share") & (p["stage"] == "separation")]
-        top = sep.groupby("region")["p50"].max().nlargest(4).index
-        body += figure(
-            "fan",
-            plot.fan_chart(
-                sep[sep["region"].isin(top)],
-                "region",
-                "Share of world separation (P5-P95, median)",
-                "share [%]",
-                percent=True,
-            ),
-        )
-        world = d[d["region"] == "WLD"]
-        if len(world):
-            body += figure("heat", plot.heat_map(world, "Probability of a world deficit"))
+        figs = ensemble_figures(tables(Store(store_path), run))
+        ids = ["fan", *(f"ens{i}" for i in range(1, len(figs)))]
+        body += "".join(figure(div, fig) for div, fig in zip(ids, figs, strict=True))
     return layout("Ensembles", body)
 
 
