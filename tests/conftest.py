@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 
 from reechain import Dataset
 from reechain.flows import FLOW_COLUMNS
+from reechain.schema import embedded_schema
 
 DATA = Path(__file__).parent / "data"
 # Tolerance for shares re-derived from published tonnages [fraction].
@@ -28,3 +30,16 @@ def make_flows(
         [(y, stage, material, o, None, None, v, unit, "test") for y, o, v in rows],
         columns=FLOW_COLUMNS,
     )
+
+
+def write_package(folder: Path, table: str, rows: list[dict]) -> Path:
+    """Write one table of a user package (the embedded schema's columns; absent cells empty)
+    to ``folder`` and return the folder, for ``Dataset.load(extra=folder)``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = embedded_schema().tables[table].column_names
+    with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, columns)
+        w.writeheader()
+        for row in rows:
+            w.writerow({c: row.get(c, "") for c in columns})
+    return folder

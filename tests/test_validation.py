@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -11,18 +10,9 @@ from reechain import Dataset
 from reechain.errors import DataValidationError, ReechainError
 from reechain.schema import embedded_schema
 
+from conftest import write_package as write
+
 PROD_HEADER = embedded_schema().tables["production"].column_names
-
-
-def write(folder: Path, table: str, rows: list[dict]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    columns = embedded_schema().tables[table].column_names
-    with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, columns)
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row.get(c, "") for c in columns})
-    return folder
 
 
 def prod(**kw) -> dict:

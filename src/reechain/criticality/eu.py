@@ -22,8 +22,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
-from .errors import ReechainError, UnknownNameError
+from ..dataset import Dataset
+from ..errors import ReechainError, UnknownNameError
+from .common import assumption, governance, preferred
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +33,11 @@ EI_THRESHOLD = 2.8
 SCOPES = {"global_supply_share": "global", "EU_sourcing_share": "EU"}
 
 
-def _preferred(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["preferred"].fillna(False).astype(bool)]
-
-
 def wgi_scaled(ds: Dataset, year: int) -> pd.Series:
     """Governance of each country on the EU's 0-10 scale (10 worst), from the latest preferred
     WGI mean of six at or before ``year``."""
-    g = _preferred(ds.table("governance"))
-    g = g[(g["indicator"] == "wgi_mean_of_6") & (g["year"] <= year) & g["value"].notna()]
-    latest = g.sort_values("year").groupby("country").tail(1).set_index("country")["value"]
-    slope = float(
-        ds.table("assumptions").set_index("assumption_id").loc["eu_wgi_rescaling", "value"]
-    )
-    return (slope * (2.5 - latest)).clip(0.0, 10.0)
+    latest = governance(ds, "wgi_mean_of_6", year)
+    return (assumption(ds, "eu_wgi_rescaling") * (2.5 - latest)).clip(0.0, 10.0)
 
 
 SR_COLUMNS = ["material", "stage", "scope", "hhi", "hhi_wgi_t", "share_sum", "missing"]
@@ -55,7 +47,7 @@ def eu_supply_risk(
     ds: Dataset, assessment: str = "EU2023", material: str | None = None
 ) -> pd.DataFrame:
     """HHI and HHI_WGI,t per material, stage and scope, and SR where its inputs exist."""
-    c = _preferred(ds.table("criticality_inputs"))
+    c = preferred(ds.table("criticality_inputs"))
     c = c[c["assessment"] == assessment]
     if c.empty:
         raise UnknownNameError(
@@ -95,42 +87,69 @@ def eu_supply_risk(
             }
         )
     if not rows:  # the assessment's sourcing shares are not in the data (published SR/EI only)
-        return pd.DataFrame(columns=[*SR_COLUMNS, "sr", "sr_missing"])
-    return _with_sr(pd.DataFrame(rows), c)
+        return pd.DataFrame(columns=[*SR_COLUMNS, "sr", "inputs_of", "sr_missing"])
+    return _with_sr(ds, pd.DataFrame(rows), c)
 
 
-def _with_sr(table: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
-    """Add SR where IR, EoL_RIR and SI_SR exist for the material (or its group); else name the
-    missing inputs."""
-    inputs = c[c["parameter"].isin(["IR", "EoL_RIR", "SI_SR"])]
+SR_INPUTS = ("IR", "EoL_RIR", "SI_SR")
+
+
+def _inputs_for(c: pd.DataFrame, material: str, group: str | None) -> tuple[pd.Series, str]:
+    """IR, EoL_RIR and SI_SR for a material, else for its group; with the material used."""
+    inputs = c[c["parameter"].isin(SR_INPUTS) & c["value"].notna()]
+    for key in (material, group):
+        have = inputs[inputs["material"] == key].set_index("parameter")["value"]
+        if len(have):
+            return have, str(key)
+    return pd.Series(dtype=float), material
+
+
+def supply_risk(gs: float, eus: float, ir: float, eol_rir: float, si_sr: float) -> float:
+    """EU supply risk of one stage [index]:
+    ``[HHI_WGI,t(GS) x IR/2 + HHI_WGI,t(EUS) x (1 - IR/2)] x (1 - EoL_RIR) x SI_SR``.
+
+    ``gs``, ``eus``: HHI_WGI,t of global supply and of EU sourcing [0-10]; ``ir``: import
+    reliance [fraction]; ``eol_rir``: end-of-life recycling input rate [fraction]; ``si_sr``:
+    substitution index for supply risk [0-1]."""
+    return (gs * ir / 2 + eus * (1 - ir / 2)) * (1 - eol_rir) * si_sr
+
+
+def _with_sr(ds: Dataset, table: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
+    """Add SR where IR, EoL_RIR and SI_SR exist for the material (or its EU group); else name
+    the missing inputs."""
+    groups = ds.table("elements").set_index("symbol")["group_eu"]
     out = []
     for (mat, _stage), part in table.groupby(["material", "stage"]):
-        have = inputs[(inputs["material"] == mat) & inputs["value"].notna()].set_index("parameter")[
-            "value"
-        ]
+        have, used = _inputs_for(c, mat, groups.get(mat))
         gs = part.loc[part["scope"] == "global", "hhi_wgi_t"]
         eus = part.loc[part["scope"] == "EU", "hhi_wgi_t"]
-        needed = [p for p in ("IR", "EoL_RIR", "SI_SR") if p not in have.index]
+        needed = [p for p in SR_INPUTS if p not in have.index]
         if not len(gs) or not len(eus):
             needed.append("EU sourcing shares" if not len(eus) else "global shares")
         sr = np.nan
         if not needed:
-            ir = float(have["IR"])
-            sr = (
-                (float(gs.iloc[0]) * ir / 2 + float(eus.iloc[0]) * (1 - ir / 2))
-                * (1 - float(have["EoL_RIR"]))
-                * float(have["SI_SR"])
+            sr = supply_risk(
+                float(gs.iloc[0]),
+                float(eus.iloc[0]),
+                float(have["IR"]),
+                float(have["EoL_RIR"]),
+                float(have["SI_SR"]),
             )
         for _, row in part.iterrows():
             out.append(
-                {**row.to_dict(), "sr": sr, "sr_missing": ", ".join(needed) if needed else ""}
+                {
+                    **row.to_dict(),
+                    "sr": sr,
+                    "inputs_of": used if not needed else "",
+                    "sr_missing": ", ".join(needed),
+                }
             )
     return pd.DataFrame(out)
 
 
 def published(ds: Dataset, assessment: str = "EU2023") -> pd.DataFrame:
     """The assessment's published SR and EI per material, with the criticality verdict."""
-    c = _preferred(ds.table("criticality_inputs"))
+    c = preferred(ds.table("criticality_inputs"))
     c = c[(c["assessment"] == assessment) & c["parameter"].isin(["SR", "EI"]) & c["value"].notna()]
     if c.empty:
         raise ReechainError(f"no published SR or EI for {assessment}")

