@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from reechain.cli import app
@@ -115,3 +116,38 @@ def test_overview_writes_a_page(tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "BRICS" in html and "Sources" in html and "usgs-mcs-2025" in html
     assert '<script src="http' not in html  # Plotly is inlined: the page works offline
+
+
+def test_criticality_side_by_side_and_each_method():
+    r = run("criticality", "--group", "HREE")
+    assert r.exit_code == 0, r.output
+    assert "5.1/4.2 critical (HREE)" in r.output and "0.95–1.00" in r.output
+    rows = json.loads(run("criticality", "--element", "Nd", "--format", "json").output)
+    assert rows[0]["eu_sr_high"] == pytest.approx(4.150, abs=1e-3)
+    assert rows[0]["eu_published_of"] == "LREE"
+    eu = json.loads(
+        run("criticality", "--method", "eu", "--element", "Tb", "--format", "json").output
+    )
+    assert {"sr_high", "ei_high"} <= set(eu[0])
+    usgs = json.loads(
+        run("criticality", "--method", "usgs", "--year", "2024", "--format", "json").output
+    )
+    separation = next(r for r in usgs if r["stage"] == "separation")
+    assert separation["te_low"] == pytest.approx(0.8) and separation["sr"] is None
+    gpr = run("criticality", "--method", "gpr", "--importer", "TUR", "--format", "csv")
+    assert gpr.exit_code == 0 and "ree_compounds_and_metals" in gpr.output
+
+
+def test_criticality_bad_input():
+    for args, expected in [
+        (("criticality", "--method", "gpr", "--element", "Nd"), "traded products"),
+        (("criticality", "--group", "MREE"), "unknown group 'MREE'"),
+        (("criticality", "--element", "Nd", "--group", "LREE"), "not both"),
+        (("criticality", "--method", "gpr", "--importer", "FRA"), "no imports by partner"),
+        (("criticality", "--method", "usgs", "--importer", "ZZZ"), "unknown country 'ZZZ'"),
+        (("criticality", "--year", "2005"), "no EU assessment in or before 2005"),
+    ]:
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.output)
+        assert expected in r.output, (args, r.output)
+        assert "Traceback" not in r.output

@@ -1,11 +1,26 @@
 """EU criticality: the published shares reproduce by hand; SR is never computed from missing
-inputs."""
+inputs, only the range they allow; the published SR and EI fall inside those ranges."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from reechain.criticality import EI_THRESHOLD, SR_THRESHOLD, eu_supply_risk, published, wgi_scaled
+from reechain.criticality import (
+    EI_THRESHOLD,
+    SR_THRESHOLD,
+    economic_importance,
+    eu_supply_risk,
+    published,
+    side_by_side,
+    supply_risk,
+    wgi_scaled,
+)
+from reechain.criticality.eu import supply_risk_range
+from reechain.dataset import Dataset
+from reechain.errors import ReechainError
 
 
 def test_processing_hhi_of_neodymium_from_the_published_shares(ds):
@@ -17,11 +32,11 @@ def test_processing_hhi_of_neodymium_from_the_published_shares(ds):
     assert t.loc[("processing", "global"), "share_sum"] == pytest.approx(1.001)
 
 
-def test_hhi_wgi_t_by_hand_and_missing_governance_named(ds):
+def test_hhi_wgi_t_by_hand(ds):
     t = eu_supply_risk(ds, "EU2023", "Nd").set_index(["stage", "scope"])
     row = t.loc[("processing", "global")]
     w = wgi_scaled(ds, 2022)
-    # every listed supplier has t = 1.0; Norway has no WGI row in the data: named, left out
+    # every listed supplier has t = 1.0
     hand = sum(
         s**2 * w[c]
         for c, s in (
@@ -31,12 +46,26 @@ def test_hhi_wgi_t_by_hand_and_missing_governance_named(ds):
             ("IND", 0.016),
             ("VNM", 0.010),
             ("AUS", 0.001),
+            ("NOR", 0.001),
         )
     )
     assert row["hhi_wgi_t"] == pytest.approx(hand)
-    assert "WGI of NOR" in row["missing"]
+    assert row["hhi_wgi_t_upper"] == pytest.approx(hand) and row["missing"] == ""
     # China's governance on the 0-10 scale: 2 x (2.5 - WGI)
     assert 0 < w["CHN"] < 10 and w["CHN"] > w["AUS"]
+
+
+def test_a_supplier_without_governance_is_named_and_bounded(ds):
+    # drop Norway's governance: it is named, left out of HHI_WGI,t and put at the worst (10)
+    # in the ceiling: + 0.001^2 x 10 x 1.0
+    g = ds.table("governance")
+    g = g[~((g["country"] == "NOR") & (g["indicator"] == "wgi_mean_of_6"))]
+    tables = {name: ds.table(name) for name in ds.schema.tables}
+    less = Dataset(schema=ds.schema, _tables={**tables, "governance": g})
+    row = eu_supply_risk(less, "EU2023", "Nd").set_index(["stage", "scope"])
+    row = row.loc[("processing", "global")]
+    assert "WGI of NOR" in row["missing"]
+    assert row["hhi_wgi_t_upper"] - row["hhi_wgi_t"] == pytest.approx(0.001**2 * 10)
 
 
 def test_sr_is_not_computed_without_its_inputs(ds):
@@ -52,3 +81,104 @@ def test_published_verdicts(ds):
     assert SR_THRESHOLD == 1.0 and EI_THRESHOLD == 2.8
     with pytest.raises(Exception, match="unknown assessment"):
         eu_supply_risk(ds, "EU1999")
+
+
+# --- supply risk and its range ------------------------------------------------------------
+
+
+def test_supply_risk_formula_by_hand():
+    # [4 x 0.5/2 + 2 x (1 - 0.5/2)] x (1 - 0.1) x 0.9 = 2.5 x 0.81
+    assert supply_risk(4.0, 2.0, 0.5, 0.1, 0.9) == pytest.approx(2.025)
+
+
+def test_missing_inputs_give_the_range_they_allow():
+    # IR unknown in [0, 1]: the ceiling is the larger of EUS alone (IR = 0) and (GS + EUS)/2
+    # (IR = 1); EoL-RIR and SI_SR unknown: the floor is 0.
+    full = {"IR": (0.0, 1.0), "EoL_RIR": (0.0, 1.0), "SI_SR": (0.0, 1.0)}
+    assert supply_risk_range((4.0, 4.0), (2.0, 2.0), full) == pytest.approx((0.0, 3.0))
+    assert supply_risk_range((1.0, 1.0), (2.0, 2.0), full) == pytest.approx((0.0, 2.0))
+    known = {"IR": (0.5, 0.5), "EoL_RIR": (0.1, 0.1), "SI_SR": (0.9, 0.9)}
+    assert supply_risk_range((4.0, 4.0), (2.0, 2.0), known) == pytest.approx((2.025, 2.025))
+
+
+@given(
+    gs=st.floats(0, 10),
+    eus=st.floats(0, 10),
+    ir=st.floats(0, 1),
+    eol=st.floats(0, 1),
+    si=st.floats(0, 1),
+)
+def test_any_point_of_the_inputs_lies_in_the_range(gs, eus, ir, eol, si):
+    full = {"IR": (0.0, 1.0), "EoL_RIR": (0.0, 1.0), "SI_SR": (0.0, 1.0)}
+    low, high = supply_risk_range((gs, gs), (eus, eus), full)
+    assert low - 1e-9 <= supply_risk(gs, eus, ir, eol, si) <= high + 1e-9
+
+
+def test_published_sr_reproduces_with_one_reduction_factor_for_both_groups(ds):
+    """EU 2023 SR of LREE and HREE from the published shares, t and WGI: the bottleneck is
+    processing, and the published SR is our ceiling (IR, EoL-RIR and SI_SR at their most
+    critical) times the same factor for both groups, 0.89-0.90 within 0.01. The factor is
+    the unpublished (1 - EoL_RIR) x SI_SR (and the IR weighting); that it agrees across the
+    two groups supports the WGI rescaling assumption."""
+    t = eu_supply_risk(ds, "EU2023")
+    ceiling = t.groupby("material")["sr_high"].max()
+    p = published(ds, "EU2023").set_index("material")["SR"]
+    # LREE processing shares are printed per element and are the same for all five
+    factor_lree = p["LREE"] / ceiling["Nd"]
+    factor_hree = p["HREE"] / ceiling["Dy"]  # processing: China 100 %, global scope only
+    assert ceiling["Nd"] == pytest.approx(4.150, abs=1e-3)
+    assert ceiling["Dy"] == pytest.approx(5.6676, abs=1e-4)  # 1.0^2 x WGI_scaled(CHN) x 1.0
+    assert factor_lree == pytest.approx(0.8916, abs=1e-3)
+    assert abs(factor_lree - factor_hree) < 0.01
+    assert 0 < factor_lree <= 1 and 0 < factor_hree <= 1
+    dy = t[(t["material"] == "Dy") & (t["stage"] == "processing")].iloc[0]
+    assert dy["sr_basis"] == "global scope only"
+
+
+def test_an_element_borrows_its_groups_eu_sourcing(ds):
+    t = eu_supply_risk(ds, "EU2023", "Dy")
+    eu = t[(t["stage"] == "extraction") & (t["scope"] == "EU")]
+    assert len(eu) == 1 and eu["missing"].iloc[0] == "EU sourcing of HREE"
+
+
+# --- economic importance ----------------------------------------------------------------
+
+
+def test_economic_importance_of_terbium_by_hand(ds):
+    # Tb: 90 % magnets (C25, 163,568 MEUR), 10 % lighting (C27, 89,422 MEUR);
+    # scaled by the largest sector listed (C28, 204,200 MEUR); SI_EI unknown: [0, EI]
+    hand = (0.9 * 163568 + 0.1 * 89422) * 10 / 204200
+    ei = economic_importance(ds, "EU2023", "Tb").iloc[0]
+    assert ei["ei_high"] == pytest.approx(hand) and ei["ei_low"] == 0
+    assert "SI_EI" in ei["missing"] and pd.isna(ei["ei"])
+
+
+def test_end_uses_without_a_sector_widen_the_range(ds):
+    # Eu: 10 % lighting (C27), 90 % "other" with no sector: that 90 % counts as nothing (low)
+    # or as the largest sector (high: + 10 x 0.9)
+    ei = economic_importance(ds, "EU2023", "Eu").iloc[0]
+    assert ei["unassigned_share"] == pytest.approx(0.9)
+    assert ei["ei_high"] == pytest.approx(0.1 * 89422 * 10 / 204200 + 9.0)
+    assert "sector of 90% of end uses" in ei["missing"]
+
+
+def test_published_ei_lies_under_the_ceilings_of_the_groups_elements(ds):
+    ei = economic_importance(ds, "EU2023").set_index("material")["ei_high"]
+    p = published(ds, "EU2023").set_index("material")["EI"]
+    assert p["LREE"] <= ei[["La", "Ce", "Pr", "Nd", "Sm"]].max()
+    assert p["HREE"] <= ei[["Y", "Gd", "Tb", "Er"]].max()
+
+
+# --- side by side -------------------------------------------------------------------------
+
+
+def test_side_by_side_for_a_group(ds):
+    t = side_by_side(ds, group="LREE").set_index("material")
+    assert list(t.index) == ["LREE", "La", "Ce", "Pr", "Nd", "Sm"]  # Pm: no data of its own
+    assert t.loc["LREE", "eu_published_sr"] == pytest.approx(3.7)
+    assert t.loc["Nd", "eu_published_of"] == "LREE"
+    assert t.loc["Nd", "eu_bottleneck"] == "processing"
+    assert t.loc["Nd", "usgs_te_low"] == pytest.approx(0.95)  # MCS 2025: ">95 %" in 2023
+    assert t.loc["Nd", "usgs_te_high"] == pytest.approx(1.0)
+    with pytest.raises(ReechainError, match="not both"):
+        side_by_side(ds, element="Nd", group="LREE")

@@ -1,5 +1,4 @@
-"""Analytics on observed data: shares, concentration, deposits, balance, overview,
-criticality, dependency and stress."""
+"""Analytics on observed data: shares, concentration, deposits, balance and overview."""
 
 from __future__ import annotations
 
@@ -29,7 +28,6 @@ from .common import (
     emit,
     friendly,
     load,
-    load_scenario,
     out,
 )
 
@@ -37,7 +35,7 @@ from .common import (
 # analytics
 
 
-def _material(
+def default_material(
     ds: Dataset, stage: str, element: str | None, material: str | None, year: int | None = None
 ) -> str:
     """The material asked for, else the first of the stage's usual materials with shares
@@ -87,7 +85,7 @@ def shares(
     """Shares of world output of a stage in a year, by country, bloc or owner."""
     ds = load(data)
     stage = check_stage(stage)
-    mat = _material(ds, stage, element, material, year)
+    mat = default_material(ds, stage, element, material, year)
     flows = observed_flows(ds.table("production"))
     years = sorted(set(flows.loc[(flows["stage"] == stage) & (flows["material"] == mat), "year"]))
     if not years:
@@ -171,7 +169,7 @@ def concentration(
     """HHI (with its bracket where data is incomplete), CR1, CR3 and N-1 coverage per year."""
     ds = load(data)
     stage = check_stage(stage)
-    mat = _material(ds, stage, element, material)
+    mat = default_material(ds, stage, element, material)
     flows = observed_flows(ds.table("production"))
     years = [
         y
@@ -351,139 +349,3 @@ def overview(
     ds = load(data)
     path = write_overview(ds, out_file, until)
     out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")
-
-
-# ---------------------------------------------------------------------------------------------
-# criticality
-
-
-@app.command("criticality")
-@friendly
-def criticality_command(
-    assessment: Annotated[str, typer.Option(help="EU2023 or EU2020.")] = "EU2023",
-    material: Annotated[
-        str | None, typer.Option(help="An element (e.g. Nd) or group (LREE, HREE, Sc).")
-    ] = None,
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """EU method: HHI and HHI_WGI,t by stage from the published shares, SR where its inputs
-    exist, and the assessment's published SR, EI and verdicts."""
-    from ..criticality import eu_supply_risk, published
-
-    ds = load(data)
-    table = eu_supply_risk(ds, assessment, material)
-    if fmt is not Format.table:
-        emit(table, fmt)
-        return
-    emit(
-        table[["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr", "sr_missing", "missing"]],
-        fmt,
-        title=f"{assessment}: supply concentration by stage",
-        caption="HHI 0-1; HHI_WGI,t with WGI rescaled 0-10 (assumption eu_wgi_rescaling); SR "
-        "needs IR, EoL-RIR and SI_SR, which the data lacks where shown",
-    )
-    emit(
-        published(ds, assessment),
-        fmt,
-        title=f"{assessment}: published SR and EI (critical if SR >= 1 and EI >= 2.8)",
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# dependency and stress
-
-
-@app.command("dependency")
-@friendly
-def dependency_command(
-    consumer: Annotated[str, typer.Option(help="Country (ISO3) or bloc id, e.g. DEU or EU27.")],
-    element: Annotated[str, typer.Option(help="Element to follow upstream, e.g. Dy.")] = "Nd",
-    form: Annotated[
-        str, typer.Option(help="magnet | metal | oxide: what the consumer buys.")
-    ] = "magnet",
-    scenario: Annotated[
-        Path | None,
-        typer.Option(
-            help="Scenario whose flows to use (default: the no-event model of the base year)."
-        ),
-    ] = None,
-    year: Annotated[int | None, typer.Option(help="Year (default: the base year).")] = None,
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """Through whom does a consumer's supply pass at each stage, and its effective dependency."""
-    from ..dependency import dependency
-    from ..engine.run import run as run_scenario
-    from ..scenario import Scenario
-
-    ds = load(data)
-    sc = (
-        load_scenario(scenario, ds)
-        if scenario
-        else Scenario.model_validate({"name": "no events", "base_year": 2024, "horizon": 2024})
-    )
-    year = year or sc.base_year
-    if year not in sc.years:
-        raise ReechainError(
-            f"year {year} is outside the scenario's years {sc.base_year}-{sc.horizon}"
-        )
-    element = ds.check_element(element)
-    blocs = set(ds.table("blocs")["bloc_id"])
-    members = (
-        ds.bloc_members(consumer.upper(), on=f"{year}-12-31")
-        if consumer.upper() in blocs
-        else ds.check_country(consumer)
-    )
-    res = run_scenario(sc, ds, owners=False)
-    by_stage, effective = dependency(res.flows, members, element, year, form)
-    if fmt is not Format.table:
-        emit(by_stage.merge(effective, left_on="supplier", right_on="country", how="left"), fmt)
-        return
-    emit(
-        by_stage,
-        fmt,
-        title=f"{consumer} {form} ({element}) {year}: supply by stage",
-        percent=("share",),
-    )
-    emit(
-        effective,
-        fmt,
-        title="Effective dependency (share of supply passing a country at any stage)",
-        percent=("effective_dependency",),
-    )
-
-
-@app.command("stress")
-@friendly
-def stress_command(
-    stage: Annotated[str, typer.Option(help="mining | separation | metal | magnet")] = "mining",
-    year: Annotated[int, typer.Option(help="Year.")] = 2024,
-    k: Annotated[int, typer.Option(help="Withdraw the largest k suppliers.", min=1)] = 1,
-    bloc: Annotated[str | None, typer.Option(help="Withdraw a bloc's members instead.")] = None,
-    material: Annotated[str | None, typer.Option(help="Material as in the data.")] = None,
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """N-k stress on observed data: world output left if the largest k suppliers (or a bloc)
-    stop; and the EU CRMA benchmarks."""
-    from ..dependency import crma_benchmarks, stress
-
-    ds = load(data)
-    stage = check_stage(stage)
-    mat = _material(ds, stage, None, material, year)
-    withdraw = ds.bloc_members(ds.check_bloc(bloc), on=f"{year}-12-31") if bloc else None
-    table = stress(ds.table("production"), stage, year, mat, k=k, withdraw=withdraw)
-    emit(
-        table,
-        fmt,
-        title=f"Stress: {stage} {mat} {year}",
-        percent=("lost_share", "remaining", "remaining_upper", "coverage"),
-    )
-    if fmt is Format.table:
-        emit(
-            crma_benchmarks(ds, year),
-            fmt,
-            title="EU Critical Raw Materials Act benchmarks",
-            percent=("value",),
-        )

@@ -1,20 +1,41 @@
 """Criticality of rare earths by the methods governments use, side by side.
 
 - :mod:`.eu`: the EU method (2017 guidelines; 2020 and 2023 assessments): HHI_WGI,t by stage
-  and scope, supply risk where its inputs exist, published SR and EI with the verdicts.
-- :mod:`.gpr`: GeoPolRisk (Koyamparambath et al. 2024) for a chosen importer.
-- :mod:`.usgs`: USGS-style supply risk (Nassar et al. 2020; Nassar & Fortier 2021).
+  and scope and the supply risk its inputs allow; :mod:`.eu_ei` its economic importance from
+  end-use shares and sector value added; published SR, EI and verdicts beside.
+- :mod:`.usgs`: USGS-style supply risk factors (Nassar et al. 2020; Nassar & Fortier 2021).
+- :mod:`.gpr`: GeoPolRisk (Koyamparambath et al. 2024) of an importer for a traded product.
+- :mod:`.summary`: the methods side by side per element or group.
 
-Every score names the inputs it lacks; none is computed as if a missing input were zero.
+A score whose inputs are missing is a range (``_low`` / ``_high``) with the missing inputs
+named; none is computed as if a missing input were zero.
 """
 
-from .eu import EI_THRESHOLD, SR_COLUMNS, SR_THRESHOLD, eu_supply_risk, published, wgi_scaled
+from .eu import (
+    EI_THRESHOLD,
+    SR_COLUMNS,
+    SR_THRESHOLD,
+    eu_supply_risk,
+    published,
+    supply_risk,
+    wgi_scaled,
+)
+from .eu_ei import economic_importance
+from .gpr import geopolrisk, geopolrisk_table
+from .summary import side_by_side
+from .usgs import usgs_supply_risk
 
 __all__ = [
     "EI_THRESHOLD",
     "SR_COLUMNS",
     "SR_THRESHOLD",
+    "economic_importance",
     "eu_supply_risk",
+    "geopolrisk",
+    "geopolrisk_table",
     "published",
+    "side_by_side",
+    "supply_risk",
+    "usgs_supply_risk",
     "wgi_scaled",
 ]

@@ -18,17 +18,30 @@ def preferred(df: pd.DataFrame) -> pd.DataFrame:
 def governance(ds: Dataset, indicator: str, year: int) -> pd.Series:
     """Latest preferred value of a governance ``indicator`` per country at or before ``year``
     [score, about -2.5 worst to 2.5 best], indexed by ISO3."""
+    values, _ = governance_near(ds, indicator, year, later=False)
+    return values
+
+
+def governance_near(
+    ds: Dataset, indicator: str, year: int, later: bool = True
+) -> tuple[pd.Series, int]:
+    """Like :func:`governance`, and the newest year used. With ``later``, a year before the
+    data's first takes the first year's values (the caller should say so)."""
     g = preferred(ds.table("governance"))
     known = set(g["indicator"])
     if indicator not in known:
         raise UnknownNameError("governance indicator", indicator, known)
-    g = g[(g["indicator"] == indicator) & (g["year"] <= year) & g["value"].notna()]
+    g = g[(g["indicator"] == indicator) & g["value"].notna()]
+    first = int(g["year"].min())
+    if year < first and later:
+        year = first
+    g = g[g["year"] <= year]
     if g.empty:
-        first = int(ds.table("governance")["year"].min())
         raise ReechainError(
             f"no {indicator} values at or before {year}; the data starts in {first}"
         )
-    return g.sort_values("year").groupby("country").tail(1).set_index("country")["value"]
+    latest = g.sort_values("year").groupby("country").tail(1)
+    return latest.set_index("country")["value"], int(latest["year"].max())
 
 
 def assumption(ds: Dataset, assumption_id: str) -> float:
@@ -53,3 +66,12 @@ def material_of(ds: Dataset, element: str | None, group: str | None) -> str | No
     if group is not None and group not in GROUPS:
         raise UnknownNameError("group", group, GROUPS)
     return group
+
+
+def eu_assessment(ds: Dataset, year: int) -> str:
+    """The newest EU assessment published in or before ``year`` (e.g. 2024 -> EU2023)."""
+    names = sorted(a for a in set(ds.table("criticality_inputs")["assessment"]) if a[:2] == "EU")
+    usable = [a for a in names if int(a[2:]) <= year]
+    if not usable:
+        raise ReechainError(f"no EU assessment in or before {year}; the first is {names[0]}")
+    return usable[-1]

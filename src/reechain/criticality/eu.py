@@ -40,7 +40,25 @@ def wgi_scaled(ds: Dataset, year: int) -> pd.Series:
     return (assumption(ds, "eu_wgi_rescaling") * (2.5 - latest)).clip(0.0, 10.0)
 
 
-SR_COLUMNS = ["material", "stage", "scope", "hhi", "hhi_wgi_t", "share_sum", "missing"]
+SR_COLUMNS = [
+    "material",
+    "stage",
+    "scope",
+    "hhi",
+    "hhi_wgi_t",
+    "hhi_wgi_t_upper",
+    "share_sum",
+    "missing",
+]
+SR_RESULT_COLUMNS = [
+    *SR_COLUMNS,
+    "sr",
+    "sr_low",
+    "sr_high",
+    "sr_basis",
+    "inputs_of",
+    "sr_missing",
+]
 
 
 def eu_supply_risk(
@@ -53,15 +71,18 @@ def eu_supply_risk(
         raise UnknownNameError(
             "assessment", assessment, ds.table("criticality_inputs")["assessment"].unique()
         )
-    year = int(assessment[-4:])
-    wgi = wgi_scaled(ds, year - 1)
     shares = c[c["parameter"].isin(SCOPES) & c["value"].notna()]
+    if shares.empty:  # the assessment's sourcing shares are not in the data (published only)
+        return pd.DataFrame(columns=SR_RESULT_COLUMNS)
+    wgi = wgi_scaled(ds, int(assessment[-4:]) - 1)
     if material is not None:
         valid = set(c["material"])
         if material not in valid:
             raise UnknownNameError("material", material, valid)
-        shares = shares[shares["material"] == material]
+        group = ds.table("elements").set_index("symbol")["group_eu"].get(material)
+        shares = shares[shares["material"].isin([material, group])]  # a group lends its shares
     t = c[c["parameter"] == "trade_factor"].set_index(["material", "stage", "country"])["value"]
+    t_max = float(t.max()) if len(t) else 1.0
     rows = []
     for (mat, stage, parameter), part in shares.groupby(["material", "stage", "parameter"]):
         s = part.set_index("country")["value"]
@@ -72,6 +93,12 @@ def eu_supply_risk(
         hhi_wgi_t = float(
             (covered**2 * wgi.reindex(covered.index) * factors.reindex(covered.index)).sum()
         )
+        # unknowns at their worst: WGI 10, t the highest t of the assessment
+        uncovered = s.drop(covered.index)
+        worst_t = factors.fillna(t_max)
+        hhi_wgi_t_upper = hhi_wgi_t + float(
+            (uncovered**2 * 10.0 * worst_t.reindex(uncovered.index)).sum()
+        )
         rows.append(
             {
                 "material": mat,
@@ -79,6 +106,7 @@ def eu_supply_risk(
                 "scope": SCOPES[parameter],
                 "hhi": float((s**2).sum()),
                 "hhi_wgi_t": hhi_wgi_t,
+                "hhi_wgi_t_upper": hhi_wgi_t_upper,
                 "share_sum": float(s.sum()),
                 "missing": "; ".join(
                     ([f"WGI of {', '.join(no_wgi)}"] if no_wgi else [])
@@ -86,22 +114,41 @@ def eu_supply_risk(
                 ),
             }
         )
-    if not rows:  # the assessment's sourcing shares are not in the data (published SR/EI only)
-        return pd.DataFrame(columns=[*SR_COLUMNS, "sr", "inputs_of", "sr_missing"])
-    return _with_sr(ds, pd.DataFrame(rows), c)
+    if not rows:
+        return pd.DataFrame(columns=SR_RESULT_COLUMNS)
+    result = _with_sr(ds, pd.DataFrame(rows), c)
+    return result if material is None else result[result["material"] == material]
 
 
 SR_INPUTS = ("IR", "EoL_RIR", "SI_SR")
 
 
-def _inputs_for(c: pd.DataFrame, material: str, group: str | None) -> tuple[pd.Series, str]:
-    """IR, EoL_RIR and SI_SR for a material, else for its group; with the material used."""
-    inputs = c[c["parameter"].isin(SR_INPUTS) & c["value"].notna()]
-    for key in (material, group):
-        have = inputs[inputs["material"] == key].set_index("parameter")["value"]
-        if len(have):
-            return have, str(key)
-    return pd.Series(dtype=float), material
+def _input_ranges(
+    c: pd.DataFrame, material: str, group: str | None
+) -> tuple[dict[str, tuple[float, float]], list[str], str]:
+    """(low, high) of IR, EoL_RIR and SI_SR for a material, else its EU group. A published
+    value is a point; a published range is kept; a missing input spans its whole range
+    [0, 1] and is named."""
+    rows = c[c["parameter"].isin(SR_INPUTS)]
+    ranges: dict[str, tuple[float, float]] = {}
+    missing, used = [], material
+    for parameter in SR_INPUTS:
+        found = None
+        for key in (material, group):
+            hit = rows[(rows["material"] == key) & (rows["parameter"] == parameter)]
+            hit = hit[hit["value"].notna() | hit["low"].notna() | hit["high"].notna()]
+            if len(hit):
+                found, used = hit.iloc[0], str(key)
+                break
+        if found is None:
+            ranges[parameter] = (0.0, 1.0)
+            missing.append(parameter)
+        elif pd.notna(found["value"]):
+            ranges[parameter] = (float(found["value"]), float(found["value"]))
+        else:
+            low = 0.0 if pd.isna(found["low"]) else float(found["low"])
+            ranges[parameter] = (low, 1.0 if pd.isna(found["high"]) else float(found["high"]))
+    return ranges, missing, used
 
 
 def supply_risk(gs: float, eus: float, ir: float, eol_rir: float, si_sr: float) -> float:
@@ -114,37 +161,63 @@ def supply_risk(gs: float, eus: float, ir: float, eol_rir: float, si_sr: float) 
     return (gs * ir / 2 + eus * (1 - ir / 2)) * (1 - eol_rir) * si_sr
 
 
+def supply_risk_range(
+    gs: tuple[float, float], eus: tuple[float, float], ranges: dict[str, tuple[float, float]]
+) -> tuple[float, float]:
+    """(low, high) SR over the ranges of its inputs. SR rises with both HHI_WGI,t terms and
+    SI_SR, falls with EoL_RIR, and is linear in IR, so the ends are at the corners."""
+    irs, eol, si = ranges["IR"], ranges["EoL_RIR"], ranges["SI_SR"]
+    low = min(supply_risk(gs[0], eus[0], ir, eol[1], si[0]) for ir in irs)
+    high = max(supply_risk(gs[1], eus[1], ir, eol[0], si[1]) for ir in irs)
+    return low, high
+
+
 def _with_sr(ds: Dataset, table: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
-    """Add SR where IR, EoL_RIR and SI_SR exist for the material (or its EU group); else name
-    the missing inputs."""
+    """Add SR per material and stage: a value where every input is known, else the range
+    its inputs allow (``sr_low``, ``sr_high``) and the missing inputs named in ``sr_missing``.
+    An element without inputs of its own takes its EU group's (``inputs_of``)."""
     groups = ds.table("elements").set_index("symbol")["group_eu"]
     out = []
     for (mat, _stage), part in table.groupby(["material", "stage"]):
-        have, used = _inputs_for(c, mat, groups.get(mat))
-        gs = part.loc[part["scope"] == "global", "hhi_wgi_t"]
-        eus = part.loc[part["scope"] == "EU", "hhi_wgi_t"]
-        needed = [p for p in SR_INPUTS if p not in have.index]
-        if not len(gs) or not len(eus):
-            needed.append("EU sourcing shares" if not len(eus) else "global shares")
-        sr = np.nan
-        if not needed:
-            sr = supply_risk(
-                float(gs.iloc[0]),
-                float(eus.iloc[0]),
-                float(have["IR"]),
-                float(have["EoL_RIR"]),
-                float(have["SI_SR"]),
-            )
+        ranges, needed, used = _input_ranges(c, mat, groups.get(mat))
+        gs = part[part["scope"] == "global"]
+        eus = part[part["scope"] == "EU"]
+        group = groups.get(mat)
+        if not len(eus) and group in set(table["material"]):  # the group's EU sourcing
+            eus = table[
+                (table["material"] == group) & (table["stage"] == _stage) & (table["scope"] == "EU")
+            ]
+            if len(eus):
+                part = pd.concat(
+                    [part, eus.assign(material=mat, missing=f"EU sourcing of {group}")]
+                )
+        sr = low = high = np.nan
+        basis = "global supply and EU sourcing"
+        if len(gs) or len(eus):
+            # One scope alone stands for both (the convention when the other is not known)
+            gs, eus = (gs, eus) if len(gs) and len(eus) else ((gs, gs) if len(gs) else (eus, eus))
+            if gs is eus:
+                basis = f"{gs['scope'].iloc[0]} scope only"
+            bounds = {
+                name: (float(x["hhi_wgi_t"].iloc[0]), float(x["hhi_wgi_t_upper"].iloc[0]))
+                for name, x in (("gs", gs), ("eus", eus))
+            }
+            low, high = supply_risk_range(bounds["gs"], bounds["eus"], ranges)
+            if np.isclose(low, high):
+                sr = low
         for _, row in part.iterrows():
             out.append(
                 {
                     **row.to_dict(),
                     "sr": sr,
-                    "inputs_of": used if not needed else "",
+                    "sr_low": low,
+                    "sr_high": high,
+                    "sr_basis": basis,
+                    "inputs_of": used if len(needed) < len(SR_INPUTS) else "",
                     "sr_missing": ", ".join(needed),
                 }
             )
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=SR_RESULT_COLUMNS)
 
 
 def published(ds: Dataset, assessment: str = "EU2023") -> pd.DataFrame:

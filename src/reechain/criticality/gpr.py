@@ -260,3 +260,46 @@ def geopolrisk(ds: Dataset, importer: str, product: str, year: int) -> pd.DataFr
         ],
         columns=GPR_COLUMNS,
     )
+
+
+def geopolrisk_table(
+    ds: Dataset, year: int, importer: str | None = None, product: str | None = None
+) -> pd.DataFrame:
+    """GeoPolRisk for every importer and product with imports by partner in ``year`` (or the
+    given ones); pairs whose inputs are not in the data are listed with the reason."""
+    if product is not None and product not in PRODUCT_STAGE:
+        raise UnknownNameError("product", product, PRODUCT_STAGE)
+    t = ds.table("trade")
+    t = t[
+        (t["flow"] == "import")
+        & (t["year"] == year)
+        & (t["partner"] != WORLD)
+        & t["product"].isin(PRODUCT_STAGE)
+    ]
+    if importer is not None:
+        importer, _ = _members(ds, importer, year)
+        pairs = [(importer, p) for p in sorted(set(t.loc[t["reporter"] == importer, "product"]))]
+        if product is not None:
+            pairs = [(importer, product)]
+    else:
+        pairs = sorted(set(zip(t["reporter"], t["product"], strict=True)))
+        pairs = [(i, p) for i, p in pairs if product is None or p == product]
+    if not pairs:
+        raise ReechainError(
+            f"no imports by partner in {year}"
+            + (f" for {importer}" if importer else "")
+            + (f" of {product}" if product else "")
+            + "; add trade rows or import a BACI/Comtrade file with `reechain trade import`"
+        )
+    rows = []
+    for imp, prod in pairs:
+        try:
+            rows.append(geopolrisk(ds, imp, prod, year))
+        except ReechainError as exc:
+            rows.append(
+                pd.DataFrame(
+                    [{"importer": imp, "product": prod, "year": year, "missing": str(exc)}],
+                    columns=GPR_COLUMNS,
+                )
+            )
+    return pd.concat(rows, ignore_index=True)

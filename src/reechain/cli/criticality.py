@@ -1,0 +1,295 @@
+"""Criticality (EU, USGS-style, GeoPolRisk), dependency along the chain and N-k stress."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from ..errors import ReechainError
+from .analysis import default_material
+from .common import (
+    DataOpt,
+    Format,
+    FormatOpt,
+    app,
+    check_stage,
+    emit,
+    friendly,
+    load,
+    load_scenario,
+)
+
+# ---------------------------------------------------------------------------------------------
+# criticality
+
+
+class Method(StrEnum):
+    all = "all"
+    eu = "eu"
+    usgs = "usgs"
+    gpr = "gpr"
+
+
+def _span(low: float, high: float, digits: int = 2) -> str:
+    """'x' when a range closes, 'x-y' when it does not, '-' when unknown."""
+    if pd.isna(high):
+        return "–"
+    if pd.isna(low):
+        return f"≤ {high:.{digits}f}"
+    if round(low, digits) == round(high, digits):
+        return f"{low:.{digits}f}"
+    return f"{low:.{digits}f}–{high:.{digits}f}"
+
+
+def _ranges(df: pd.DataFrame, spans: dict[str, tuple[str, str]], keep: list[str]) -> pd.DataFrame:
+    """A display frame: ``keep`` columns and each span as one 'low-high' text column."""
+    out = df[keep].copy()
+    for name, (low, high) in spans.items():
+        out[name] = [_span(a, b) for a, b in zip(df[low], df[high], strict=True)]
+    return out
+
+
+RANGE_NOTE = (
+    "Where an input is missing, a score is a range: _low with the unknowns at their least "
+    "critical, _high at their most; a missing input is never read as zero."
+)
+
+
+@app.command("criticality")
+@friendly
+def criticality_command(
+    method: Annotated[
+        Method, typer.Option(help="all (side by side) | eu | usgs | gpr (GeoPolRisk).")
+    ] = Method.all,
+    element: Annotated[str | None, typer.Option(help="One element, e.g. Dy.")] = None,
+    group: Annotated[str | None, typer.Option(help="LREE | HREE | Sc and its elements.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help="Data year (default 2023); EU scores come from the newest assessment by then."
+        ),
+    ] = None,
+    importer: Annotated[
+        str | None,
+        typer.Option(help="Importing country or bloc for usgs and gpr (default USA; gpr: all)."),
+    ] = None,
+    product: Annotated[
+        str | None, typer.Option(help="gpr: traded product, e.g. ree_compounds_and_metals.")
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """How critical is each rare earth, by the EU method, USGS-style supply risk and
+    GeoPolRisk, with the published scores beside."""
+    from ..criticality import (
+        economic_importance,
+        eu_supply_risk,
+        geopolrisk_table,
+        published,
+        side_by_side,
+        usgs_supply_risk,
+    )
+    from ..criticality.common import eu_assessment, material_of
+
+    ds = load(data)
+    year = year or 2023
+    material = material_of(ds, element, group)
+    if method is Method.gpr:
+        if material is not None:
+            raise ReechainError(
+                "GeoPolRisk works on traded products (--product), not elements: rare earths "
+                "trade as ores, compounds, metals and magnets"
+            )
+        table = geopolrisk_table(ds, year, importer, product)
+        if fmt is Format.table:
+            table = _ranges(
+                table,
+                {"GeoPolRisk": ("score_low", "score_high")},
+                ["importer", "product", "stage", "hhi", "imports_unit", "missing"],
+            )
+        emit(
+            table,
+            fmt,
+            title=f"GeoPolRisk {year} (0-1; Koyamparambath et al. 2024)",
+            caption=RANGE_NOTE,
+        )
+        return
+    if method is Method.usgs:
+        table = usgs_supply_risk(ds, importer or "USA", year, material=material)
+        if fmt is Format.table:
+            table = _ranges(
+                table,
+                {"DP": ("dp_low", "dp_high"), "TE": ("te_low", "te_high")},
+                ["material", "stage", "te_source", "missing"],
+            )
+        emit(
+            table,
+            fmt,
+            title=f"USGS-style supply risk factors, {importer or 'USA'} {year}",
+            caption="SR = (DP x TE x EV)^(1/3) (Nassar et al. 2020, as restated); EV is not "
+            "public, so SR is not computed. " + RANGE_NOTE,
+        )
+        return
+    assessment = eu_assessment(ds, year)
+    if method is Method.eu:
+        sr = eu_supply_risk(ds, assessment, material)
+        ei = economic_importance(ds, assessment, material)
+        if fmt is not Format.table:
+            emit(sr.merge(ei, on="material", how="outer"), fmt)
+            return
+        emit(
+            _ranges(
+                sr,
+                {"SR": ("sr_low", "sr_high")},
+                ["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr_missing"],
+            ),
+            fmt,
+            title=f"{assessment}: supply risk by stage and scope",
+            caption="HHI 0-1; HHI_WGI,t with WGI rescaled 0-10 (assumption eu_wgi_rescaling). "
+            + RANGE_NOTE,
+        )
+        emit(
+            _ranges(ei, {"EI": ("ei_low", "ei_high")}, ["material", "unassigned_share", "missing"]),
+            fmt,
+            title=f"{assessment}: economic importance from end uses and sector value added",
+            percent=("unassigned_share",),
+        )
+        emit(
+            published(ds, assessment),
+            fmt,
+            title=f"{assessment}: published SR and EI (critical if SR >= 1 and EI >= 2.8)",
+        )
+        return
+    table = side_by_side(ds, assessment, year, importer or "USA", element, group)
+    if fmt is Format.table:
+        shown = _ranges(
+            table,
+            {
+                "EU SR": ("eu_sr_low", "eu_sr_high"),
+                "EU EI": ("eu_ei_low", "eu_ei_high"),
+                "USGS DP": ("usgs_dp_low", "usgs_dp_high"),
+                "USGS TE": ("usgs_te_low", "usgs_te_high"),
+            },
+            ["material", "group", "eu_bottleneck"],
+        )
+        shown["published SR/EI"] = [
+            "–" if pd.isna(sr) else f"{sr:.1f}/{ei:.1f}{' critical' if crit else ''} ({of})"
+            for sr, ei, crit, of in zip(
+                table["eu_published_sr"],
+                table["eu_published_ei"],
+                table["eu_critical"].fillna(False),
+                table["eu_published_of"],
+                strict=True,
+            )
+        ]
+        shown["eu_bottleneck"] = shown["eu_bottleneck"].astype(object).fillna("–")
+        table = shown.rename(columns={"eu_bottleneck": "EU bottleneck"})
+    emit(
+        table,
+        fmt,
+        title=f"Criticality side by side: EU {assessment} and USGS-style ({importer or 'USA'})",
+        caption=RANGE_NOTE + " GeoPolRisk is per traded product: --method gpr.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# dependency and stress
+
+
+@app.command("dependency")
+@friendly
+def dependency_command(
+    consumer: Annotated[str, typer.Option(help="Country (ISO3) or bloc id, e.g. DEU or EU27.")],
+    element: Annotated[str, typer.Option(help="Element to follow upstream, e.g. Dy.")] = "Nd",
+    form: Annotated[
+        str, typer.Option(help="magnet | metal | oxide: what the consumer buys.")
+    ] = "magnet",
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            help="Scenario whose flows to use (default: the no-event model of the base year)."
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year (default: the base year).")] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Through whom does a consumer's supply pass at each stage, and its effective dependency."""
+    from ..dependency import dependency
+    from ..engine.run import run as run_scenario
+    from ..scenario import Scenario
+
+    ds = load(data)
+    sc = (
+        load_scenario(scenario, ds)
+        if scenario
+        else Scenario.model_validate({"name": "no events", "base_year": 2024, "horizon": 2024})
+    )
+    year = year or sc.base_year
+    if year not in sc.years:
+        raise ReechainError(
+            f"year {year} is outside the scenario's years {sc.base_year}-{sc.horizon}"
+        )
+    element = ds.check_element(element)
+    blocs = set(ds.table("blocs")["bloc_id"])
+    members = (
+        ds.bloc_members(consumer.upper(), on=f"{year}-12-31")
+        if consumer.upper() in blocs
+        else ds.check_country(consumer)
+    )
+    res = run_scenario(sc, ds, owners=False)
+    by_stage, effective = dependency(res.flows, members, element, year, form)
+    if fmt is not Format.table:
+        emit(by_stage.merge(effective, left_on="supplier", right_on="country", how="left"), fmt)
+        return
+    emit(
+        by_stage,
+        fmt,
+        title=f"{consumer} {form} ({element}) {year}: supply by stage",
+        percent=("share",),
+    )
+    emit(
+        effective,
+        fmt,
+        title="Effective dependency (share of supply passing a country at any stage)",
+        percent=("effective_dependency",),
+    )
+
+
+@app.command("stress")
+@friendly
+def stress_command(
+    stage: Annotated[str, typer.Option(help="mining | separation | metal | magnet")] = "mining",
+    year: Annotated[int, typer.Option(help="Year.")] = 2024,
+    k: Annotated[int, typer.Option(help="Withdraw the largest k suppliers.", min=1)] = 1,
+    bloc: Annotated[str | None, typer.Option(help="Withdraw a bloc's members instead.")] = None,
+    material: Annotated[str | None, typer.Option(help="Material as in the data.")] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """N-k stress on observed data: world output left if the largest k suppliers (or a bloc)
+    stop; and the EU CRMA benchmarks."""
+    from ..dependency import crma_benchmarks, stress
+
+    ds = load(data)
+    stage = check_stage(stage)
+    mat = default_material(ds, stage, None, material, year)
+    withdraw = ds.bloc_members(ds.check_bloc(bloc), on=f"{year}-12-31") if bloc else None
+    table = stress(ds.table("production"), stage, year, mat, k=k, withdraw=withdraw)
+    emit(
+        table,
+        fmt,
+        title=f"Stress: {stage} {mat} {year}",
+        percent=("lost_share", "remaining", "remaining_upper", "coverage"),
+    )
+    if fmt is Format.table:
+        emit(
+            crma_benchmarks(ds, year),
+            fmt,
+            title="EU Critical Raw Materials Act benchmarks",
+            percent=("value",),
+        )

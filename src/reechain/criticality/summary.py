@@ -1,0 +1,114 @@
+"""The criticality methods side by side, one row per element or group.
+
+Each method's result is a range where inputs are missing (see :mod:`.eu`, :mod:`.eu_ei`,
+:mod:`.usgs`); published scores and verdicts are shown beside what reechain computes.
+GeoPolRisk is per traded product and importer, not per element, so it has its own table
+(:func:`.gpr.geopolrisk`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from ..errors import ReechainError
+from .common import GROUPS, group_elements
+from .eu import eu_supply_risk, published
+from .eu_ei import economic_importance
+from .usgs import usgs_supply_risk
+
+SIDE_BY_SIDE_COLUMNS = [
+    "material",
+    "group",
+    "eu_sr_low",
+    "eu_sr_high",
+    "eu_bottleneck",
+    "eu_ei_low",
+    "eu_ei_high",
+    "eu_published_sr",
+    "eu_published_ei",
+    "eu_published_of",
+    "eu_critical",
+    "usgs_dp_low",
+    "usgs_dp_high",
+    "usgs_te_low",
+    "usgs_te_high",
+    "usgs_stage",
+]
+
+
+PUBLISHED = ("eu_published_sr", "eu_published_ei", "eu_published_of", "eu_critical")
+
+
+def _materials(ds: Dataset, element: str | None, group: str | None) -> list[str]:
+    if element is not None:
+        return [ds.check_element(element)]
+    if group is not None:
+        return [group, *group_elements(ds, group)]
+    symbols = ds.table("elements")["symbol"].tolist()
+    return ["REE", *GROUPS[:2], *symbols]
+
+
+def side_by_side(
+    ds: Dataset,
+    assessment: str = "EU2023",
+    year: int = 2023,
+    importer: str = "USA",
+    element: str | None = None,
+    group: str | None = None,
+) -> pd.DataFrame:
+    """EU supply risk and economic importance ranges, the published EU scores and verdict,
+    and the USGS-style disruption potential and trade exposure of ``importer``, per
+    material (columns ``SIDE_BY_SIDE_COLUMNS``).
+
+    ``eu_bottleneck`` is the stage with the highest SR ceiling; ``usgs_stage`` the stage with
+    the highest DP ceiling. Materials the data says nothing about are left out."""
+    if element is not None and group is not None:
+        raise ReechainError("give an element or a group, not both")
+    materials = _materials(ds, element, group)
+    groups = ds.table("elements").set_index("symbol")["group_eu"]
+    sr = eu_supply_risk(ds, assessment)
+    ei = economic_importance(ds, assessment).set_index("material")
+    pub = published(ds, assessment).set_index("material")
+    rows = []
+    for mat in materials:
+        row: dict = {"material": mat, "group": groups.get(mat, mat if mat in GROUPS else None)}
+        if mat == "REE":
+            row["group"] = None
+        stages = sr[sr["material"] == mat].drop_duplicates("stage").dropna(subset=["sr_high"])
+        if len(stages):
+            top = stages.loc[stages["sr_high"].idxmax()]
+            row.update(
+                eu_sr_low=float(stages["sr_low"].max()),
+                eu_sr_high=float(top["sr_high"]),
+                eu_bottleneck=top["stage"],
+            )
+        if mat in ei.index:
+            row.update(eu_ei_low=ei.at[mat, "ei_low"], eu_ei_high=ei.at[mat, "ei_high"])
+        owner = mat if mat in pub.index else row["group"] if row["group"] in pub.index else None
+        if owner is not None:
+            row.update(
+                eu_published_sr=pub.at[owner, "SR"],
+                eu_published_ei=pub.at[owner, "EI"],
+                eu_published_of=owner,
+                eu_critical=bool(pub.at[owner, "critical"]),
+            )
+        try:
+            usgs = usgs_supply_risk(ds, importer, year, material=None if mat == "REE" else mat)
+        except ReechainError:
+            usgs = pd.DataFrame()
+        if len(usgs):
+            top = usgs.loc[usgs["dp_high"].idxmax()]
+            row.update(
+                usgs_dp_low=top["dp_low"],
+                usgs_dp_high=top["dp_high"],
+                usgs_te_low=top["te_low"],
+                usgs_te_high=top["te_high"],
+                usgs_stage=top["stage"],
+            )
+        if set(row) - {"material", "group", *PUBLISHED} or row.get("eu_published_of") == mat:
+            rows.append(row)  # the material's own results, not only its group's verdict
+    out = pd.DataFrame(rows, columns=SIDE_BY_SIDE_COLUMNS)
+    out["eu_critical"] = out["eu_critical"].astype("boolean")
+    return out.replace({None: np.nan}) if not out.empty else out
