@@ -93,6 +93,24 @@ def test_criticality_rows_carry_hhi(client):
     assert rows and all(0 <= r["hhi"] <= 1 for r in rows if r["hhi"] is not None)
 
 
+def test_criticality_methods_side_by_side(client):
+    rows = client.get("/api/criticality/summary", params={"material": "HREE"}).json()
+    dy = next(r for r in rows if r["material"] == "Dy")
+    assert dy["eu_sr_high"] == pytest.approx(5.6676, abs=1e-4)  # China 100 % of processing
+    assert dy["eu_ei_low"] is None  # no end-use shares for Dy: missing, not zero
+    assert dy["eu_published_sr"] == 5.1 and dy["eu_critical"] is True
+    usgs = client.get("/api/criticality/usgs", params={"year": 2024}).json()
+    assert {r["stage"]: r["te_low"] for r in usgs} == {"mining": 0.0, "separation": 0.8}
+    assert all(r["sr"] is None and "EV" in r["missing"] for r in usgs)
+    gpr = client.get("/api/criticality/geopolrisk", params={"importer": "TUR"}).json()
+    assert {r["product"] for r in gpr} >= {"ree_compounds_and_metals"}
+    assert all(r["score_high"] is None or 0 <= r["score_high"] <= 1 for r in gpr)
+    r = client.get("/api/criticality/geopolrisk", params={"importer": "FRA"})
+    assert r.status_code == 400 and "trade import" in r.json()["detail"]
+    r = client.get("/api/criticality/summary", params={"material": "Xx"})
+    assert r.status_code == 422 and "valid:" in r.json()["detail"]
+
+
 def test_validation_lists_problems_with_line_and_field(client):
     ok = client.post("/api/scenarios/validate", json={"yaml": TURKIYE})
     assert ok.status_code == 200 and ok.json()["years"] == [2024, 2035]

@@ -6,7 +6,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from ..errors import ReechainError
@@ -32,25 +31,6 @@ class Method(StrEnum):
     eu = "eu"
     usgs = "usgs"
     gpr = "gpr"
-
-
-def _span(low: float, high: float, digits: int = 2) -> str:
-    """'x' when a range closes, 'x-y' when it does not, '-' when unknown."""
-    if pd.isna(high):
-        return "–"
-    if pd.isna(low):
-        return f"≤ {high:.{digits}f}"
-    if round(low, digits) == round(high, digits):
-        return f"{low:.{digits}f}"
-    return f"{low:.{digits}f}–{high:.{digits}f}"
-
-
-def _ranges(df: pd.DataFrame, spans: dict[str, tuple[str, str]], keep: list[str]) -> pd.DataFrame:
-    """A display frame: ``keep`` columns and each span as one 'low-high' text column."""
-    out = df[keep].copy()
-    for name, (low, high) in spans.items():
-        out[name] = [_span(a, b) for a, b in zip(df[low], df[high], strict=True)]
-    return out
 
 
 RANGE_NOTE = (
@@ -94,6 +74,7 @@ def criticality_command(
         usgs_supply_risk,
     )
     from ..criticality.common import eu_assessment, material_of
+    from ..criticality.summary import published_label, with_spans
 
     ds = load(data)
     year = year or 2023
@@ -106,7 +87,7 @@ def criticality_command(
             )
         table = geopolrisk_table(ds, year, importer, product)
         if fmt is Format.table:
-            table = _ranges(
+            table = with_spans(
                 table,
                 {"GeoPolRisk": ("score_low", "score_high")},
                 ["importer", "product", "stage", "hhi", "imports_unit", "missing"],
@@ -121,7 +102,7 @@ def criticality_command(
     if method is Method.usgs:
         table = usgs_supply_risk(ds, importer or "USA", year, material=material)
         if fmt is Format.table:
-            table = _ranges(
+            table = with_spans(
                 table,
                 {"DP": ("dp_low", "dp_high"), "TE": ("te_low", "te_high")},
                 ["material", "stage", "te_source", "missing"],
@@ -142,7 +123,7 @@ def criticality_command(
             emit(sr.merge(ei, on="material", how="outer"), fmt)
             return
         emit(
-            _ranges(
+            with_spans(
                 sr,
                 {"SR": ("sr_low", "sr_high")},
                 ["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr_missing"],
@@ -153,7 +134,9 @@ def criticality_command(
             + RANGE_NOTE,
         )
         emit(
-            _ranges(ei, {"EI": ("ei_low", "ei_high")}, ["material", "unassigned_share", "missing"]),
+            with_spans(
+                ei, {"EI": ("ei_low", "ei_high")}, ["material", "unassigned_share", "missing"]
+            ),
             fmt,
             title=f"{assessment}: economic importance from end uses and sector value added",
             percent=("unassigned_share",),
@@ -166,7 +149,7 @@ def criticality_command(
         return
     table = side_by_side(ds, assessment, year, importer or "USA", element, group)
     if fmt is Format.table:
-        shown = _ranges(
+        shown = with_spans(
             table,
             {
                 "EU SR": ("eu_sr_low", "eu_sr_high"),
@@ -176,16 +159,7 @@ def criticality_command(
             },
             ["material", "group", "eu_bottleneck"],
         )
-        shown["published SR/EI"] = [
-            "–" if pd.isna(sr) else f"{sr:.1f}/{ei:.1f}{' critical' if crit else ''} ({of})"
-            for sr, ei, crit, of in zip(
-                table["eu_published_sr"],
-                table["eu_published_ei"],
-                table["eu_critical"].fillna(False),
-                table["eu_published_of"],
-                strict=True,
-            )
-        ]
+        shown["published SR/EI"] = published_label(table)
         shown["eu_bottleneck"] = shown["eu_bottleneck"].astype(object).fillna("–")
         table = shown.rename(columns={"eu_bottleneck": "EU bottleneck"})
     emit(

@@ -75,3 +75,12 @@ def eu_assessment(ds: Dataset, year: int) -> str:
     if not usable:
         raise ReechainError(f"no EU assessment in or before {year}; the first is {names[0]}")
     return usable[-1]
+
+
+def assessment_inputs(ds: Dataset, assessment: str) -> pd.DataFrame:
+    """The preferred ``criticality_inputs`` rows of one assessment (e.g. EU2023)."""
+    c = ds.table("criticality_inputs")
+    rows = preferred(c[c["assessment"] == assessment])
+    if rows.empty:
+        raise UnknownNameError("assessment", assessment, c["assessment"].unique())
+    return rows

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..errors import ReechainError, UnknownNameError
-from .common import assumption, governance, preferred
+from .common import assessment_inputs, assumption, governance, preferred
 
 logger = logging.getLogger(__name__)
 
@@ -65,18 +65,13 @@ def eu_supply_risk(
     ds: Dataset, assessment: str = "EU2023", material: str | None = None
 ) -> pd.DataFrame:
     """HHI and HHI_WGI,t per material, stage and scope, and SR where its inputs exist."""
-    c = preferred(ds.table("criticality_inputs"))
-    c = c[c["assessment"] == assessment]
-    if c.empty:
-        raise UnknownNameError(
-            "assessment", assessment, ds.table("criticality_inputs")["assessment"].unique()
-        )
+    c = assessment_inputs(ds, assessment)
     shares = c[c["parameter"].isin(SCOPES) & c["value"].notna()]
     if shares.empty:  # the assessment's sourcing shares are not in the data (published only)
         return pd.DataFrame(columns=SR_RESULT_COLUMNS)
     wgi = wgi_scaled(ds, int(assessment[-4:]) - 1)
     if material is not None:
-        valid = set(c["material"])
+        valid = set(shares["material"])
         if material not in valid:
             raise UnknownNameError("material", material, valid)
         group = ds.table("elements").set_index("symbol")["group_eu"].get(material)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..errors import ReechainError
-from .common import preferred
+from .common import assessment_inputs
 
 EI_COLUMNS = [
     "material",
@@ -42,8 +42,7 @@ def economic_importance(
     ds: Dataset, assessment: str = "EU2023", material: str | None = None
 ) -> pd.DataFrame:
     """EI per material with end-use shares in the data (columns ``EI_COLUMNS``)."""
-    c = preferred(ds.table("criticality_inputs"))
-    c = c[c["assessment"] == assessment]
+    c = assessment_inputs(ds, assessment)
     uses = c[(c["parameter"] == "end_use_share") & c["value"].notna()]
     va = c[(c["parameter"] == "value_added") & c["value"].notna()].set_index("sector")["value"]
     if uses.empty or va.empty:

@@ -302,4 +302,6 @@ def geopolrisk_table(
                     columns=GPR_COLUMNS,
                 )
             )
-    return pd.concat(rows, ignore_index=True)
+    table = pd.concat(rows, ignore_index=True)
+    table["hhi_year"] = table["hhi_year"].astype("Int64")
+    return table

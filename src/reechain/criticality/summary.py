@@ -112,3 +112,41 @@ def side_by_side(
     out = pd.DataFrame(rows, columns=SIDE_BY_SIDE_COLUMNS)
     out["eu_critical"] = out["eu_critical"].astype("boolean")
     return out.replace({None: np.nan}) if not out.empty else out
+
+
+# -- presentation (CLI tables and web pages) -------------------------------------------------
+
+
+def span(low: float, high: float, digits: int = 2) -> str:
+    """'x' when a range closes, 'x-y' when it does not, '-' when unknown."""
+    if pd.isna(high):
+        return "–"
+    if pd.isna(low):
+        return f"≤ {high:.{digits}f}"
+    if round(low, digits) == round(high, digits):
+        return f"{low:.{digits}f}"
+    return f"{low:.{digits}f}–{high:.{digits}f}"
+
+
+def with_spans(
+    df: pd.DataFrame, spans: dict[str, tuple[str, str]], keep: list[str]
+) -> pd.DataFrame:
+    """A display frame: ``keep`` columns and each span as one 'low-high' text column."""
+    out = df[keep].copy()
+    for name, (low, high) in spans.items():
+        out[name] = [span(a, b) for a, b in zip(df[low], df[high], strict=True)]
+    return out
+
+
+def published_label(side: pd.DataFrame) -> list[str]:
+    """'SR/EI critical (group)' per row of a :func:`side_by_side` table."""
+    return [
+        "–" if pd.isna(sr) else f"{sr:.1f}/{ei:.1f}{' critical' if crit else ''} ({of})"
+        for sr, ei, crit, of in zip(
+            side["eu_published_sr"],
+            side["eu_published_ei"],
+            side["eu_critical"].fillna(False),
+            side["eu_published_of"],
+            strict=True,
+        )
+    ]

@@ -175,7 +175,19 @@ def create_app(
     stages = _one_of("stage", STAGES)
     materials = _one_of("material", production["material"])
     assessments = _one_of("assessment", crit["assessment"])
-    elements = _one_of("element", crit["material"])
+    elements = _one_of("material", [*ds.table("elements")["symbol"], "LREE", "HREE", "REE"])
+    importers = _one_of("importer", [*ds.table("countries")["iso3"], *ds.table("blocs")["bloc_id"]])
+    from ..criticality.gpr import PRODUCT_STAGE
+
+    products = _one_of("product", PRODUCT_STAGE)
+    YearQ = Annotated[int, Query(ge=1900, le=2100, description="Data year.")]
+    ImporterQ = Annotated[
+        str, Query(description="Importing country (ISO3) or bloc.", **importers.schema)
+    ]
+    CritMaterialQ = Annotated[
+        str | None,
+        Query(description="An element or group (LREE, HREE, Sc); default all.", **elements.schema),
+    ]
     StageQ = Annotated[str, Query(description="Supply chain stage.", **stages.schema)]
     MaterialQ = Annotated[
         str | None,
@@ -216,6 +228,60 @@ def create_app(
 
         element = elements(material) if material is not None else None
         return _json(eu_supply_risk(ds, assessments(assessment), element))
+
+    def _element_or_group(material: str | None) -> tuple[str | None, str | None]:
+        if material is None or material == "REE":
+            return None, None
+        material = elements(material)
+        return (None, material) if material in ("LREE", "HREE") else (material, None)
+
+    @app.get("/api/criticality/summary", tags=["analytics"])
+    def criticality_summary(
+        year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
+    ) -> list[dict[str, Any]]:
+        """The methods side by side per element or group: EU SR and EI ranges, published EU
+        scores and verdicts, USGS-style disruption potential and trade exposure. A missing
+        input makes a range (_low, _high); it is never read as zero."""
+        from ..criticality import side_by_side
+        from ..criticality.common import eu_assessment
+
+        element, group = _element_or_group(material)
+        table = side_by_side(ds, eu_assessment(ds, year), year, importers(importer), element, group)
+        return _json(table)
+
+    @app.get("/api/criticality/usgs", tags=["analytics"])
+    def criticality_usgs(
+        year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
+    ) -> list[dict[str, Any]]:
+        """USGS-style factors per stage: DP and TE ranges; SR stays empty with the reason."""
+        from ..criticality import usgs_supply_risk
+
+        element, group = _element_or_group(material)
+        return _json(usgs_supply_risk(ds, importers(importer), year, material=element or group))
+
+    @app.get("/api/criticality/geopolrisk", tags=["analytics"])
+    def criticality_geopolrisk(
+        year: YearQ = 2023,
+        importer: Annotated[
+            str | None,
+            Query(description="Importer; default every one with data.", **importers.schema),
+        ] = None,
+        product: Annotated[
+            str | None, Query(description="Traded product; default all.", **products.schema)
+        ] = None,
+    ) -> list[dict[str, Any]]:
+        """GeoPolRisk (0-1) of importers for traded rare earth products, as a range where
+        inputs are missing, with what is missing."""
+        from ..criticality import geopolrisk_table
+
+        return _json(
+            geopolrisk_table(
+                ds,
+                year,
+                importers(importer) if importer is not None else None,
+                products(product) if product is not None else None,
+            )
+        )
 
     # -- scenarios ---------------------------------------------------------------------------
     def _parse(body: ScenarioText) -> Scenario:

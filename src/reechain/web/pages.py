@@ -216,18 +216,45 @@ def ensembles(store_path: Path, run: str | None) -> str:
 
 
 def criticality(ds: Dataset) -> str:
-    from ..criticality import eu_supply_risk, published
+    from ..criticality import geopolrisk_table, published, side_by_side
+    from ..criticality.summary import published_label, with_spans
 
     pub = pd.concat([published(ds, a) for a in ("EU2020", "EU2023")])
     fig = plot.sr_ei(pub)
-    table = eu_supply_risk(ds, "EU2023")
-    table = table[table["scope"] == "global"][["material", "stage", "hhi", "hhi_wgi_t", "missing"]]
+    side = side_by_side(ds)
+    shown = with_spans(
+        side,
+        {
+            "EU supply risk": ("eu_sr_low", "eu_sr_high"),
+            "EU economic importance": ("eu_ei_low", "eu_ei_high"),
+            "USGS-style DP": ("usgs_dp_low", "usgs_dp_high"),
+            "USGS-style TE (USA)": ("usgs_te_low", "usgs_te_high"),
+        },
+        ["material", "group", "eu_bottleneck"],
+    )
+    shown["published EU SR/EI"] = published_label(side)
+    gpr = geopolrisk_table(ds, 2023)
+    gpr = with_spans(
+        gpr, {"GeoPolRisk": ("score_low", "score_high")}, ["importer", "product", "missing"]
+    )
     c = ds.table("criticality_inputs")
+    note = (
+        "<p>Where an input is missing a score is a range, the unknowns at their least and "
+        "their most critical; a missing input is never read as zero. EU: 2023 assessment "
+        "shares, trade factors and WGI (rescaled 0-10, assumption eu_wgi_rescaling); import "
+        "reliance, end-of-life recycling and substitution are not public in the data. "
+        "USGS-style: disruption potential weighted by WGI (assumption usgs_dp_governance_proxy) "
+        "and net import reliance (MCS 2025); economic vulnerability is not public, so no SR. "
+        "GeoPolRisk: BACI import shares (t) and WGI political stability.</p>"
+    )
     return layout(
-        "Criticality (EU method)",
+        "Criticality",
         figure("srei", fig)
-        + "<h2>Supply concentration by element and stage (EU 2023 shares)</h2>"
-        + table.to_html(index=False, border=0, float_format="%.3f")
+        + "<h2>Methods side by side (2023)</h2>"
+        + note
+        + table_html("criticality", shown)
+        + "<h2>GeoPolRisk of importers, 2023 (0-1)</h2>"
+        + table_html("geopolrisk", gpr)
         + sources_list(ds, c["source_id"]),
     )
 
