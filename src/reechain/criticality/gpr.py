@@ -119,7 +119,8 @@ def _annual(ds: Dataset, product: str, year: int) -> pd.DataFrame:
         & t["value"].notna()
     ]
     if t.empty:
-        have = sorted(set(ds.table("trade").query("year == @year")["product"]))
+        all_trade = ds.table("trade")
+        have = sorted(set(all_trade.loc[all_trade["year"] == year, "product"]))
         raise ReechainError(
             f"no annual trade of {product} in {year}; products with data that year: "
             + (", ".join(have) or "none")
