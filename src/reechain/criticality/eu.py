@@ -124,14 +124,14 @@ def _input_ranges(
     """(low, high) of IR, EoL_RIR and SI_SR for a material, else its EU group. A published
     value is a point; a published range is kept; a missing input spans its whole range
     [0, 1] and is named."""
-    rows = c[c["parameter"].isin(SR_INPUTS)]
+    rows = c[c["parameter"].isin(SR_INPUTS) & c["material"].isin([material, group])]
+    rows = rows[rows["value"].notna() | rows["low"].notna() | rows["high"].notna()]
     ranges: dict[str, tuple[float, float]] = {}
     missing, used = [], material
     for parameter in SR_INPUTS:
         found = None
         for key in (material, group):
             hit = rows[(rows["material"] == key) & (rows["parameter"] == parameter)]
-            hit = hit[hit["value"].notna() | hit["low"].notna() | hit["high"].notna()]
             if len(hit):
                 found, used = hit.iloc[0], str(key)
                 break

@@ -174,10 +174,11 @@ def read_imports(
 
 
 def domestic_production(
-    flows: pd.DataFrame, members: list[str], stage: str, material: str, year: int
+    shares: pd.DataFrame, members: list[str], stage: str, year: int
 ) -> tuple[float, str]:
-    """The importer's own output at ``stage`` [t] and a note; NaN where unknown."""
-    shares = metrics.shares(flows, stage, year, material=material)
+    """The importer's own output at ``stage`` in ``year`` [t] and a note; NaN where unknown.
+    ``shares``: the stage's country shares (:func:`metrics.shares`) of every year."""
+    shares = shares[shares["year"] == year]
     if shares.empty:
         return np.nan, f"no {stage} output by country in {year}"
     own = shares[shares["group"].isin(members)]
@@ -189,6 +190,30 @@ def domestic_production(
     if coverage >= LISTED_PRODUCER_COVERAGE:
         return 0.0, f"not a listed {stage} producer (named producers cover {coverage:.0%})"
     return np.nan, f"own {stage} output unknown (named producers cover {coverage:.0%})"
+
+
+class _Inputs:
+    """The dataset's inputs to GeoPolRisk, each read once (several scores share them)."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self._flows: pd.DataFrame | None = None
+        self._shares: dict[tuple[str, str], pd.DataFrame] = {}
+        self._g: dict[int, pd.Series] = {}
+
+    def shares(self, stage: str, material: str) -> pd.DataFrame:
+        if (stage, material) not in self._shares:
+            if self._flows is None:
+                self._flows = observed_flows(self.ds.table("production"))
+            self._shares[stage, material] = metrics.shares(
+                self._flows, stage, None, material=material
+            )
+        return self._shares[stage, material]
+
+    def g(self, year: int) -> pd.Series:
+        if year not in self._g:
+            self._g[year] = instability(governance(self.ds, PV, year))
+        return self._g[year]
 
 
 def _members(ds: Dataset, importer: str, year: int) -> tuple[str, list[str]]:
@@ -204,21 +229,25 @@ def _members(ds: Dataset, importer: str, year: int) -> tuple[str, list[str]]:
 def geopolrisk(ds: Dataset, importer: str, product: str, year: int) -> pd.DataFrame:
     """GeoPolRisk of ``importer`` (ISO3 or bloc id) for a traded ``product`` in ``year``:
     one row with the inputs, the bracket and what is missing (columns ``GPR_COLUMNS``)."""
+    return _geopolrisk(_Inputs(ds), importer, product, year)
+
+
+def _geopolrisk(inputs: _Inputs, importer: str, product: str, year: int) -> pd.DataFrame:
+    ds = inputs.ds
     if product not in PRODUCT_STAGE:
         raise UnknownNameError("product", product, PRODUCT_STAGE)
     stage, material = PRODUCT_STAGE[product]
     importer, members = _members(ds, importer, year)
-    flows = observed_flows(ds.table("production"))
-    conc = metrics.concentration(metrics.shares(flows, stage, None, material=material))
-    conc = conc[conc["year"] <= year]
+    shares = inputs.shares(stage, material)
+    conc = metrics.concentration(shares[shares["year"] <= year])
     if conc.empty:
         raise ReechainError(f"no {stage} shares by country for {material} in or before {year}")
     conc = conc[conc["year"] == conc["year"].max()]
     hhi_year = int(conc["year"].iloc[0])
     hhi, hhi_upper = float(conc["hhi_unit"].iloc[0]), float(conc["hhi_upper"].iloc[0]) / 1e4
     imports = read_imports(ds, members, importer, product, year)
-    g = instability(governance(ds, PV, year))
-    domestic, note = domestic_production(flows, members, stage, material, hhi_year)
+    g = inputs.g(year)
+    domestic, note = domestic_production(shares, members, stage, hhi_year)
     if hhi_year != year:
         note = "; ".join(
             filter(None, [f"{stage} shares of {hhi_year} (latest before {year})", note])
@@ -292,10 +321,10 @@ def geopolrisk_table(
             + (f" of {product}" if product else "")
             + "; add trade rows or import a BACI/Comtrade file with `reechain trade import`"
         )
-    rows = []
+    rows, inputs = [], _Inputs(ds)
     for imp, prod in pairs:
         try:
-            rows.append(geopolrisk(ds, imp, prod, year))
+            rows.append(_geopolrisk(inputs, imp, prod, year))
         except ReechainError as exc:
             rows.append(
                 pd.DataFrame(

@@ -14,9 +14,9 @@ import pandas as pd
 from ..dataset import Dataset
 from ..errors import ReechainError
 from .common import GROUPS, group_elements
-from .eu import eu_supply_risk, published
+from .eu import SR_RESULT_COLUMNS, eu_supply_risk, published
 from .eu_ei import economic_importance
-from .usgs import usgs_supply_risk
+from .usgs import usgs_table
 
 SIDE_BY_SIDE_COLUMNS = [
     "material",
@@ -36,6 +36,16 @@ SIDE_BY_SIDE_COLUMNS = [
     "usgs_te_high",
     "usgs_stage",
 ]
+
+
+def _eu_sr(ds: Dataset, assessment: str, element: str | None) -> pd.DataFrame:
+    """EU SR rows of one element (if it has shares of its own or via its group), else all."""
+    if element is None:
+        return eu_supply_risk(ds, assessment)
+    try:
+        return eu_supply_risk(ds, assessment, element)
+    except ReechainError:  # no shares for this element: nothing to show, not an error
+        return pd.DataFrame(columns=SR_RESULT_COLUMNS)
 
 
 PUBLISHED = ("eu_published_sr", "eu_published_ei", "eu_published_of", "eu_critical")
@@ -68,9 +78,10 @@ def side_by_side(
         raise ReechainError("give an element or a group, not both")
     materials = _materials(ds, element, group)
     groups = ds.table("elements").set_index("symbol")["group_eu"]
-    sr = eu_supply_risk(ds, assessment)
+    sr = _eu_sr(ds, assessment, element)
     ei = economic_importance(ds, assessment).set_index("material")
     pub = published(ds, assessment).set_index("material")
+    factors = usgs_table(ds, importer, year, [None if m == "REE" else m for m in materials])
     rows = []
     for mat in materials:
         row: dict = {"material": mat, "group": groups.get(mat, mat if mat in GROUPS else None)}
@@ -94,10 +105,7 @@ def side_by_side(
                 eu_published_of=owner,
                 eu_critical=bool(pub.at[owner, "critical"]),
             )
-        try:
-            usgs = usgs_supply_risk(ds, importer, year, material=None if mat == "REE" else mat)
-        except ReechainError:
-            usgs = pd.DataFrame()
+        usgs = factors[factors["material"] == mat]
         if len(usgs):
             top = usgs.loc[usgs["dp_high"].idxmax()]
             row.update(

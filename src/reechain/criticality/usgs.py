@@ -102,15 +102,11 @@ def trade_exposure(ds: Dataset, importer: str, year: int, stage: str) -> tuple[f
     return low, high, str(row["assessment"])
 
 
-def _assessed_shares(ds: Dataset, material: str, stage: str) -> tuple[pd.Series, int | None, str]:
+def _assessed_shares(
+    assessed: pd.DataFrame, material: str, stage: str
+) -> tuple[pd.Series, int | None, str]:
     """World shares of a material at a stage as the newest EU assessment prints them."""
-    c = preferred(ds.table("criticality_inputs"))
-    c = c[
-        (c["parameter"] == "global_supply_share")
-        & (c["material"] == material)
-        & (c["stage"] == STAGES[stage])
-        & c["value"].notna()
-    ]
+    c = assessed[(assessed["material"] == material) & (assessed["stage"] == STAGES[stage])]
     if c.empty:
         return pd.Series(dtype=float), None, ""
     latest = c["assessment"].max()
@@ -143,60 +139,101 @@ def usgs_supply_risk(
 
     Returns one row per stage with ``USGS_COLUMNS``: ``dp_low, dp_high`` [0-1] and
     ``te_low, te_high`` [fraction]; ``ev`` and ``sr`` stay empty and ``missing`` says why."""
+    table = usgs_table(ds, importer, year, [material], stage)
+    if table.empty:
+        raise ReechainError(f"no world shares for {material} in any assessment in the data")
+    return table
+
+
+def usgs_table(
+    ds: Dataset,
+    importer: str,
+    year: int,
+    materials: list[str | None],
+    stage: str | None = None,
+) -> pd.DataFrame:
+    """:func:`usgs_supply_risk` for several materials at once (inputs read once); materials
+    without world shares are left out."""
     importer = ds.check_country(importer)
     stages = [stage] if stage else list(STAGES)
     for s in stages:
         if s not in STAGES:
             raise ReechainError(f"stage must be one of {', '.join(STAGES)}, not {s!r}")
-    flows = observed_flows(ds.table("production"))
     slope = assumption(ds, "usgs_dp_governance_proxy")
     wgi, wgi_year = governance_near(ds, "wgi_mean_of_6", year)
     weights = governance_weight(wgi, slope)
+    exposure = {s: trade_exposure(ds, importer, year, s) for s in stages}
+    c = preferred(ds.table("criticality_inputs"))
+    assessed = c[(c["parameter"] == "global_supply_share") & c["value"].notna()]
+    observed = {}
+    if None in materials:
+        flows = observed_flows(ds.table("production"))
+        observed = {s: _observed_shares(flows, s, year) for s in stages}
     rows = []
-    for s in stages:
-        if material is None:
-            shares, shares_year, shares_source = _observed_shares(flows, s, year)
-        else:
-            shares, shares_year, shares_source = _assessed_shares(ds, material, s)
+    for material in materials:
+        for s in stages:
+            shares, shares_year, shares_source = (
+                observed[s] if material is None else _assessed_shares(assessed, material, s)
+            )
             if shares.empty:
                 continue
-        dp_low, dp_high = disruption_potential(shares, weights)
-        te_low, te_high, te_source = (
-            trade_exposure(ds, importer, year, s) if material != "Sc" else (np.nan, np.nan, "")
-        )
-        missing = ["EV (using industries' spending on rare earths and operating profit)"]
-        missing.append("scaling of each factor across the 54 commodities USGS assesses")
-        if np.isnan(te_low):
-            what = "scandium" if material == "Sc" else "rare earths"
-            missing.insert(0, f"net import reliance of {importer} on {what} in {year}")
-        no_w = sorted(set(shares.index) - set(weights.index))
-        if no_w:
-            missing.append(f"governance of {', '.join(no_w)}")
-        notes = ["DP weights countries by WGI (assumption usgs_dp_governance_proxy)", shares_source]
-        if shares_year is not None and shares_year != year:
-            notes.append(f"shares of {shares_year}")
-        if wgi_year != year:
-            notes.append(f"governance of {wgi_year}")
-        if material is not None and not np.isnan(te_low):
-            notes.append("TE of rare earths as a whole")
-        rows.append(
-            {
-                "importer": importer,
-                "material": material or "REE",
-                "year": year,
-                "stage": s,
-                "shares_year": shares_year,
-                "dp_low": dp_low,
-                "dp_high": dp_high,
-                "te_low": te_low,
-                "te_high": te_high,
-                "te_source": te_source,
-                "ev": np.nan,
-                "sr": np.nan,
-                "notes": "; ".join(notes),
-                "missing": "; ".join(missing),
-            }
-        )
-    if not rows:
-        raise ReechainError(f"no world shares for {material} in any assessment in the data")
+            rows.append(
+                _row(importer, year, s, material, shares, shares_year, shares_source, weights)
+                | _exposure(importer, year, material, exposure[s], wgi_year)
+            )
+    for row in rows:
+        row["missing"] = "; ".join(filter(None, [row.pop("te_missing"), row["missing"]]))
+        row["notes"] = "; ".join(filter(None, [row["notes"], row.pop("te_notes")]))
     return pd.DataFrame(rows, columns=USGS_COLUMNS)
+
+
+def _row(importer, year, stage, material, shares, shares_year, shares_source, weights) -> dict:
+    dp_low, dp_high = disruption_potential(shares, weights)
+    missing = [
+        "EV (using industries' spending on rare earths and operating profit)",
+        "scaling of each factor across the 54 commodities USGS assesses",
+    ]
+    no_w = sorted(set(shares.index) - set(weights.index))
+    if no_w:
+        missing.append(f"governance of {', '.join(no_w)}")
+    notes = ["DP weights countries by WGI (assumption usgs_dp_governance_proxy)", shares_source]
+    if shares_year is not None and shares_year != year:
+        notes.append(f"shares of {shares_year}")
+    return {
+        "importer": importer,
+        "material": material or "REE",
+        "year": year,
+        "stage": stage,
+        "shares_year": shares_year,
+        "dp_low": dp_low,
+        "dp_high": dp_high,
+        "ev": np.nan,
+        "sr": np.nan,
+        "notes": "; ".join(notes),
+        "missing": "; ".join(missing),
+    }
+
+
+def _exposure(
+    importer: str,
+    year: int,
+    material: str | None,
+    exposure: tuple[float, float, str],
+    wgi_year: int,
+) -> dict:
+    """TE columns: rare earths' net import reliance (none published for scandium)."""
+    te_low, te_high, te_source = exposure if material != "Sc" else (np.nan, np.nan, "")
+    te_missing = ""
+    if np.isnan(te_low):
+        what = "scandium" if material == "Sc" else "rare earths"
+        te_missing = f"net import reliance of {importer} on {what} in {year}"
+    notes = [f"governance of {wgi_year}"] if wgi_year != year else []
+    if material is not None and not np.isnan(te_low):
+        notes.append("TE of rare earths as a whole")
+    return {
+        "te_low": te_low,
+        "te_high": te_high,
+        "te_source": te_source,
+        "te_missing": te_missing,
+        "te_notes": "; ".join(notes),
+    }
