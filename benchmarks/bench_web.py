@@ -44,7 +44,15 @@ def main(repeats: int = 5) -> None:
         ),
         "overview page, first build (4 charts)": lambda: pages.overview(ds),
         "GET / (overview page, built once)": lambda: client.get("/"),
-        "GET /criticality (page)": lambda: client.get("/criticality"),
+        "GET /criticality (page, built once)": lambda: client.get("/criticality"),
+        "criticality page, first build": lambda: pages.criticality(ds),
+        "GET /api/criticality/summary (all)": lambda: client.get("/api/criticality/summary"),
+        "GET /api/criticality/summary (Dy)": lambda: client.get(
+            "/api/criticality/summary", params={"material": "Dy"}
+        ),
+        "GET /api/criticality/geopolrisk (2023)": lambda: client.get(
+            "/api/criticality/geopolrisk"
+        ),
         "scenario job (run + baseline + payload)": lambda: scenario_job(client, text),
     }
     times = {}
