@@ -50,9 +50,7 @@ def main(repeats: int = 5) -> None:
         "GET /api/criticality/summary (Dy)": lambda: client.get(
             "/api/criticality/summary", params={"material": "Dy"}
         ),
-        "GET /api/criticality/geopolrisk (2023)": lambda: client.get(
-            "/api/criticality/geopolrisk"
-        ),
+        "GET /api/criticality/geopolrisk (2023)": lambda: client.get("/api/criticality/geopolrisk"),
         "scenario job (run + baseline + payload)": lambda: scenario_job(client, text),
     }
     times = {}

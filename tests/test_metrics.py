@@ -92,7 +92,7 @@ def test_bad_grouping_is_refused():
         metrics.shares(make_flows([(2024, "AAA", 1.0)]), "mining", 2024, by="planet")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     st.lists(st.floats(min_value=0.001, max_value=1e6, allow_nan=False), min_size=1, max_size=12)
 )
@@ -108,7 +108,7 @@ def test_shares_sum_to_one_and_hhi_within_bounds(values):
     assert c["cr1"] <= c["cr3"] + 1e-12 <= 1 + 1e-9
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     st.lists(
         st.one_of(st.none(), st.floats(min_value=0.0, max_value=1e5)), min_size=1, max_size=10
@@ -138,3 +138,35 @@ def test_bracket_contains_every_completion(values, extra):
 def test_shares_accepts_the_production_table(ds):
     s = metrics.shares(ds.production, "mining", 2024)
     assert isinstance(s, pd.DataFrame) and len(s) > 5
+
+
+ROW = st.tuples(
+    st.sampled_from([2020, 2021, 2022]),
+    st.sampled_from(["WLD", "AAA", "BBB", "CCC", "OTH"]),
+    st.one_of(st.none(), st.floats(0, 1e5)),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.lists(ROW, max_size=14), fraction_year=st.sampled_from([None, 2021]))
+def test_all_years_at_once_equal_each_year_alone(rows, fraction_year):
+    """Shares are computed for every year in one pass; each year must come out exactly as
+    when it is asked for alone (and with published fractions in one year)."""
+    flows = make_flows(rows)
+    if fraction_year is not None:
+        fr = make_flows([(fraction_year, "AAA", 0.6), (fraction_year, "BBB", 0.3)])
+        flows = pd.concat([flows, fr.assign(unit="fraction")], ignore_index=True)
+    groups = {"AB": ["AAA", "BBB"], "C": ["CCC"]}
+    for den in ("world", "sum"):
+        for by, kw in (("country", {}), ("group", {"groups": groups})):
+            together = metrics.shares(flows, "mining", None, by=by, denominator=den, **kw)
+            for year in (2020, 2021, 2022):
+                alone = metrics.shares(flows, "mining", year, by=by, denominator=den, **kw)
+                part = together[together["year"] == year]
+                if alone.empty:
+                    assert part.empty
+                    continue
+                pd.testing.assert_frame_equal(
+                    part.reset_index(drop=True), alone.reset_index(drop=True), check_dtype=False
+                )
+                assert (part["share"].dropna() >= 0).all()

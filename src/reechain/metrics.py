@@ -53,61 +53,72 @@ def _select(
     return df
 
 
-def _year_shares(df: pd.DataFrame, group_col: str, denominator: str) -> pd.DataFrame:
-    """Shares for one stage, material and year from flows rows (tonnes or fractions)."""
-    tonnes = df[df["unit"] != "fraction"]
-    fractions = df[df["unit"] == "fraction"]
+def _all_shares(df: pd.DataFrame, group_col: str, denominator: str) -> pd.DataFrame:
+    """Shares for one stage and material, every year at once, from flows rows (tonnes or
+    fractions). Per year, the denominator is the published world total (tonnes); else, with
+    ``denominator='sum'`` and no published shares, the sum of the reported tonnes; else the
+    shares as published (fractions)."""
+    is_fraction = df["unit"] == "fraction"
+    tonnes, fractions = df[~is_fraction], df[is_fraction]
     world_rows = tonnes[(tonnes["origin"] == WORLD) & tonnes["value"].notna()]
-    parts = tonnes[tonnes["origin"] != WORLD]
-    if not world_rows.empty:
-        world = float(world_rows["value"].iloc[0])
-        basis = "published world total"
-        sources = ";".join(sorted(set(world_rows["source"].dropna())))
-    elif (
-        denominator == "sum"
-        and not parts.empty
-        and parts["value"].notna().any()
-        and fractions.empty
-    ):
-        world = float(parts["value"].sum())
-        basis = "sum of reported countries (no published world total)"
-        sources = ""
-    elif not fractions.empty:
-        # Shares as published (e.g. IEA): no tonnage denominator.
-        grouped = fractions[fractions["origin"] != WORLD].groupby(group_col, dropna=False)
-        out = pd.DataFrame(
-            {"share": grouped["value"].sum(min_count=1), "source": grouped["source"].agg(_join)}
-        )
-        out["value"] = np.nan
-        out["unit"] = "fraction"
-        out["world"] = np.nan
-        out["world_basis"] = "shares as published"
-        return out.reset_index().rename(columns={group_col: "group"})
-    else:
-        return pd.DataFrame(
-            columns=["group", "share", "value", "unit", "world", "world_basis", "source"]
-        )
-    grouped = parts.groupby(group_col, dropna=False)
-    out = pd.DataFrame(
-        {
-            "value": grouped["value"].sum(min_count=1),  # all-missing stays missing
-            "unit": grouped["unit"].first(),
-            "source": grouped["source"].agg(_join),
-        }
+    world = world_rows.groupby("year")["value"].first()
+    world_sources = world_rows.groupby("year")["source"].agg(
+        lambda s: ";".join(sorted(set(s.dropna())))
     )
-    out["share"] = out["value"] / world
-    out["world"] = world
-    out["world_basis"] = basis
-    world_sources = sources
-    out["source"] = [
-        ";".join(sorted(set(filter(None, f"{s};{world_sources}".split(";")))))
-        for s in out["source"]
-    ]
-    return out.reset_index().rename(columns={group_col: "group"})
+    parts = tonnes[tonnes["origin"] != WORLD]
+    sum_years: set = set()
+    if denominator == "sum":
+        reported = parts[parts["value"].notna()]
+        sum_years = set(reported["year"]) - set(world.index) - set(fractions["year"])
+        world = pd.concat(
+            [world, reported[reported["year"].isin(sum_years)].groupby("year")["value"].sum()]
+        )
+    frames = []
+    by_tonnes = parts[parts["year"].isin(world.index)]
+    if len(by_tonnes):
+        grouped = by_tonnes.groupby(["year", group_col], dropna=False)
+        out = pd.DataFrame(
+            {
+                "value": grouped["value"].sum(min_count=1),  # all-missing stays missing
+                "unit": grouped["unit"].first(),
+                "source": _sources(grouped["source"]),
+            }
+        ).reset_index()
+        out["world"] = out["year"].map(world)
+        out["share"] = out["value"] / out["world"]
+        out["world_basis"] = np.where(
+            out["year"].isin(sum_years),
+            "sum of reported countries (no published world total)",
+            "published world total",
+        )
+        extra = [world_sources.get(y, "") for y in out["year"]]
+        out["source"] = [
+            ";".join(sorted(set(filter(None, f"{a};{b}".split(";")))))
+            for a, b in zip(out["source"], extra, strict=True)
+        ]
+        frames.append(out)
+    published = fractions[~fractions["year"].isin(world.index) & (fractions["origin"] != WORLD)]
+    if len(published):  # shares as published (e.g. IEA): no tonnage denominator
+        grouped = published.groupby(["year", group_col], dropna=False)
+        out = pd.DataFrame(
+            {"share": grouped["value"].sum(min_count=1), "source": _sources(grouped["source"])}
+        ).reset_index()
+        out["value"], out["unit"], out["world"] = np.nan, "fraction", np.nan
+        out["world_basis"] = "shares as published"
+        frames.append(out)
+    if not frames:
+        return pd.DataFrame(columns=["year", "group", *SHARE_COLUMNS[4:]])
+    return pd.concat(frames, ignore_index=True).rename(columns={group_col: "group"})
 
 
-def _join(values: pd.Series) -> str:
-    return ";".join(sorted({p for v in values.dropna() for p in str(v).split(";") if p}))
+def _join(values: Iterable) -> str:
+    """Source ids of several cells (each may hold ids joined by ';'), unique and sorted."""
+    return ";".join(sorted({p for v in values if isinstance(v, str) for p in v.split(";") if p}))
+
+
+def _sources(grouped) -> pd.Series:
+    """:func:`_join` per group of a grouped ``source`` column (distinct cells first)."""
+    return grouped.unique().map(_join)
 
 
 def shares(
@@ -162,21 +173,18 @@ def shares(
         df = df.assign(_group=df["origin"])
     else:
         raise ValueError(f"by must be 'country', 'group' or 'owner', not {by!r}")
-    frames = []
-    for y, part in df.groupby("year"):
-        out = _year_shares(part, "_group", denominator)
-        if out.empty:
-            continue
-        named = out[
-            out["group"].notna() & ~out["group"].isin([OTHER, UNATTRIBUTED]) & out["share"].notna()
-        ]
-        # Rounded world totals can fall a little below the sum of countries: cap at 1.
-        out["coverage"] = min(1.0, float(named["share"].sum()))
-        out["year"] = int(y)
-        frames.append(out)
-    if not frames:
+    result = _all_shares(df, "_group", denominator)
+    if result.empty:
         return pd.DataFrame(columns=SHARE_COLUMNS)
-    result = pd.concat(frames, ignore_index=True)
+    named = result[
+        result["group"].notna()
+        & ~result["group"].isin([OTHER, UNATTRIBUTED])
+        & result["share"].notna()
+    ]
+    # Rounded world totals can fall a little below the sum of countries: cap at 1.
+    coverage = named.groupby("year")["share"].sum().clip(upper=1.0)
+    result["coverage"] = result["year"].map(coverage).fillna(0.0)
+    result["year"] = result["year"].astype(int)
     result["stage"], result["material"] = stage, material
     columns = SHARE_COLUMNS
     if by == "group":
@@ -190,40 +198,44 @@ def _group_countries(
     country_shares: pd.DataFrame, groups: Mapping[str, Iterable[str]]
 ) -> pd.DataFrame:
     """Sum country shares into the given groups (a country may be in several groups)."""
-    frames = []
-    for label, members in groups.items():
-        members = set(members)
-        part = country_shares[country_shares["group"].isin(members)]
-        agg = (
-            country_shares.groupby("year")
-            .agg(
-                stage=("stage", "first"),
-                material=("material", "first"),
-                unit=("unit", "first"),
-                coverage=("coverage", "first"),
-                world=("world", "first"),
-                world_basis=("world_basis", "first"),
-            )
-            .reset_index()
+    if not groups:
+        return country_shares.iloc[0:0]
+    labels = list(groups)
+    per_year = (
+        country_shares.groupby("year")
+        .agg(
+            stage=("stage", "first"),
+            material=("material", "first"),
+            unit=("unit", "first"),
+            coverage=("coverage", "first"),
+            world=("world", "first"),
+            world_basis=("world_basis", "first"),
         )
-        sums = (
-            part.groupby("year")
-            .agg(
-                share=("share", lambda s: s.sum(min_count=1)),
-                value=("value", lambda s: s.sum(min_count=1)),
-                source=("source", _join),
-                n=("group", "nunique"),
-            )
-            .reset_index()
-        )
-        agg = agg.merge(sums, on="year", how="left")
-        # No member with data: the known share is 0, and at most the uncovered remainder.
-        agg["share"] = agg["share"].fillna(0.0)
-        agg["share_upper"] = agg["share"] + (1.0 - agg["coverage"]).clip(lower=0.0)
-        agg["group"] = label
-        agg["members_with_data"] = agg["n"].fillna(0).astype(int)
-        frames.append(agg)
-    return pd.concat(frames, ignore_index=True) if frames else country_shares.iloc[0:0]
+        .reset_index()
+    )
+    membership = pd.DataFrame(
+        [(label, m) for label, members in groups.items() for m in set(members)],
+        columns=["label", "group"],
+    )
+    parts = membership.merge(country_shares[["year", "group", "share", "value", "source"]])
+    grouped = parts.groupby(["label", "year"])
+    sums = pd.DataFrame(
+        {
+            "share": grouped["share"].sum(min_count=1),
+            "value": grouped["value"].sum(min_count=1),
+            "source": _sources(grouped["source"]) if len(parts) else None,
+            "n": grouped["group"].nunique(),
+        },
+        columns=["share", "value", "source", "n"],
+    ).reset_index()
+    grid = pd.DataFrame({"label": labels}).merge(per_year, how="cross")
+    out = grid.merge(sums, on=["label", "year"], how="left")
+    # No member with data: the known share is 0, and at most the uncovered remainder.
+    out["share"] = out["share"].fillna(0.0)
+    out["share_upper"] = out["share"] + (1.0 - out["coverage"]).clip(lower=0.0)
+    out["members_with_data"] = out["n"].fillna(0).astype(int)
+    out["source"] = out["source"].astype(country_shares["source"].dtype)
+    return out.rename(columns={"label": "group"})
 
 
 def concentration(share_table: pd.DataFrame) -> pd.DataFrame:
