@@ -182,3 +182,11 @@ def test_side_by_side_for_a_group(ds):
     assert t.loc["Nd", "usgs_te_high"] == pytest.approx(1.0)
     with pytest.raises(ReechainError, match="not both"):
         side_by_side(ds, element="Nd", group="LREE")
+
+
+def test_a_group_without_processing_shares_has_no_supply_risk_ceiling(ds):
+    # the data has HREE's EU sourcing at extraction only; processing, the bottleneck of its
+    # elements, could set any SR, so only the floor is given
+    hree = side_by_side(ds, group="HREE").set_index("material").loc["HREE"]
+    assert pd.isna(hree["eu_sr_high"]) and hree["eu_sr_low"] == 0
+    assert "processing shares" in hree["eu_sr_missing"]

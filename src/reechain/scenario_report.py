@@ -104,6 +104,8 @@ def table_html(key: str, df: pd.DataFrame) -> str:
             fmt[c] = fmt[c].map(
                 lambda v, p=pct: "–" if pd.isna(v) else f"{v:.1%}" if p else f"{v:,.0f}"
             )
+        elif fmt[c].dtype == object:
+            fmt[c] = fmt[c].where(fmt[c].notna(), "–")
     return fmt.to_html(index=False, border=0, escape=True)
 
 

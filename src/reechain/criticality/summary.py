@@ -24,6 +24,7 @@ SIDE_BY_SIDE_COLUMNS = [
     "eu_sr_low",
     "eu_sr_high",
     "eu_bottleneck",
+    "eu_sr_missing",
     "eu_ei_low",
     "eu_ei_high",
     "eu_published_sr",
@@ -73,7 +74,9 @@ def side_by_side(
     material (columns ``SIDE_BY_SIDE_COLUMNS``).
 
     ``eu_bottleneck`` is the stage with the highest SR ceiling; ``usgs_stage`` the stage with
-    the highest DP ceiling. Materials the data says nothing about are left out."""
+    the highest DP ceiling. A material without shares for a stage its group is assessed at has
+    no SR ceiling (that stage could be the bottleneck); ``eu_sr_missing`` says so. Materials the
+    data says nothing about are left out."""
     if element is not None and group is not None:
         raise ReechainError("give an element or a group, not both")
     materials = _materials(ds, element, group)
@@ -89,12 +92,18 @@ def side_by_side(
             row["group"] = None
         stages = sr[sr["material"] == mat].drop_duplicates("stage").dropna(subset=["sr_high"])
         if len(stages):
-            top = stages.loc[stages["sr_high"].idxmax()]
-            row.update(
-                eu_sr_low=float(stages["sr_low"].max()),
-                eu_sr_high=float(top["sr_high"]),
-                eu_bottleneck=top["stage"],
+            family = {row["group"], *groups[groups == row["group"]].index}
+            lacking = sorted(
+                set(sr.loc[sr["material"].isin(family), "stage"]) - set(stages["stage"])
             )
+            top = stages.loc[stages["sr_high"].idxmax()]
+            missing = [m for m in str(top["sr_missing"]).split(", ") if m]
+            row.update(eu_sr_low=float(stages["sr_low"].max()), eu_sr_high=float(top["sr_high"]))
+            row["eu_bottleneck"] = top["stage"]
+            if lacking:  # a stage without shares could be the bottleneck: no ceiling
+                row.update(eu_sr_high=np.nan, eu_bottleneck=None)
+                missing.append(f"{', '.join(lacking)} shares")
+            row["eu_sr_missing"] = ", ".join(missing)
         if mat in ei.index:
             row.update(eu_ei_low=ei.at[mat, "ei_low"], eu_ei_high=ei.at[mat, "ei_high"])
         owner = mat if mat in pub.index else row["group"] if row["group"] in pub.index else None

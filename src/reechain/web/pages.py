@@ -233,7 +233,23 @@ def criticality(ds: Dataset) -> str:
         ["material", "group", "eu_bottleneck"],
     )
     shown["published EU SR/EI"] = published_label(side)
+    sr_fig = plot.score_ranges(
+        side,
+        "eu_sr_low",
+        "eu_sr_high",
+        "material",
+        "EU supply risk: the range the published shares allow, and the published score",
+        published="eu_published_sr",
+        threshold=1.0,
+    )
     gpr = geopolrisk_table(ds, 2023)
+    gpr_fig = plot.score_ranges(
+        gpr.assign(pair=gpr["importer"] + " " + gpr["product"]),
+        "score_low",
+        "score_high",
+        "pair",
+        "GeoPolRisk 2023 (0-1): range by importer and product",
+    )
     gpr = with_spans(
         gpr, {"GeoPolRisk": ("score_low", "score_high")}, ["importer", "product", "missing"]
     )
@@ -252,8 +268,10 @@ def criticality(ds: Dataset) -> str:
         figure("srei", fig)
         + "<h2>Methods side by side (2023)</h2>"
         + note
+        + figure("srranges", sr_fig)
         + table_html("criticality", shown)
         + "<h2>GeoPolRisk of importers, 2023 (0-1)</h2>"
+        + figure("gpr", gpr_fig)
         + table_html("geopolrisk", gpr)
         + sources_list(ds, c["source_id"]),
     )
