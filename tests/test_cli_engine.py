@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -100,3 +103,19 @@ def test_dependency_and_stress_commands():
     assert row["remaining"] == pytest.approx(1 - 270000 / 390000, abs=0.01)
     bad = run("dependency", "--consumer", "XXX")
     assert bad.exit_code == 2 and "unknown country 'XXX'" in bad.output
+
+
+def test_scenario_geopolrisk_is_clean_csv_on_stdout():
+    """In a real process (HiGHS prints its banner from C on the first solver): stdout holds
+    only the CSV, the banner goes to stderr. Türkiye's magnet supply risk appears with the
+    scenario's demand (300 t from China) and is zero in the baseline, which has none."""
+    out = subprocess.run(
+        [sys.executable, "-m", "reechain.cli", "criticality", "--method", "gpr", "--scenario",
+         str(EXAMPLES / "turkiye-beylikova.yaml"), "--importer", "TUR", "--format", "csv"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert out.stdout.startswith("run,importer,product")
+    table = pd.read_csv(io.StringIO(out.stdout)).set_index("run")
+    assert table.loc["scenario", "imports"] == pytest.approx(300)
+    assert table.loc["baseline", "score"] == 0
+    assert 0 < table.loc["scenario", "score"] <= table.loc["scenario", "hhi"]

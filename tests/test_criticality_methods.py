@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from reechain import Dataset
 from reechain.criticality import geopolrisk, geopolrisk_table, usgs_supply_risk
 from reechain.criticality.gpr import Imports, instability, score_bracket
+from reechain.criticality.gpr_flows import geopolrisk_flows
 from reechain.criticality.usgs import disruption_potential, governance_weight, trade_exposure
 from reechain.errors import ReechainError
 
@@ -183,3 +184,56 @@ def test_usgs_factors_for_neodymium_from_the_eu_shares(ds):
     assert t.loc["separation", "dp_low"] == pytest.approx(hand)
     assert pd.isna(t.loc["separation", "sr"]) and "EV" in t.loc["separation", "missing"]
     assert "EU2023 global supply shares" in t.loc["separation", "notes"]
+
+
+# --- GeoPolRisk on modelled flows ---------------------------------------------------------
+
+
+def _model_flows(rows):
+    """Magnet flows of 2030: (origin, destination or None for output, tonnes)."""
+    return pd.DataFrame(
+        [(2030, "magnet", "NdFeB", o, d, None, v, "t magnet", "test") for o, d, v in rows],
+        columns=["year", "stage", "material", "origin", "destination", "owner", "value", "unit",
+                 "source"],
+    )  # fmt: skip
+
+
+def test_geopolrisk_of_modelled_flows_by_hand(ds):
+    """China makes 80 t, Japan 20 t (world 100 t); Türkiye imports 30 t from China and 10 t
+    from Japan and makes none: HHI 0.8^2 + 0.2^2 = 0.68; score 0.68 x (30 g_CHN + 10 g_JPN)/40
+    with g from the latest political stability."""
+    flows = _model_flows(
+        [("CHN", None, 80), ("JPN", None, 20), ("WLD", None, 100), ("TUR", None, 0),
+         ("CHN", "TUR", 30), ("JPN", "TUR", 10), ("CHN", "CHN", 50), ("JPN", "JPN", 10)]
+    )  # fmt: skip
+    row = geopolrisk_flows(ds, flows, "TUR", 2030).iloc[0]
+    gov = ds.table("governance")
+    pv = gov[(gov["indicator"] == "wgi_pv_estimate") & gov["preferred"]]
+    pv = pv.sort_values("year").groupby("country").tail(1).set_index("country")["value"]
+    g = ((2.5 - pv) / 5).clip(0, 1)
+    assert row["hhi"] == pytest.approx(0.68) and row["hhi_upper"] == pytest.approx(0.68)
+    assert row["score"] == pytest.approx(0.68 * (30 * g["CHN"] + 10 * g["JPN"]) / 40)
+    assert row["imports"] == 40 and row["domestic"] == 0
+    assert "political stability of 2024" in row["notes"]
+
+
+def test_the_models_rest_of_world_widens_the_bracket(ds):
+    # ROW makes 10 t and sells Türkiye 10 t: one supplier in the HHI ceiling, many in the
+    # floor; a partner of unknown stability (g 0 or 1)
+    flows = _model_flows(
+        [("CHN", None, 90), ("ROW", None, 10), ("WLD", None, 100),
+         ("CHN", "TUR", 30), ("ROW", "TUR", 10)]
+    )  # fmt: skip
+    row = geopolrisk_flows(ds, flows, "TUR", 2030).iloc[0]
+    assert row["hhi"] == pytest.approx(0.81) and row["hhi_upper"] == pytest.approx(0.82)
+    assert row["unknown_g_share"] == pytest.approx(0.25)
+    assert row["score_low"] < row["score_high"] and pd.isna(row["score"])
+    assert "stability of ROW" in row["missing"]
+
+
+def test_a_region_outside_the_run_is_named(ds):
+    flows = _model_flows([("CHN", None, 80), ("WLD", None, 80), ("CHN", "TUR", 30)])
+    with pytest.raises(ReechainError, match="not a region of this run"):
+        geopolrisk_flows(ds, flows, "BRA", 2030)
+    with pytest.raises(ReechainError, match="no metal flows"):
+        geopolrisk_flows(ds, flows, "TUR", 2030, stage="metal", material="Nd")

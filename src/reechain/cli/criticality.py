@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ReechainError
+from ..errors import ReechainError, UnknownNameError
 from .analysis import default_material
 from .common import (
     DataOpt,
@@ -60,6 +60,13 @@ def criticality_command(
     product: Annotated[
         str | None, typer.Option(help="gpr: traded product, e.g. ree_compounds_and_metals.")
     ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            help="gpr: score the scenario's modelled flows beside its baseline's "
+            "(magnets by default; --product and --element pick another stage)."
+        ),
+    ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -77,8 +84,13 @@ def criticality_command(
     from ..criticality.summary import published_label, with_spans
 
     ds = load(data)
-    year = year or 2023
+    year_asked, year = year, year or 2023
     material = material_of(ds, element, group)
+    if scenario is not None:
+        if method is not Method.gpr:
+            raise ReechainError("--scenario works with --method gpr")
+        _gpr_scenario(ds, scenario, year_asked, importer, product, element, fmt)
+        return
     if method is Method.gpr:
         if material is not None:
             raise ReechainError(
@@ -167,6 +179,55 @@ def criticality_command(
         fmt,
         title=f"Criticality side by side: EU {assessment} and USGS-style ({importer or 'USA'})",
         caption=RANGE_NOTE + " GeoPolRisk is per traded product: --method gpr.",
+    )
+
+
+def _gpr_scenario(
+    ds,
+    path: Path,
+    year: int | None,
+    importer: str | None,
+    product: str | None,
+    element: str | None,
+    fmt: Format,
+) -> None:
+    """GeoPolRisk of a scenario's modelled supply beside its baseline's."""
+    from ..criticality.gpr import PRODUCT_STAGE
+    from ..criticality.gpr_flows import STAGE_UNITS, geopolrisk_runs
+    from ..criticality.summary import with_spans
+    from ..engine.run import baseline_of
+    from ..engine.run import run as run_scenario
+
+    sc = load_scenario(path, ds)
+    if product and product not in PRODUCT_STAGE:
+        raise UnknownNameError("product", product, PRODUCT_STAGE)
+    stage = PRODUCT_STAGE[product][0] if product else "magnet"
+    if stage not in STAGE_UNITS:
+        raise ReechainError(
+            f"the model trades oxides, metals and magnets; {product} is a {stage} product"
+        )
+    material = "NdFeB" if stage == "magnet" else ds.check_element(element or "Nd")
+    year = year if year is not None and year != 2023 or sc.base_year <= 2023 else sc.horizon
+    if year not in sc.years:
+        raise ReechainError(
+            f"year {year} is outside the scenario's years {sc.base_year}-{sc.horizon}"
+        )
+    runs = {
+        "scenario": run_scenario(sc, ds, owners=False).flows,
+        "baseline": run_scenario(baseline_of(sc), ds, owners=False).flows,
+    }
+    table = geopolrisk_runs(ds, runs, year, stage, material, [importer] if importer else None)
+    if fmt is Format.table:
+        table = with_spans(
+            table,
+            {"GeoPolRisk": ("score_low", "score_high")},
+            ["importer", "run", "product", "hhi", "imports", "domestic", "missing"],
+        )
+    emit(
+        table,
+        fmt,
+        title=f"GeoPolRisk {year} from the model: {sc.name} vs baseline",
+        caption=RANGE_NOTE,
     )
 
 

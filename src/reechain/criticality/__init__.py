@@ -4,7 +4,8 @@
   and scope and the supply risk its inputs allow; :mod:`.eu_ei` its economic importance from
   end-use shares and sector value added; published SR, EI and verdicts beside.
 - :mod:`.usgs`: USGS-style supply risk factors (Nassar et al. 2020; Nassar & Fortier 2021).
-- :mod:`.gpr`: GeoPolRisk (Koyamparambath et al. 2024) of an importer for a traded product.
+- :mod:`.gpr`: GeoPolRisk (Koyamparambath et al. 2024) of an importer for a traded product;
+  :mod:`.gpr_flows` the same on a model run's flows (a scenario beside its baseline).
 - :mod:`.summary`: the methods side by side per element or group.
 
 A score whose inputs are missing is a range (``_low`` / ``_high``) with the missing inputs
@@ -22,6 +23,7 @@ from .eu import (
 )
 from .eu_ei import economic_importance
 from .gpr import geopolrisk, geopolrisk_table
+from .gpr_flows import geopolrisk_flows, geopolrisk_runs
 from .summary import side_by_side
 from .usgs import usgs_supply_risk
 
@@ -32,6 +34,8 @@ __all__ = [
     "economic_importance",
     "eu_supply_risk",
     "geopolrisk",
+    "geopolrisk_flows",
+    "geopolrisk_runs",
     "geopolrisk_table",
     "published",
     "side_by_side",

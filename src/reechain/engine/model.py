@@ -23,8 +23,12 @@ Constraint names: ``mine-use-min``, ``separation-capacity``, ``oxide-origin``, `
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import hashlib
 import logging
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -436,7 +440,26 @@ def _offtake(m: linopy.Model, net: Network, produced) -> None:
         m.add_constraints(to_partner - float(r.share) * total >= 0, name=f"offtake[{i}]")
 
 
+@functools.cache
+def _highs_banner_to_stderr() -> None:
+    """HiGHS prints its banner on stdout when a process makes its first solver, before any
+    option can silence it. Make that first solver with stdout pointed at stderr, so the
+    banner stays visible and CSV or JSON on stdout stays clean."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        highspy.Highs()
+        ctypes.CDLL(None).fflush(None)  # C's stdout buffer, before fd 1 is restored
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _solve(m: linopy.Model) -> tuple[str, str]:
+    _highs_banner_to_stderr()
     status, condition = m.solve(solver_name="highs", io_api="direct", output_flag=False)
     return status, condition
 
