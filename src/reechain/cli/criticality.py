@@ -81,7 +81,7 @@ def criticality_command(
         usgs_supply_risk,
     )
     from ..criticality.common import eu_assessment, material_of
-    from ..criticality.summary import published_label, with_spans
+    from ..criticality.summary import side_by_side_view, with_spans
 
     ds = load(data)
     year_asked, year = year, year or 2023
@@ -161,19 +161,7 @@ def criticality_command(
         return
     table = side_by_side(ds, assessment, year, importer or "USA", element, group)
     if fmt is Format.table:
-        shown = with_spans(
-            table,
-            {
-                "EU SR": ("eu_sr_low", "eu_sr_high"),
-                "EU EI": ("eu_ei_low", "eu_ei_high"),
-                "USGS DP": ("usgs_dp_low", "usgs_dp_high"),
-                "USGS TE": ("usgs_te_low", "usgs_te_high"),
-            },
-            ["material", "group", "eu_bottleneck"],
-        )
-        shown["published SR/EI"] = published_label(table)
-        shown["eu_bottleneck"] = shown["eu_bottleneck"].astype(object).fillna("–")
-        table = shown.rename(columns={"eu_bottleneck": "EU bottleneck"})
+        table = side_by_side_view(table)
     emit(
         table,
         fmt,

@@ -216,12 +216,11 @@ class _Inputs:
         return self._g[year]
 
 
-def _members(ds: Dataset, importer: str, year: int) -> tuple[str, list[str]]:
-    countries = set(ds.table("countries")["iso3"])
-    if importer.upper() in set(ds.table("blocs")["bloc_id"]) and importer.upper() not in countries:
+def importer_members(ds: Dataset, importer: str, year: int) -> tuple[str, list[str]]:
+    """An importer's code and its member countries at the end of ``year``: a bloc's members
+    (EU27 is a bloc here, not the aggregate row of the countries table), or the country."""
+    if importer.upper() in set(ds.table("blocs")["bloc_id"]):
         return importer.upper(), ds.bloc_members(importer, on=f"{year}-12-31")
-    if importer.upper() == "EU27":  # a country code and a bloc: count its members
-        return "EU27", ds.bloc_members("EU27", on=f"{year}-12-31")
     code = ds.check_country(importer)
     return code, [code]
 
@@ -237,7 +236,7 @@ def _geopolrisk(inputs: _Inputs, importer: str, product: str, year: int) -> pd.D
     if product not in PRODUCT_STAGE:
         raise UnknownNameError("product", product, PRODUCT_STAGE)
     stage, material = PRODUCT_STAGE[product]
-    importer, members = _members(ds, importer, year)
+    importer, members = importer_members(ds, importer, year)
     shares = inputs.shares(stage, material)
     conc = metrics.concentration(shares[shares["year"] <= year])
     if conc.empty:
@@ -307,7 +306,7 @@ def geopolrisk_table(
         & t["product"].isin(PRODUCT_STAGE)
     ]
     if importer is not None:
-        importer, _ = _members(ds, importer, year)
+        importer, _ = importer_members(ds, importer, year)
         pairs = [(importer, p) for p in sorted(set(t.loc[t["reporter"] == importer, "product"]))]
         if product is not None:
             pairs = [(importer, product)]

@@ -22,7 +22,7 @@ from .. import metrics
 from ..dataset import Dataset
 from ..errors import ReechainError
 from .common import governance_near
-from .gpr import GPR_COLUMNS, PV, Imports, _members, instability, score_bracket
+from .gpr import GPR_COLUMNS, PV, Imports, importer_members, instability, score_bracket
 
 AGGREGATES = ("ROW",)  # model regions that stand for several countries
 STAGE_UNITS = {"separation": "t REO", "metal": "t metal", "magnet": "t magnet"}
@@ -47,7 +47,7 @@ def geopolrisk_flows(
     if sel.empty:
         have = sorted(set(flows.loc[flows["stage"] == stage, "material"]))
         raise ReechainError(f"no {stage} flows of {material}; the run has: {', '.join(have)}")
-    importer, members = _members(ds, importer, year)
+    importer, members = importer_members(ds, importer, year)
     regions = set(sel["origin"].dropna()) | set(sel["destination"].dropna())
     if not regions & set(members):
         raise ReechainError(

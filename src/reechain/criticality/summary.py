@@ -167,3 +167,21 @@ def published_label(side: pd.DataFrame) -> list[str]:
             strict=True,
         )
     ]
+
+
+def side_by_side_view(side: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`side_by_side` table for reading: each range as 'low-high' text, the
+    published EU scores and verdict as one label."""
+    view = with_spans(
+        side,
+        {
+            "EU SR": ("eu_sr_low", "eu_sr_high"),
+            "EU EI": ("eu_ei_low", "eu_ei_high"),
+            "USGS DP": ("usgs_dp_low", "usgs_dp_high"),
+            "USGS TE": ("usgs_te_low", "usgs_te_high"),
+        },
+        ["material", "group", "eu_bottleneck"],
+    )
+    view["published SR/EI"] = published_label(side)
+    view["eu_bottleneck"] = view["eu_bottleneck"].astype(object).fillna("–")
+    return view.rename(columns={"eu_bottleneck": "EU bottleneck"})

@@ -23,6 +23,7 @@ Constraint names: ``mine-use-min``, ``separation-capacity``, ``oxide-origin``, `
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import hashlib
@@ -452,7 +453,9 @@ def _highs_banner_to_stderr() -> None:
     try:
         os.dup2(2, 1)
         highspy.Highs()
-        ctypes.CDLL(None).fflush(None)  # C's stdout buffer, before fd 1 is restored
+        # C's stdout buffer, before fd 1 is restored (best effort without a C library handle)
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).fflush(None)
     finally:
         os.dup2(saved, 1)
         os.close(saved)

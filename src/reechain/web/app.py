@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from .. import __version__, metrics
+from ..criticality.gpr import PRODUCT_STAGE
 from ..dataset import Dataset
 from ..errors import ReechainError, UnknownNameError
 from ..flows import observed_flows
@@ -177,8 +178,6 @@ def create_app(
     assessments = _one_of("assessment", crit["assessment"])
     elements = _one_of("material", [*ds.table("elements")["symbol"], "LREE", "HREE", "REE"])
     importers = _one_of("importer", [*ds.table("countries")["iso3"], *ds.table("blocs")["bloc_id"]])
-    from ..criticality.gpr import PRODUCT_STAGE
-
     products = _one_of("product", PRODUCT_STAGE)
     YearQ = Annotated[int, Query(ge=1900, le=2100, description="Data year.")]
     ImporterQ = Annotated[

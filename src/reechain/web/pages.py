@@ -217,22 +217,12 @@ def ensembles(store_path: Path, run: str | None) -> str:
 
 def criticality(ds: Dataset) -> str:
     from ..criticality import geopolrisk_table, published, side_by_side
-    from ..criticality.summary import published_label, with_spans
+    from ..criticality.summary import side_by_side_view, with_spans
 
     pub = pd.concat([published(ds, a) for a in ("EU2020", "EU2023")])
     fig = plot.sr_ei(pub)
     side = side_by_side(ds)
-    shown = with_spans(
-        side,
-        {
-            "EU supply risk": ("eu_sr_low", "eu_sr_high"),
-            "EU economic importance": ("eu_ei_low", "eu_ei_high"),
-            "USGS-style DP": ("usgs_dp_low", "usgs_dp_high"),
-            "USGS-style TE (USA)": ("usgs_te_low", "usgs_te_high"),
-        },
-        ["material", "group", "eu_bottleneck"],
-    )
-    shown["published EU SR/EI"] = published_label(side)
+    shown = side_by_side_view(side)
     sr_fig = plot.score_ranges(
         side,
         "eu_sr_low",
