@@ -61,6 +61,7 @@ def test_run_writes_results_and_report(tmp_path):
     assert html.count('"type":"sankey"') == 1  # the figure's own JSON, not plotly.js
     assert "Beylikova separation plant" in html and "baseline" in html
     assert "Projects [t/yr], 2029" in r.output and "TUR" in r.output
+    assert "Supply risk of the scenario&#x27;s regions&#x27; magnets" in html
 
 
 def test_calibrate_table():

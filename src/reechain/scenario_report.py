@@ -63,12 +63,43 @@ def key_figures(
         ov = outcomes.ownership_vs_location(res)
         owners = set(res.inputs.owners["owner"])
         out["ownership"] = ov[ov["group"].isin(owners)]
+    if base is not None:
+        risk = magnet_supply_risk(res, base, ds)
+        if len(risk):
+            out["supply_risk"] = risk
     unmet = outcomes.unmet_by_region(res)
     if len(unmet):
         out["unmet"] = unmet.pivot_table(
             index=["region", "kind", "item"], columns="year", values="unmet", aggfunc="sum"
         ).reset_index()
     return out
+
+
+def magnet_supply_risk(res: ScenarioResult, base: ScenarioResult, ds: Dataset) -> pd.DataFrame:
+    """GeoPolRisk of the magnet supply of the regions the scenario's events name, in its last
+    year, beside the baseline's (see :mod:`reechain.criticality.gpr_flows`)."""
+    from .criticality import geopolrisk_runs
+    from .criticality.summary import with_spans
+
+    named = {
+        getattr(ev, f)
+        for ev in res.scenario.events
+        for f in ("country", "region")
+        if isinstance(getattr(ev, f, None), str)
+    }
+    flows = res.flows
+    regions = set(flows["origin"].dropna()) | set(flows["destination"].dropna())
+    importers = sorted((named & regions) - {"ROW"})
+    if not importers:
+        return pd.DataFrame()
+    runs = {"scenario": flows, "baseline": base.flows}
+    table = geopolrisk_runs(ds, runs, res.scenario.horizon, "magnet", "NdFeB", importers)
+    view = with_spans(
+        table, {"GeoPolRisk (0-1)": ("score_low", "score_high")}, ["importer", "run", "year"]
+    )
+    view["magnet imports [t]"] = table["imports"].round(0)
+    view["own magnets [t]"] = table["domestic"].round(0)
+    return view
 
 
 TITLES = {
@@ -83,6 +114,9 @@ TITLES = {
     "blocs": "Blocs: share of world separation, members as in the data vs with the scenario's "
     "joiners",
     "ownership": "Owners: share of world separation by location and by ownership",
+    "supply_risk": "Supply risk of the scenario's regions' magnets in its last year (GeoPolRisk, "
+    "0-1, from the model's flows: concentration of magnet making x political instability of "
+    "each supplier x share of supply imported), against the baseline",
     "unmet": "Unmet demand by region and material [t/yr]",
 }
 
