@@ -120,3 +120,22 @@ def test_scenario_geopolrisk_is_clean_csv_on_stdout():
     assert table.loc["scenario", "imports"] == pytest.approx(300)
     assert table.loc["baseline", "score"] == 0
     assert 0 < table.loc["scenario", "score"] <= table.loc["scenario", "hhi"]
+
+
+def test_scenario_usgs_factors_and_their_errors():
+    args = [
+        "criticality",
+        "--method",
+        "usgs",
+        "--scenario",
+        str(EXAMPLES / "turkiye-beylikova.yaml"),
+    ]
+    r = run(*args, "--importer", "TUR", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = {(x["run"], x["stage"]): x for x in json.loads(r.output)}
+    assert rows[("scenario", "magnet")]["te"] == 1.0  # 300 t of magnets, all imported
+    assert rows[("baseline", "magnet")]["te"] is None  # no magnet demand in Türkiye
+    assert rows[("scenario", "separation")]["te"] == 0.0  # Beylikova's oxide all goes abroad
+    for extra, expected in [((), "needs --importer"), (("--importer", "FRA"), "not a region")]:
+        bad = run(*args, *extra)
+        assert bad.exit_code == 2 and expected in bad.output, bad.output

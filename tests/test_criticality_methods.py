@@ -14,6 +14,7 @@ from reechain.criticality import geopolrisk, geopolrisk_table, usgs_supply_risk
 from reechain.criticality.gpr import Imports, instability, score_bracket
 from reechain.criticality.gpr_flows import geopolrisk_flows
 from reechain.criticality.usgs import disruption_potential, governance_weight, trade_exposure
+from reechain.criticality.usgs_flows import usgs_factors_flows
 from reechain.errors import ReechainError
 
 from conftest import write_package
@@ -237,3 +238,24 @@ def test_a_region_outside_the_run_is_named(ds):
         geopolrisk_flows(ds, flows, "BRA", 2030)
     with pytest.raises(ReechainError, match="no metal flows"):
         geopolrisk_flows(ds, flows, "TUR", 2030, stage="metal", material="Nd")
+
+
+def test_usgs_factors_of_modelled_flows_by_hand(ds):
+    """Magnets: China makes 80 t, Japan 20 t, Türkiye 20 t (world 120 t); Türkiye imports
+    30 t from China and 10 t from Japan and exports 5 t: TE = (40 - 5) / (20 + 40 - 5);
+    DP = sum of share^2 x governance weight."""
+    flows = _model_flows(
+        [("CHN", None, 80), ("JPN", None, 20), ("TUR", None, 20), ("WLD", None, 120),
+         ("CHN", "TUR", 30), ("JPN", "TUR", 10), ("TUR", "DEU", 5)]
+    )  # fmt: skip
+    table = usgs_factors_flows(ds, {"run": flows}, "TUR", 2030).set_index("stage")
+    magnet = table.loc["magnet"]
+    assert magnet["te"] == pytest.approx(35 / 55)
+    gov = ds.table("governance")
+    wgi = gov[(gov["indicator"] == "wgi_mean_of_6") & gov["preferred"]]
+    wgi = wgi.sort_values("year").groupby("country").tail(1).set_index("country")["value"]
+    w = (0.2 * (2.5 - wgi)).clip(0, 1)
+    hand = sum((v / 120) ** 2 * w[c] for c, v in (("CHN", 80), ("JPN", 20), ("TUR", 20)))
+    assert magnet["dp_low"] == pytest.approx(hand) and magnet["dp_high"] == pytest.approx(hand)
+    # no separation or metal flows in this toy: no TE, and DP knows nothing (0 to 1)
+    assert pd.isna(table.loc["metal", "te"]) and table.loc["metal", "dp_high"] == 1

@@ -63,8 +63,9 @@ def criticality_command(
     scenario: Annotated[
         Path | None,
         typer.Option(
-            help="gpr: score the scenario's modelled flows beside its baseline's "
-            "(magnets by default; --product and --element pick another stage)."
+            help="gpr or usgs: score the scenario's modelled flows beside its baseline's "
+            "(gpr: magnets by default, --product and --element pick another stage; usgs: "
+            "every stage of --importer)."
         ),
     ] = None,
     data: DataOpt = None,
@@ -87,9 +88,9 @@ def criticality_command(
     year_asked, year = year, year or 2023
     material = material_of(ds, element, group)
     if scenario is not None:
-        if method is not Method.gpr:
-            raise ReechainError("--scenario works with --method gpr")
-        _gpr_scenario(ds, scenario, year_asked, importer, product, element, fmt)
+        if method not in (Method.gpr, Method.usgs):
+            raise ReechainError("--scenario works with --method gpr or --method usgs")
+        _scenario_scores(ds, scenario, method, year_asked, importer, product, element, fmt)
         return
     if method is Method.gpr:
         if material is not None:
@@ -170,23 +171,31 @@ def criticality_command(
     )
 
 
-def _gpr_scenario(
+def _scenario_scores(
     ds,
     path: Path,
+    method: Method,
     year: int | None,
     importer: str | None,
     product: str | None,
     element: str | None,
     fmt: Format,
 ) -> None:
-    """GeoPolRisk of a scenario's modelled supply beside its baseline's."""
+    """GeoPolRisk or the USGS-style factors of a scenario's modelled supply beside its
+    baseline's."""
     from ..criticality.gpr import PRODUCT_STAGE
     from ..criticality.gpr_flows import STAGE_UNITS, geopolrisk_runs
     from ..criticality.summary import with_spans
+    from ..criticality.usgs_flows import usgs_factors_flows
     from ..engine.run import baseline_of
     from ..engine.run import run as run_scenario
 
     sc = load_scenario(path, ds)
+    year = sc.horizon if year is None else year
+    if year not in sc.years:
+        raise ReechainError(
+            f"year {year} is outside the scenario's years {sc.base_year}-{sc.horizon}"
+        )
     if product and product not in PRODUCT_STAGE:
         raise UnknownNameError("product", product, PRODUCT_STAGE)
     stage = PRODUCT_STAGE[product][0] if product else "magnet"
@@ -194,29 +203,33 @@ def _gpr_scenario(
         raise ReechainError(
             f"the model trades oxides, metals and magnets; {product} is a {stage} product"
         )
-    material = "NdFeB" if stage == "magnet" else ds.check_element(element or "Nd")
-    year = year if year is not None and year != 2023 or sc.base_year <= 2023 else sc.horizon
-    if year not in sc.years:
-        raise ReechainError(
-            f"year {year} is outside the scenario's years {sc.base_year}-{sc.horizon}"
-        )
+    element = ds.check_element(element or "Nd")
+    if method is Method.usgs and importer is None:
+        raise ReechainError("--method usgs --scenario needs --importer (a region of the run)")
     runs = {
         "scenario": run_scenario(sc, ds, owners=False).flows,
         "baseline": run_scenario(baseline_of(sc), ds, owners=False).flows,
     }
-    table = geopolrisk_runs(ds, runs, year, stage, material, [importer] if importer else None)
-    if fmt is Format.table:
-        table = with_spans(
-            table,
-            {"GeoPolRisk": ("score_low", "score_high")},
-            ["importer", "run", "product", "hhi", "imports", "domestic", "missing"],
-        )
-    emit(
-        table,
-        fmt,
-        title=f"GeoPolRisk {year} from the model: {sc.name} vs baseline",
-        caption=RANGE_NOTE,
-    )
+    if method is Method.usgs:
+        table = usgs_factors_flows(ds, runs, importer, year, element)
+        if fmt is Format.table:
+            table = with_spans(
+                table,
+                {"DP": ("dp_low", "dp_high"), "TE": ("te", "te")},
+                ["importer", "run", "stage", "material", "imports", "exports", "output", "notes"],
+            )
+        title = f"USGS-style factors {year} from the model: {sc.name} vs baseline"
+    else:
+        material = "NdFeB" if stage == "magnet" else element
+        table = geopolrisk_runs(ds, runs, year, stage, material, [importer] if importer else None)
+        if fmt is Format.table:
+            table = with_spans(
+                table,
+                {"GeoPolRisk": ("score_low", "score_high")},
+                ["importer", "run", "product", "hhi", "imports", "domestic", "missing"],
+            )
+        title = f"GeoPolRisk {year} from the model: {sc.name} vs baseline"
+    emit(table, fmt, title=title, caption=RANGE_NOTE)
 
 
 # ---------------------------------------------------------------------------------------------

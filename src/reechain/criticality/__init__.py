@@ -3,7 +3,8 @@
 - :mod:`.eu`: the EU method (2017 guidelines; 2020 and 2023 assessments): HHI_WGI,t by stage
   and scope and the supply risk its inputs allow; :mod:`.eu_ei` its economic importance from
   end-use shares and sector value added; published SR, EI and verdicts beside.
-- :mod:`.usgs`: USGS-style supply risk factors (Nassar et al. 2020; Nassar & Fortier 2021).
+- :mod:`.usgs`: USGS-style supply risk factors (Nassar et al. 2020; Nassar & Fortier 2021);
+  :mod:`.usgs_flows` the same on a model run's flows.
 - :mod:`.gpr`: GeoPolRisk (Koyamparambath et al. 2024) of an importer for a traded product;
   :mod:`.gpr_flows` the same on a model run's flows (a scenario beside its baseline).
 - :mod:`.summary`: the methods side by side per element or group.
@@ -26,6 +27,7 @@ from .gpr import geopolrisk, geopolrisk_table
 from .gpr_flows import geopolrisk_flows, geopolrisk_runs
 from .summary import side_by_side
 from .usgs import usgs_supply_risk
+from .usgs_flows import usgs_factors_flows
 
 __all__ = [
     "EI_THRESHOLD",
@@ -40,6 +42,7 @@ __all__ = [
     "published",
     "side_by_side",
     "supply_risk",
+    "usgs_factors_flows",
     "usgs_supply_risk",
     "wgi_scaled",
 ]
