@@ -228,3 +228,13 @@ def test_overview_map_uses_the_latest_well_covered_year(client):
     # 2025 has only a few countries in the data; 2024 (MCS 2025) names nearly all of them.
     page = client.get("/").text
     assert "Mine production 2024: share of world output" in page
+
+
+def test_criticality_page_takes_year_and_importer(client):
+    r = client.get("/criticality", params={"year": 2024, "importer": "jpn"})
+    assert r.status_code == 200
+    assert "trade exposure of JPN" in r.text and "EU: EU2023" in r.text
+    assert "<option value='JPN' selected>" in r.text
+    bad = client.get("/criticality", params={"importer": "ZZZ"})
+    assert bad.status_code == 200 and "unknown country" in bad.text and "problems" in bad.text
+    assert "no EU assessment" in client.get("/criticality", params={"year": 2005}).text

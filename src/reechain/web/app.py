@@ -414,7 +414,9 @@ def create_app(
 
     # The dataset does not change while the server runs: pages of observed data are built once.
     overview_page = functools.cache(lambda: pages.overview(ds))
-    criticality_html = functools.cache(lambda: pages.criticality(ds))
+    criticality_html = functools.lru_cache(maxsize=64)(
+        lambda year, importer: pages.criticality(ds, year, importer)
+    )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview() -> str:
@@ -433,7 +435,9 @@ def create_app(
         return pages.ensembles(store_path, run)
 
     @app.get("/criticality", response_class=HTMLResponse, include_in_schema=False)
-    def criticality_page() -> str:
-        return criticality_html()
+    def criticality_page(
+        year: Annotated[int, Query(ge=1900, le=2100)] = 2023, importer: str = "USA"
+    ) -> str:
+        return criticality_html(year, importer.upper()[:8])
 
     return app

@@ -14,6 +14,7 @@ from .. import metrics, plot
 from ..balance import deposit_output
 from ..dataset import Dataset
 from ..engine.run import ScenarioResult
+from ..errors import ReechainError
 from ..flows import observed_flows
 from ..report import CSS, STAGE_MATERIALS, overview_tables, stage_material
 from ..scenario_report import TITLES, key_figures, scenario_figures, table_html
@@ -215,13 +216,34 @@ def ensembles(store_path: Path, run: str | None) -> str:
     return layout("Ensembles", body)
 
 
-def criticality(ds: Dataset) -> str:
+def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
+    """The methods side by side for ``year`` (EU: the newest assessment by then) and the
+    USGS-style trade exposure of ``importer``, with GeoPolRisk of every importer with data."""
     from ..criticality import geopolrisk_table, published, side_by_side
+    from ..criticality.common import eu_assessment
     from ..criticality.summary import side_by_side_view, with_spans
+
+    countries = ds.table("countries").sort_values("iso3")
+    options = "".join(
+        f"<option value='{c.iso3}'{' selected' if c.iso3 == importer else ''}>"
+        f"{html.escape(c.iso3)} {html.escape(str(c.name))}</option>"
+        for c in countries.itertuples()
+    )
+    form = (
+        "<form method='get'><label for='year'>Year</label><input id='year' name='year' "
+        f"type='number' min='2000' max='2100' value='{year}'> <label for='importer'>Importer "
+        f"(USGS-style trade exposure)</label><select id='importer' name='importer'>{options}"
+        "</select> <button type='submit'>Show</button></form>"
+    )
+    try:
+        assessment = eu_assessment(ds, year)
+        side = side_by_side(ds, assessment, year, importer)
+        gpr = geopolrisk_table(ds, year)
+    except ReechainError as exc:  # a year or importer without data: say so on the page
+        return layout("Criticality", form + f"<p class='problems'>{html.escape(str(exc))}</p>")
 
     pub = pd.concat([published(ds, a) for a in ("EU2020", "EU2023")])
     fig = plot.sr_ei(pub)
-    side = side_by_side(ds)
     shown = side_by_side_view(side)
     sr_fig = plot.score_ranges(
         side,
@@ -232,13 +254,12 @@ def criticality(ds: Dataset) -> str:
         published="eu_published_sr",
         threshold=1.0,
     )
-    gpr = geopolrisk_table(ds, 2023)
     gpr_fig = plot.score_ranges(
         gpr.assign(pair=gpr["importer"] + " " + gpr["product"]),
         "score_low",
         "score_high",
         "pair",
-        "GeoPolRisk 2023 (0-1): range by importer and product",
+        f"GeoPolRisk {year} (0-1): range by importer and product",
     )
     gpr = with_spans(
         gpr, {"GeoPolRisk": ("score_low", "score_high")}, ["importer", "product", "missing"]
@@ -255,12 +276,13 @@ def criticality(ds: Dataset) -> str:
     )
     return layout(
         "Criticality",
-        figure("srei", fig)
-        + "<h2>Methods side by side (2023)</h2>"
+        form
+        + figure("srei", fig)
+        + f"<h2>Methods side by side ({year}; EU: {assessment}; trade exposure of {importer})</h2>"
         + note
         + figure("srranges", sr_fig)
         + table_html("criticality", shown)
-        + "<h2>GeoPolRisk of importers, 2023 (0-1)</h2>"
+        + f"<h2>GeoPolRisk of importers, {year} (0-1)</h2>"
         + figure("gpr", gpr_fig)
         + table_html("geopolrisk", gpr)
         + sources_list(ds, c["source_id"]),
