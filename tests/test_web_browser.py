@@ -104,6 +104,12 @@ def test_overview_shows_charts_and_bloc_toggle_changes_the_chart(server, page):
     names = page.evaluate("document.getElementById('blocs').data.map(t => t.name)")
     assert after[names.index("G7")] is False
     assert sum(v is False for v in after) == 1
+    assert "hide=G7" in page.url  # the state is in the address: a reload keeps it
+    page.reload()
+    page.wait_for_selector("#blocs .main-svg")
+    page.wait_for_function("document.getElementById('blocs').data.some(t => t.visible === false)")
+    assert _visible_traces(page, "blocs")[names.index("G7")] is False
+    assert not page.get_by_label("G7").is_checked()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
 

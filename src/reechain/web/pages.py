@@ -75,6 +75,28 @@ def sources_list(ds: Dataset, cells) -> str:
     return f"<details><summary>Sources ({len(cited)})</summary><ul>{items}</ul></details>"
 
 
+# The bloc check-boxes keep their state in the address (?hide=G7,MSP), so a reload or a shared
+# link shows the same lines.
+BLOC_TOGGLE_SCRIPT = """<script>
+function showBloc(box, keepAddress) {
+  Plotly.restyle('blocs', {visible: box.checked}, [Number(box.value)]);
+  if (keepAddress) return;
+  const hidden = [...document.querySelectorAll("input[name=bloc]")]
+    .filter(b => !b.checked).map(b => b.dataset.name);
+  const url = new URL(window.location);
+  if (hidden.length) url.searchParams.set('hide', hidden.join(','));
+  else url.searchParams.delete('hide');
+  history.replaceState(null, '', url);
+}
+window.addEventListener('load', () => {
+  const hide = (new URL(window.location).searchParams.get('hide') || '').split(',');
+  document.querySelectorAll("input[name=bloc]").forEach(b => {
+    if (hide.includes(b.dataset.name)) { b.checked = false; showBloc(b, true); }
+  });
+});
+</script>"""
+
+
 def overview(ds: Dataset) -> str:
     t = overview_tables(ds)
     flows = observed_flows(ds.table("production"))
@@ -98,8 +120,8 @@ def overview(ds: Dataset) -> str:
         blocs, "Blocs' share of world mine production (members as of 31 December)"
     )
     toggles = "".join(
-        f"<label><input type='checkbox' name='bloc' value='{i}' checked "
-        f"onchange=\"Plotly.restyle('blocs', {{visible: this.checked}}, [{i}])\">"
+        f"<label><input type='checkbox' name='bloc' value='{i}' "
+        f"data-name='{html.escape(name)}' checked onchange='showBloc(this)'>"
         f"{html.escape(name)}</label>"
         for i, name in enumerate(blocs["group"].drop_duplicates())
     )
@@ -112,6 +134,7 @@ def overview(ds: Dataset) -> str:
         + sources_list(ds, t["series"]["source"])
         + f"<fieldset><legend>Show blocs</legend>{toggles}</fieldset>"
         + figure("blocs", bloc_fig)
+        + BLOC_TOGGLE_SCRIPT
         + sources_list(ds, blocs["source"])
     )
     return layout("Who controls the rare earth supply chain", body)
