@@ -143,7 +143,7 @@ def test_criticality_bad_input():
         (("criticality", "--method", "gpr", "--element", "Nd"), "traded products"),
         (("criticality", "--group", "MREE"), "unknown group 'MREE'"),
         (("criticality", "--element", "Nd", "--group", "LREE"), "not both"),
-        (("criticality", "--method", "gpr", "--importer", "FRA"), "no imports by partner"),
+        (("criticality", "--method", "gpr", "--importer", "POL"), "no imports by partner"),
         (("criticality", "--method", "usgs", "--importer", "ZZZ"), "unknown country 'ZZZ'"),
         (("criticality", "--year", "2005"), "no EU assessment in or before 2005"),
     ]:

@@ -127,17 +127,18 @@ def test_a_bloc_leaves_out_trade_between_its_members(tmp_path):
         {"flow": "import", "reporter": "EU27", "partner": p, "product": "ndfeb_magnets",
          "year": "2024", "period": "annual", "value": v, "unit": "t", "status": "reported",
          "preferred": "true", "source_id": "usgs-mcs-2025", "note": "test"}
-        for p, v in (("CHN", "800"), ("DEU", "500"), ("JPN", "200"), ("WLD", "1000"))
+        for p, v in (("CHN", "800"), ("DEU", "500"), ("JPN", "200"), ("WLD", "1500"))
     ]  # fmt: skip
     ds = Dataset.load(extra=write_package(tmp_path / "pkg", "trade", rows))
     row = geopolrisk(ds, "EU27", "ndfeb_magnets", 2024).iloc[0]
+    # the reported total (1,500 t) includes 500 t from Germany, a member: 1,000 t from outside
     assert row["importer"] == "EU27" and row["imports"] == 1000
-    assert "partners of" not in row["missing"]  # CHN + JPN = 1,000 t: Germany is inside
+    assert "partners of" not in row["missing"]  # CHN + JPN = 1,000 t
 
 
 def test_geopolrisk_names_what_is_missing(ds):
     with pytest.raises(ReechainError, match="reechain trade import"):
-        geopolrisk(ds, "FRA", "ree_compounds", 2023)
+        geopolrisk(ds, "POL", "ree_compounds", 2023)
     with pytest.raises(ReechainError, match="unknown product"):
         geopolrisk(ds, "USA", "magnets", 2023)
     with pytest.raises(ReechainError, match="unknown country"):
@@ -259,3 +260,20 @@ def test_usgs_factors_of_modelled_flows_by_hand(ds):
     assert magnet["dp_low"] == pytest.approx(hand) and magnet["dp_high"] == pytest.approx(hand)
     # no separation or metal flows in this toy: no TE, and DP knows nothing (0 to 1)
     assert pd.isna(table.loc["metal", "te"]) and table.loc["metal", "dp_high"] == 1
+
+
+def test_a_bloc_without_its_own_report_adds_up_its_members(tmp_path):
+    """No EU27 rows: Germany imports 600 t (400 from China, 200 from France) and France 300 t
+    (all from China). From outside the bloc: 700 t, all Chinese; France's 200 t to Germany is
+    trade between members."""
+    rows = [
+        {"flow": "import", "reporter": r, "partner": p, "product": "ndfeb_magnets",
+         "year": "2024", "period": "annual", "value": v, "unit": "t", "status": "reported",
+         "preferred": "true", "source_id": "usgs-mcs-2025", "note": "test"}
+        for r, p, v in (("DEU", "CHN", "400"), ("DEU", "FRA", "200"), ("DEU", "WLD", "600"),
+                        ("FRA", "CHN", "300"), ("FRA", "WLD", "300"))
+    ]  # fmt: skip
+    ds = Dataset.load(extra=write_package(tmp_path / "pkg", "trade", rows))
+    row = geopolrisk(ds, "EU27", "ndfeb_magnets", 2024).iloc[0]
+    assert row["imports"] == 700 and row["unknown_g_share"] == 0
+    assert row["import_basis"].startswith("sum of the reported imports of 2 of its 27 members")

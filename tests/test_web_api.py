@@ -105,7 +105,7 @@ def test_criticality_methods_side_by_side(client):
     gpr = client.get("/api/criticality/geopolrisk", params={"importer": "TUR"}).json()
     assert {r["product"] for r in gpr} >= {"ree_compounds_and_metals"}
     assert all(r["score_high"] is None or 0 <= r["score_high"] <= 1 for r in gpr)
-    r = client.get("/api/criticality/geopolrisk", params={"importer": "FRA"})
+    r = client.get("/api/criticality/geopolrisk", params={"importer": "POL"})
     assert r.status_code == 400 and "trade import" in r.json()["detail"]
     r = client.get("/api/criticality/summary", params={"material": "Xx"})
     assert r.status_code == 422 and "valid:" in r.json()["detail"]

@@ -128,43 +128,69 @@ def _annual(ds: Dataset, product: str, year: int) -> pd.DataFrame:
     return t
 
 
-def read_imports(
-    ds: Dataset, members: list[str], importer: str, product: str, year: int
-) -> Imports:
-    """Imports of ``product`` into ``importer`` (its ``members`` for a bloc; trade between
-    members is left out) from the trade table: the importer's own reports in tonnes, else its
-    partners' exports in tonnes (mirror), else its reported import shares."""
-    t = _annual(ds, product, year)
-    reporters = [importer, *members]
-    own = t[(t["flow"] == "import") & t["reporter"].isin(reporters) & ~t["partner"].isin(members)]
+def _reported(t: pd.DataFrame, reporter: str, inside: list[str]) -> Imports | None:
+    """One reporter's imports by partner from outside ``inside`` (the total less what comes
+    from inside): in tonnes, else shares of a tonnage total as tonnes, else shares; None
+    without both partners and a total."""
+    own = t[(t["flow"] == "import") & (t["reporter"] == reporter)]
     for unit in ("t", "fraction"):
         rows = own[own["unit"] == unit]
         total = rows.loc[rows["partner"] == WORLD, "value"]
-        named = rows[~rows["partner"].isin([WORLD, OTHER])]  # "other" counts as unattributed
+        from_inside = float(rows.loc[rows["partner"].isin(inside), "value"].sum())
+        named = rows[~rows["partner"].isin([WORLD, OTHER, *inside])]  # "other": unattributed
         partners = named.groupby("partner")["value"].sum()
-        if unit == "t" and len(total) and partners.empty:  # total only: try the mirror
-            mirror = t[
-                (t["flow"] == "export")
-                & t["partner"].isin(reporters)
-                & ~t["reporter"].isin(members)
-                & (t["unit"] == "t")
-            ]
-            partners = mirror[mirror["reporter"] != OTHER].groupby("reporter")["value"].sum()
-            if len(partners):
-                return Imports(
-                    partners, float(total.sum()), "t", "partners' reported exports (mirror)"
-                )
-        if len(total) and len(partners):
-            tonnes = own.loc[(own["unit"] == "t") & (own["partner"] == WORLD), "value"]
-            if unit == "fraction" and len(tonnes):  # shares of a known total: tonnes
-                scale = float(tonnes.sum()) / float(total.sum())
-                return Imports(
-                    partners * scale,
-                    float(tonnes.sum()),
-                    "t",
-                    f"import shares reported for {importer} x its total imports",
-                )
-            return Imports(partners, float(total.sum()), unit, f"imports reported by {importer}")
+        if not (len(total) and len(partners)):
+            continue
+        outside = float(total.sum()) - from_inside
+        tonnes = own.loc[(own["unit"] == "t") & (own["partner"] == WORLD), "value"]
+        if unit == "fraction" and len(tonnes):  # shares of a known total: tonnes
+            scale = float(tonnes.sum()) / float(total.sum())
+            basis = f"import shares reported for {reporter} x its total imports"
+            return Imports(partners * scale, outside * scale, "t", basis)
+        return Imports(partners, outside, unit, f"imports reported by {reporter}")
+    return None
+
+
+def read_imports(
+    ds: Dataset, members: list[str], importer: str, product: str, year: int
+) -> Imports:
+    """Imports of ``product`` into ``importer`` from the trade table: its own reports (in
+    tonnes, or shares), else, for a bloc, the sum of its members' reports in tonnes (trade
+    between members left out), else partners' exports to it (mirror) over its total."""
+    t = _annual(ds, product, year)
+    inside = members if importer not in members else [importer]
+    found = _reported(t, importer, inside)
+    if found is not None:
+        return found
+    if importer not in members:  # a bloc without reports of its own: add up its members
+        parts = {m: _reported(t, m, members) for m in members}
+        parts = {m: p for m, p in parts.items() if p is not None}
+        shares_only = sorted(m for m, p in parts.items() if p.unit != "t")
+        if parts and not shares_only:
+            partners = pd.concat([p.by_partner for p in parts.values()]).groupby(level=0).sum()
+            total = sum(p.total for p in parts.values())
+            basis = (
+                f"sum of the reported imports of {len(parts)} of its {len(members)} members "
+                "(trade between members left out)"
+            )
+            return Imports(partners, total, "t", basis)
+        if shares_only:
+            raise ReechainError(
+                f"{importer}'s members {', '.join(shares_only)} report import shares without "
+                "a tonnage total, which cannot be added up; add their totals (partner WLD, t)"
+            )
+    total = t[(t["flow"] == "import") & t["reporter"].isin([importer]) & (t["partner"] == WORLD)]
+    total = total[total["unit"] == "t"]["value"]
+    mirror = t[
+        (t["flow"] == "export")
+        & t["partner"].isin([importer, *members])
+        & ~t["reporter"].isin(members)
+        & (t["reporter"] != OTHER)
+        & (t["unit"] == "t")
+    ]
+    if len(total) and len(mirror):
+        partners = mirror.groupby("reporter")["value"].sum()
+        return Imports(partners, float(total.sum()), "t", "partners' reported exports (mirror)")
     raise ReechainError(
         f"imports of {product} into {importer} in {year} by partner, with their total, are not "
         "in the data; add trade rows (flow=import, reporter=" + importer + ", partner=each "

@@ -242,9 +242,9 @@ def ensembles(store_path: Path, run: str | None) -> str:
 def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
     """The methods side by side for ``year`` (EU: the newest assessment by then) and the
     USGS-style trade exposure of ``importer``, with GeoPolRisk of every importer with data."""
-    from ..criticality import geopolrisk_table, published, side_by_side
+    from ..criticality import published, side_by_side
     from ..criticality.common import eu_assessment
-    from ..criticality.summary import side_by_side_view, with_spans
+    from ..criticality.summary import side_by_side_view
 
     countries = ds.table("countries").sort_values("iso3")
     options = "".join(
@@ -261,7 +261,6 @@ def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
     try:
         assessment = eu_assessment(ds, year)
         side = side_by_side(ds, assessment, year, importer)
-        gpr = geopolrisk_table(ds, year)
     except ReechainError as exc:  # a year or importer without data: say so on the page
         return layout("Criticality", form + f"<p class='problems'>{html.escape(str(exc))}</p>")
 
@@ -277,16 +276,7 @@ def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
         published="eu_published_sr",
         threshold=1.0,
     )
-    gpr_fig = plot.score_ranges(
-        gpr.assign(pair=gpr["importer"] + " " + gpr["product"]),
-        "score_low",
-        "score_high",
-        "pair",
-        f"GeoPolRisk {year} (0-1): range by importer and product",
-    )
-    gpr = with_spans(
-        gpr, {"GeoPolRisk": ("score_low", "score_high")}, ["importer", "product", "missing"]
-    )
+    gpr_section = _geopolrisk_section(ds, year)
     c = ds.table("criticality_inputs")
     note = (
         "<p>Where an input is missing a score is a range, the unknowns at their least and "
@@ -305,11 +295,36 @@ def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
         + note
         + figure("srranges", sr_fig)
         + table_html("criticality", shown)
-        + f"<h2>GeoPolRisk of importers, {year} (0-1)</h2>"
-        + figure("gpr", gpr_fig)
-        + table_html("geopolrisk", gpr)
+        + gpr_section
         + sources_list(ds, c["source_id"]),
     )
+
+
+GPR_PAGE_PRODUCT = "ree_compounds_and_metals"  # HS 2805.30 + 2846.10 + 2846.90
+
+
+def _geopolrisk_section(ds: Dataset, year: int) -> str:
+    """GeoPolRisk of every importer with data for rare earth compounds and metals (the API
+    and the CLI give each HS code and any other product)."""
+    from ..criticality import geopolrisk_table
+    from ..criticality.summary import with_spans
+
+    head = f"<h2>GeoPolRisk of importers of rare earth compounds and metals, {year} (0-1)</h2>"
+    try:
+        gpr = geopolrisk_table(ds, year, product=GPR_PAGE_PRODUCT)
+    except ReechainError as exc:
+        return head + f"<p class='problems'>{html.escape(str(exc))}</p>"
+    fig = plot.score_ranges(
+        gpr.sort_values("score_high"),
+        "score_low",
+        "score_high",
+        "importer",
+        f"GeoPolRisk {year}, rare earth compounds and metals: range by importer",
+    )
+    table = with_spans(
+        gpr, {"GeoPolRisk": ("score_low", "score_high")}, ["importer", "notes", "missing"]
+    )
+    return head + figure("gpr", fig) + table_html("geopolrisk", table)
 
 
 __all__ += ["STAGE_MATERIALS"]
