@@ -140,3 +140,18 @@ def test_balance_page_form_is_labelled_and_shows_ndpr(server, page):
     page.get_by_role("button", name="Show").click()
     page.wait_for_selector("#elements .main-svg")
     assert "NdPr oxide" in page.inner_text("main")
+
+
+def test_criticality_page_draws_ranges_and_takes_an_importer(server, page):
+    page.goto(server + "/criticality")
+    for div in ("srei", "srranges", "gpr"):
+        page.wait_for_selector(f"#{div} .main-svg")
+    ranges = page.evaluate("document.getElementById('srranges').data.map(t => t.type)")
+    assert ranges == ["bar", "scatter"]  # computed ranges and the published scores
+    page.get_by_label("Importer (USGS-style trade exposure)").select_option("JPN")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_selector("#srranges .main-svg")
+    assert "importer=JPN" in page.url
+    assert "trade exposure of JPN" in page.inner_text("main")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "criticality.png", full_page=True)
