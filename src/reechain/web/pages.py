@@ -140,13 +140,18 @@ def overview(ds: Dataset) -> str:
     return layout("Who controls the rare earth supply chain", body)
 
 
+def _options(values_and_labels, selected: str) -> str:
+    """``<option>`` elements of a select, the ``selected`` value marked."""
+    return "".join(
+        f"<option value='{html.escape(str(v))}'{' selected' if v == selected else ''}>"
+        f"{html.escape(str(label))}</option>"
+        for v, label in values_and_labels
+    )
+
+
 def balance(ds: Dataset, deposit: str, tonnes: float) -> str:
     deposits = ds.table("deposits").sort_values("name")
-    options = "".join(
-        f"<option value='{d.deposit_id}'{' selected' if d.deposit_id == deposit else ''}>"
-        f"{html.escape(d.name)}</option>"
-        for d in deposits.itertuples()
-    )
+    options = _options(zip(deposits["deposit_id"], deposits["name"], strict=True), deposit)
     form = (
         f"<form method='get'><label for='deposit'>Deposit</label><select id='deposit' "
         f"name='deposit'>{options}</select> <label for='tonnes'>TREO [t]</label>"
@@ -247,11 +252,8 @@ def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
     from ..criticality.summary import side_by_side_view
 
     countries = ds.table("countries").sort_values("iso3")
-    options = "".join(
-        f"<option value='{c.iso3}'{' selected' if c.iso3 == importer else ''}>"
-        f"{html.escape(c.iso3)} {html.escape(str(c.name))}</option>"
-        for c in countries.itertuples()
-    )
+    labels = countries["iso3"] + " " + countries["name"].astype(str)
+    options = _options(zip(countries["iso3"], labels, strict=True), importer)
     form = (
         "<form method='get'><label for='year'>Year</label><input id='year' name='year' "
         f"type='number' min='2000' max='2100' value='{year}'> <label for='importer'>Importer "
