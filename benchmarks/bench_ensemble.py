@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 from reechain import Dataset
+from reechain.engine.scenario import Scenario
 from reechain.ensemble.executors import DaskExecutor, LocalExecutor
 from reechain.ensemble.runner import execute, start
 from reechain.ensemble.store import Store
-from reechain.scenario import Scenario
 
 SCENARIO = Path(__file__).parents[1] / "examples" / "turkiye-beylikova-ensemble.yaml"
 

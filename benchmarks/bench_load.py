@@ -10,10 +10,11 @@ import statistics
 import sys
 import time
 
-from reechain import checks, metrics
-from reechain.dataset import Dataset, _read_package
-from reechain.flows import observed_flows
-from reechain.schema import embedded_data_dir, embedded_schema
+from reechain.analysis import metrics
+from reechain.data import checks
+from reechain.data.dataset import Dataset, _read_package
+from reechain.data.flows import observed_flows
+from reechain.data.schema import embedded_data_dir, embedded_schema
 
 
 def timed(fn, repeats: int) -> float:

@@ -19,7 +19,7 @@ from reechain import Dataset
 from reechain.engine.inputs import build_inputs
 from reechain.engine.model import Solved, build
 from reechain.engine.results import collect
-from reechain.scenario import Scenario
+from reechain.engine.scenario import Scenario
 
 EXTRA_COUNTRIES = [
     "FRA",

@@ -16,10 +16,10 @@ from pathlib import Path
 from bench_load import timed  # the sibling benchmark's median timer
 
 from reechain import metrics
-from reechain.dataset import Dataset
+from reechain.data.dataset import Dataset
+from reechain.data.flows import observed_flows
 from reechain.engine.run import run
-from reechain.flows import observed_flows
-from reechain.scenario import Scenario
+from reechain.engine.scenario import Scenario
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "turkiye-beylikova.yaml"
 BLOCS = ("BRICS", "G7", "EU27", "MSP")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reechain.trade_import import REE_HS6, read_baci
+from reechain.data.importers.trade import REE_HS6, read_baci
 
 CODES = [156, 276, 392, 410, 458, 699, 704, 792, 842]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from bench_load import timed  # the sibling benchmark's median timer
 from fastapi.testclient import TestClient
 
-from reechain.dataset import Dataset
+from reechain.data.dataset import Dataset
 from reechain.web import pages
 from reechain.web.app import create_app
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from reechain import Dataset
-from reechain.flows import FLOW_COLUMNS
-from reechain.schema import embedded_schema
+from reechain.data.flows import FLOW_COLUMNS
+from reechain.data.schema import embedded_schema
 
 DATA = Path(__file__).parent / "data"
 # Tolerance for shares re-derived from published tonnages [fraction].

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reechain.balance import deposit_output
+from reechain.analysis.balance import deposit_output
 from reechain.errors import ReechainError, UnknownNameError
 
 

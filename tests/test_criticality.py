@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reechain.criticality import (
+from reechain.analysis.criticality import (
     EI_THRESHOLD,
     SR_THRESHOLD,
     economic_importance,
@@ -18,8 +18,8 @@ from reechain.criticality import (
     supply_risk,
     wgi_scaled,
 )
-from reechain.criticality.eu import supply_risk_range
-from reechain.dataset import Dataset
+from reechain.analysis.criticality.eu import supply_risk_range
+from reechain.data.dataset import Dataset
 from reechain.errors import ReechainError
 
 

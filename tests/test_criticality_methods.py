@@ -10,11 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reechain import Dataset
-from reechain.criticality import geopolrisk, geopolrisk_table, usgs_supply_risk
-from reechain.criticality.gpr import Imports, instability, score_bracket
-from reechain.criticality.gpr_flows import geopolrisk_flows
-from reechain.criticality.usgs import disruption_potential, governance_weight, trade_exposure
-from reechain.criticality.usgs_flows import usgs_factors_flows
+from reechain.analysis.criticality import geopolrisk, geopolrisk_table, usgs_supply_risk
+from reechain.analysis.criticality.gpr import Imports, instability, score_bracket
+from reechain.analysis.criticality.gpr_flows import geopolrisk_flows
+from reechain.analysis.criticality.usgs import (
+    disruption_potential,
+    governance_weight,
+    trade_exposure,
+)
+from reechain.analysis.criticality.usgs_flows import usgs_factors_flows
 from reechain.errors import ReechainError
 
 from conftest import write_package

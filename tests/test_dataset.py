@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from reechain import metrics
+from reechain.data.flows import observed_flows
 from reechain.errors import UnknownNameError
-from reechain.flows import observed_flows
 
 from conftest import SHARE_TOL
 
@@ -115,7 +115,7 @@ def test_data_dictionary_is_current():
     `reechain data docs --out docs/data-dictionary.md` after changing the schema."""
     from pathlib import Path
 
-    from reechain.schema import data_dictionary
+    from reechain.data.schema import data_dictionary
 
     committed = Path(__file__).parents[1] / "docs" / "data-dictionary.md"
     assert committed.read_text(encoding="utf-8") == data_dictionary()

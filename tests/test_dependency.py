@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reechain.dependency import crma_benchmarks, dependency, stress
+from reechain.analysis.dependency import crma_benchmarks, dependency, stress
+from reechain.data.flows import FLOW_COLUMNS
 from reechain.errors import ReechainError
-from reechain.flows import FLOW_COLUMNS
 
 from conftest import make_flows
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from reechain import metrics
-from reechain.calibration import TOLERANCE_PP, calibrate
+from reechain.analysis.calibration import TOLERANCE_PP, calibrate
+from reechain.analysis.outcomes import bloc_shares, ownership_vs_location, project_outputs
 from reechain.engine.run import baseline_of, run
-from reechain.outcomes import bloc_shares, ownership_vs_location, project_outputs
-from reechain.scenario import Scenario
+from reechain.engine.scenario import Scenario
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 

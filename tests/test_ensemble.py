@@ -16,12 +16,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from reechain.engine.scenario import Scenario
 from reechain.ensemble.executors import DaskExecutor, LocalExecutor
 from reechain.ensemble.runner import execute, start
 from reechain.ensemble.sampling import design, morris_size
 from reechain.ensemble.store import Store
 from reechain.ensemble.summary import deficit_probability, percentiles, sample_table, sensitivity
-from reechain.scenario import Scenario
 
 SCENARIO = """\
 name: small ensemble

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from reechain import metrics
-from reechain.dataset import Dataset
+from reechain.analysis.ownership import owner_flows
+from reechain.data.dataset import Dataset
+from reechain.data.schema import embedded_schema
 from reechain.errors import ReechainError
-from reechain.ownership import owner_flows
-from reechain.schema import embedded_schema
 
 
 def toy(world: float | None = 1000.0) -> Dataset:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from reechain.engine.scenario import Scenario, ScenarioError, json_schema
 from reechain.errors import ReechainError
-from reechain.scenario import Scenario, ScenarioError, json_schema
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 

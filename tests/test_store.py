@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reechain import store
+from reechain.data import store
 
 
 def test_query_counts_and_joins(ds):

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from reechain import Dataset
+from reechain.data.importers.trade import import_trade
 from reechain.errors import ImportFormatError
-from reechain.trade_import import import_trade
 
 from conftest import DATA
 

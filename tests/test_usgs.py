@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from reechain import Dataset, metrics
 from reechain.cli import app
+from reechain.data.importers.usgs import clean_country, import_usgs, parse_cell
 from reechain.errors import ImportFormatError
-from reechain.usgs import clean_country, import_usgs, parse_cell
 
 from conftest import DATA
 

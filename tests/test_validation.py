@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from reechain import Dataset
+from reechain.data.schema import embedded_schema
 from reechain.errors import DataValidationError, ReechainError
-from reechain.schema import embedded_schema
 
 from conftest import write_package as write
 

@@ -7,7 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from reechain.dataset import Dataset
+from reechain.data.dataset import Dataset
 from reechain.web.app import create_app
 
 APP = create_app(Dataset.load(), store="/nonexistent/reechain-runs.duckdb")

@@ -1,3 +1,3 @@
-from . import app
+from reechain.cli import app
 
 app()

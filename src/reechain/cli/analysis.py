@@ -10,14 +10,10 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from .. import metrics
-from ..balance import deposit_output
-from ..dataset import Dataset
-from ..errors import ReechainError, UnknownNameError
-from ..flows import observed_flows
-from ..ownership import owner_flows
-from ..report import STAGE_MATERIALS, write_overview
-from .common import (
+from reechain.analysis import metrics
+from reechain.analysis.balance import deposit_output
+from reechain.analysis.ownership import owner_flows
+from reechain.cli.common import (
     By,
     DataOpt,
     Format,
@@ -30,6 +26,10 @@ from .common import (
     load,
     out,
 )
+from reechain.data.dataset import Dataset
+from reechain.data.flows import observed_flows
+from reechain.errors import ReechainError, UnknownNameError
+from reechain.reports.overview import STAGE_MATERIALS, write_overview
 
 # ---------------------------------------------------------------------------------------------
 # analytics

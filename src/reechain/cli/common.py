@@ -20,10 +20,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .. import __version__
-from ..dataset import Dataset
-from ..errors import ReechainError, UnknownNameError
-from ..schema import STAGES
+from reechain import __version__
+from reechain.data.dataset import Dataset
+from reechain.data.schema import STAGES
+from reechain.errors import ReechainError, UnknownNameError
 
 SCENARIO_TABLES = ("flows", "prices", "unmet", "surplus", "capacity_use", "pool_output")
 
@@ -159,6 +159,6 @@ ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file (see examp
 
 
 def load_scenario(path: Path, ds: Dataset):
-    from ..scenario import Scenario
+    from reechain.engine.scenario import Scenario
 
     return Scenario.from_yaml(path).check(ds)

@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ReechainError, UnknownNameError
-from .analysis import default_material
-from .common import (
+from reechain.cli.analysis import default_material
+from reechain.cli.common import (
     DataOpt,
     Format,
     FormatOpt,
@@ -21,6 +20,7 @@ from .common import (
     load,
     load_scenario,
 )
+from reechain.errors import ReechainError, UnknownNameError
 
 # ---------------------------------------------------------------------------------------------
 # criticality
@@ -73,7 +73,7 @@ def criticality_command(
 ) -> None:
     """How critical is each rare earth, by the EU method, USGS-style supply risk and
     GeoPolRisk, with the published scores beside."""
-    from ..criticality import (
+    from reechain.analysis.criticality import (
         economic_importance,
         eu_supply_risk,
         geopolrisk_table,
@@ -81,8 +81,8 @@ def criticality_command(
         side_by_side,
         usgs_supply_risk,
     )
-    from ..criticality.common import eu_assessment, material_of
-    from ..criticality.summary import side_by_side_view, with_spans
+    from reechain.analysis.criticality.common import eu_assessment, material_of
+    from reechain.analysis.criticality.summary import side_by_side_view, with_spans
 
     ds = load(data)
     year_asked, year = year, year or 2023
@@ -183,12 +183,12 @@ def _scenario_scores(
 ) -> None:
     """GeoPolRisk or the USGS-style factors of a scenario's modelled supply beside its
     baseline's."""
-    from ..criticality.gpr import PRODUCT_STAGE
-    from ..criticality.gpr_flows import STAGE_UNITS, geopolrisk_runs
-    from ..criticality.summary import with_spans
-    from ..criticality.usgs_flows import usgs_factors_flows
-    from ..engine.run import baseline_of
-    from ..engine.run import run as run_scenario
+    from reechain.analysis.criticality.gpr import PRODUCT_STAGE
+    from reechain.analysis.criticality.gpr_flows import STAGE_UNITS, geopolrisk_runs
+    from reechain.analysis.criticality.summary import with_spans
+    from reechain.analysis.criticality.usgs_flows import usgs_factors_flows
+    from reechain.engine.run import baseline_of
+    from reechain.engine.run import run as run_scenario
 
     sc = load_scenario(path, ds)
     year = sc.horizon if year is None else year
@@ -255,9 +255,9 @@ def dependency_command(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Through whom does a consumer's supply pass at each stage, and its effective dependency."""
-    from ..dependency import dependency
-    from ..engine.run import run as run_scenario
-    from ..scenario import Scenario
+    from reechain.analysis.dependency import dependency
+    from reechain.engine.run import run as run_scenario
+    from reechain.engine.scenario import Scenario
 
     ds = load(data)
     sc = (
@@ -309,7 +309,7 @@ def stress_command(
 ) -> None:
     """N-k stress on observed data: world output left if the largest k suppliers (or a bloc)
     stop; and the EU CRMA benchmarks."""
-    from ..dependency import crma_benchmarks, stress
+    from reechain.analysis.dependency import crma_benchmarks, stress
 
     ds = load(data)
     stage = check_stage(stage)

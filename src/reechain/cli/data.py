@@ -9,12 +9,12 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from .. import store
-from ..dataset import Dataset
-from ..errors import ReechainError, UnknownNameError
-from ..schema import data_dictionary
-from ..usgs import import_usgs
-from .common import DataOpt, Format, FormatOpt, app, data_app, emit, friendly, load, out
+from reechain.cli.common import DataOpt, Format, FormatOpt, app, data_app, emit, friendly, load, out
+from reechain.data import store
+from reechain.data.dataset import Dataset
+from reechain.data.importers.usgs import import_usgs
+from reechain.data.schema import data_dictionary
+from reechain.errors import ReechainError, UnknownNameError
 
 # ---------------------------------------------------------------------------------------------
 # data
@@ -199,7 +199,7 @@ def trade_import_command(
 ) -> None:
     """Keep the rare earth HS codes (2805.30, 2846.10, 2846.90, 8505.11, 2530.90) of a trade
     file and write them as a user package (use it with --data)."""
-    from ..trade_import import import_trade
+    from reechain.data.importers.trade import import_trade
 
     result = import_trade(file, out_dir, countries)
     out.print(

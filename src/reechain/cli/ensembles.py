@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ReechainError, UnknownNameError
-from .common import (
+from reechain.cli.common import (
     DEFAULT_STORE,
     DataOpt,
     Format,
@@ -23,6 +22,7 @@ from .common import (
     load_scenario,
     out,
 )
+from reechain.errors import ReechainError, UnknownNameError
 
 # ---------------------------------------------------------------------------------------------
 # ensembles
@@ -41,7 +41,7 @@ def _execute(run_id: str, store, executor, data: Path | None, keep_flows: bool =
         TimeRemainingColumn,
     )
 
-    from ..ensemble.runner import execute
+    from reechain.ensemble.runner import execute
 
     with Progress(
         TextColumn(f"run {run_id}"),
@@ -62,7 +62,7 @@ def _execute(run_id: str, store, executor, data: Path | None, keep_flows: bool =
 
 
 def _summary(store, run_id: str) -> None:
-    from ..ensemble.summary import deficit_probability, percentiles, sample_table
+    from reechain.ensemble.summary import deficit_probability, percentiles, sample_table
 
     record = store.run(run_id)
     wide, ok = sample_table(store, run_id)
@@ -119,9 +119,9 @@ def ensemble_run(
     data: DataOpt = None,
 ) -> None:
     """Sample the scenario's uncertain inputs and run the model for each sample."""
-    from ..ensemble.runner import executor_for, start
-    from ..ensemble.sampling import METHODS
-    from ..ensemble.store import Store
+    from reechain.ensemble.runner import executor_for, start
+    from reechain.ensemble.sampling import METHODS
+    from reechain.ensemble.store import Store
 
     if method not in METHODS:
         raise UnknownNameError("method", method, METHODS)
@@ -157,8 +157,8 @@ def ensemble_resume(
     data: DataOpt = None,
 ) -> None:
     """Run the samples an interrupted run lacks."""
-    from ..ensemble.runner import executor_for
-    from ..ensemble.store import Store
+    from reechain.ensemble.runner import executor_for
+    from reechain.ensemble.store import Store
 
     store = Store(store_path)
     store.run(run_id)
@@ -173,7 +173,7 @@ def ensemble_resume(
 @friendly
 def ensemble_list(store_path: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = Format.table) -> None:
     """The runs in the store."""
-    from ..ensemble.store import Store
+    from reechain.ensemble.store import Store
 
     emit(Store(store_path).runs(), fmt, title=f"Runs in {store_path}")
 
@@ -194,8 +194,8 @@ def ensemble_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Percentiles and deficit probabilities of a run (and its report and sensitivity)."""
-    from ..ensemble.store import Store
-    from ..ensemble.summary import percentiles, sample_table, sensitivity
+    from reechain.ensemble.store import Store
+    from reechain.ensemble.summary import percentiles, sample_table, sensitivity
 
     store = Store(store_path)
     store.run(run_id)
@@ -220,7 +220,7 @@ def ensemble_show(
         except ValueError as exc:
             raise ReechainError(str(exc)) from None
     if report is not None:
-        from ..ensemble_report import write_report
+        from reechain.reports.ensemble import write_report
 
         out.print(f"wrote {write_report(store, run_id, report, key)}")
 
@@ -229,7 +229,7 @@ def ensemble_show(
 @friendly
 def ensemble_delete(run_id: str, store_path: StoreOpt = DEFAULT_STORE) -> None:
     """Delete a run and its samples from the store."""
-    from ..ensemble.store import Store
+    from reechain.ensemble.store import Store
 
     Store(store_path).delete(run_id)
     out.print(f"deleted {run_id}")

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..dataset import Dataset
-from .common import (
+from reechain.cli.common import (
     SCENARIO_TABLES,
     DataOpt,
     Format,
@@ -24,6 +23,7 @@ from .common import (
     out,
     scenario_app,
 )
+from reechain.data.dataset import Dataset
 
 # ---------------------------------------------------------------------------------------------
 # scenarios
@@ -32,7 +32,7 @@ from .common import (
 @scenario_app.command("schema")
 def scenario_schema() -> None:
     """Print the scenario files' JSON Schema (for editors)."""
-    from ..scenario import json_schema
+    from reechain.engine.scenario import json_schema
 
     sys.stdout.write(json_schema() + "\n")
 
@@ -48,7 +48,7 @@ def validate(scenario: ScenarioArg, data: DataOpt = None) -> None:
 def _progress_run(sc, ds: Dataset, foresight: bool, label: str):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..engine.run import run as run_scenario
+    from reechain.engine.run import run as run_scenario
 
     with Progress(
         TextColumn("{task.description}"),
@@ -87,8 +87,8 @@ def run_command(
     data: DataOpt = None,
 ) -> None:
     """Run a scenario: Parquet results, a summary on screen and an HTML report."""
-    from ..engine.run import baseline_of
-    from ..scenario_report import key_figures, write_report
+    from reechain.engine.run import baseline_of
+    from reechain.reports.scenario import key_figures, write_report
 
     ds = load(data)
     sc = load_scenario(scenario, ds)
@@ -146,8 +146,8 @@ def report_command(
     data: DataOpt = None,
 ) -> None:
     """Run a scenario and its baseline; write one self-contained HTML report (works offline)."""
-    from ..engine.run import baseline_of
-    from ..scenario_report import write_report
+    from reechain.engine.run import baseline_of
+    from reechain.reports.scenario import write_report
 
     ds = load(data)
     sc = load_scenario(scenario, ds)
@@ -167,7 +167,7 @@ def compare(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Run two scenarios and show HHI, CR1, unmet and surplus side by side (B - A)."""
-    from ..outcomes import compare as compare_results
+    from reechain.analysis.outcomes import compare as compare_results
 
     ds = load(data)
     ra = _progress_run(load_scenario(a, ds), ds, foresight, a.stem)
@@ -184,8 +184,8 @@ def calibrate(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Run the no-event model for the base year and compare its country shares with the data."""
-    from ..calibration import TOLERANCE_PP
-    from ..calibration import calibrate as run_calibration
+    from reechain.analysis.calibration import TOLERANCE_PP
+    from reechain.analysis.calibration import calibrate as run_calibration
 
     table, _ = run_calibration(load(data), base_year)
     if fmt is not Format.table:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
-from ..errors import ReechainError
-from .common import DEFAULT_STORE, DataOpt, StoreOpt, app, friendly, load, out
+from reechain import __version__
+from reechain.cli.common import DEFAULT_STORE, DataOpt, StoreOpt, app, friendly, load, out
+from reechain.errors import ReechainError
 
 
 @app.command()
@@ -26,7 +26,7 @@ def serve(
     try:
         import uvicorn
 
-        from ..web.app import create_app
+        from reechain.web.app import create_app
     except ImportError as exc:
         raise ReechainError(
             f"the web service needs the 'web' extra ({exc.name} is missing): "

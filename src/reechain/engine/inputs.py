@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..dataset import Dataset
-from ..errors import ReechainError
-from ..scenario import (
+from reechain.data.dataset import Dataset
+from reechain.engine.network import Network
+from reechain.engine.scenario import (
     DemandEvent,
     ExportControlEvent,
     OutageEvent,
@@ -43,7 +43,7 @@ from ..scenario import (
     SubstitutionEvent,
     TariffEvent,
 )
-from .network import Network
+from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 

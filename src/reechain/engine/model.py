@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import ReechainError
-from .network import Network
+from reechain.engine.network import Network
+from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 

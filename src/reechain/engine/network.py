@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..errors import ReechainError
+from reechain.errors import ReechainError
 
 KINDS = ("oxide", "metal", "magnet")
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import ReechainError
-from ..flows import FLOW_COLUMNS, WORLD
-from .model import DEST_BALANCES, Solved
+from reechain.data.flows import FLOW_COLUMNS, WORLD
+from reechain.engine.model import DEST_BALANCES, Solved
+from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ def _magnet_needs(solved: Solved, recipe: xr.DataArray) -> xr.DataArray:
 
 def _served(solved: Solved, kind: str, dim: str) -> xr.DataArray:
     """Demand served [year, region, item] = demand - unmet."""
-    from .model import _demand_array
+    from reechain.engine.model import _demand_array
 
     net = solved.network
     items = net.elements if dim == "element" else net.grades

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..dataset import Dataset
-from ..flows import FLOW_COLUMNS, UNATTRIBUTED
-from ..scenario import Scenario
-from .inputs import Inputs, build_inputs
-from .model import ModelCache, solve
-from .network import Network
-from .results import RunResult, collect
+from reechain.data.dataset import Dataset
+from reechain.data.flows import FLOW_COLUMNS, UNATTRIBUTED
+from reechain.engine.inputs import Inputs, build_inputs
+from reechain.engine.model import ModelCache, solve
+from reechain.engine.network import Network
+from reechain.engine.results import RunResult, collect
+from reechain.engine.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 

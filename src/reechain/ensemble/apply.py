@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..scenario import Scenario
-from .spec import TARGET
+from reechain.engine.scenario import Scenario
+from reechain.engine.uncertainty import TARGET
 
 INTEGER_FIELDS = {"start", "end", "ramp_up_years"}
 

@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .. import __version__
-from ..dataset import Dataset
-from ..errors import ReechainError
-from ..scenario import Scenario
-from .executors import DaskExecutor, LocalExecutor
-from .sampling import design, inputs_of, morris_size
-from .store import Store
-from .worker import SUMMARY_COLUMNS, evaluate
+from reechain import __version__
+from reechain.data.dataset import Dataset
+from reechain.engine.scenario import Scenario
+from reechain.ensemble.executors import DaskExecutor, LocalExecutor
+from reechain.ensemble.sampling import design, inputs_of, morris_size
+from reechain.ensemble.store import Store
+from reechain.ensemble.worker import SUMMARY_COLUMNS, evaluate
+from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from ..scenario import ProjectEvent, Scenario
-from .spec import Discrete, UncertainInput, Uncertainty
+from reechain.engine.scenario import ProjectEvent, Scenario
+from reechain.engine.uncertainty import Discrete, UncertainInput, Uncertainty
 
 METHODS = ("random", "lhs", "morris")
 MORRIS_LEVELS = 4

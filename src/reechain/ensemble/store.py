@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 from filelock import FileLock
 
-from ..errors import ReechainError
+from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .sampling import MORRIS_LEVELS
-from .store import Store
+from reechain.ensemble.sampling import MORRIS_LEVELS
+from reechain.ensemble.store import Store
 
 KEY = ["metric", "stage", "region", "item", "year"]
 # Outputs reported only where positive: a sample without a row had none (0), not missing.
@@ -143,7 +143,7 @@ def sensitivity(store: Store, run_id: str, output: tuple[str, str, str, str, int
 
 def _unit_design(params: pd.DataFrame, record: dict) -> np.ndarray:
     """The Morris design in unit coordinates, regenerated from the run's seed."""
-    from .sampling import morris_unit
+    from reechain.ensemble.sampling import morris_unit
 
     n = int(record["n_samples"])
     unit = morris_unit(n, params.shape[1], int(record["seed"]))

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import Dataset
-from ..engine.model import ModelCache
-from ..engine.run import run
-from ..scenario import Scenario
-from .apply import apply
+from reechain.data.dataset import Dataset
+from reechain.engine.model import ModelCache
+from reechain.engine.run import run
+from reechain.engine.scenario import Scenario
+from reechain.ensemble.apply import apply
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +105,8 @@ def _shares_and_hhi(flows: pd.DataFrame) -> pd.DataFrame:
     """Every region's share of world output and the HHI, per stage and year, in one pass.
 
     The model's flows carry a world row per stage, material and year, and every region is a
-    named supplier, so this equals :func:`reechain.metrics.shares` and
-    :func:`reechain.metrics.concentration` on them (tested) at a fraction of the cost."""
+    named supplier, so this equals :func:`reechain.analysis.metrics.shares` and
+    :func:`reechain.analysis.metrics.concentration` on them (tested) at a fraction of the cost."""
     wanted = pd.DataFrame(
         {"stage": list(STAGE_MATERIAL), "material": list(STAGE_MATERIAL.values())}
     )

@@ -20,15 +20,16 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from .. import __version__, metrics
-from ..criticality.gpr import PRODUCT_STAGE
-from ..dataset import Dataset
-from ..errors import ReechainError, UnknownNameError
-from ..flows import observed_flows
-from ..scenario import Scenario, ScenarioError
-from ..schema import STAGES
-from . import pages
-from .jobs import JobLimitError, Jobs
+from reechain import __version__
+from reechain.analysis import metrics
+from reechain.analysis.criticality.gpr import PRODUCT_STAGE
+from reechain.data.dataset import Dataset
+from reechain.data.flows import observed_flows
+from reechain.data.schema import STAGES
+from reechain.engine.scenario import Scenario, ScenarioError
+from reechain.errors import ReechainError, UnknownNameError
+from reechain.web import pages
+from reechain.web.jobs import JobLimitError, Jobs
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ def create_app(
         material: Annotated[str | None, Query(**elements.schema)] = None,
     ) -> list[dict[str, Any]]:
         """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
-        from ..criticality import eu_supply_risk
+        from reechain.analysis.criticality import eu_supply_risk
 
         element = elements(material) if material is not None else None
         return _json(eu_supply_risk(ds, assessments(assessment), element))
@@ -241,8 +242,8 @@ def create_app(
         """The methods side by side per element or group: EU SR and EI ranges, published EU
         scores and verdicts, USGS-style disruption potential and trade exposure. A missing
         input makes a range (_low, _high); it is never read as zero."""
-        from ..criticality import side_by_side
-        from ..criticality.common import eu_assessment
+        from reechain.analysis.criticality import side_by_side
+        from reechain.analysis.criticality.common import eu_assessment
 
         element, group = _element_or_group(material)
         table = side_by_side(ds, eu_assessment(ds, year), year, importers(importer), element, group)
@@ -253,7 +254,7 @@ def create_app(
         year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
     ) -> list[dict[str, Any]]:
         """USGS-style factors per stage: DP and TE ranges; SR stays empty with the reason."""
-        from ..criticality import usgs_supply_risk
+        from reechain.analysis.criticality import usgs_supply_risk
 
         element, group = _element_or_group(material)
         return _json(usgs_supply_risk(ds, importers(importer), year, material=element or group))
@@ -271,7 +272,7 @@ def create_app(
     ) -> list[dict[str, Any]]:
         """GeoPolRisk (0-1) of importers for traded rare earth products, as a range where
         inputs are missing, with what is missing."""
-        from ..criticality import geopolrisk_table
+        from reechain.analysis.criticality import geopolrisk_table
 
         return _json(
             geopolrisk_table(
@@ -384,8 +385,8 @@ def create_app(
     @app.get("/api/ensembles/{run_id}", tags=["ensembles"])
     def ensemble(run_id: str) -> dict[str, Any]:
         """Percentiles (shares, HHI) and deficit probabilities of one run."""
-        from ..ensemble.store import Store
-        from ..ensemble_report import tables
+        from reechain.ensemble.store import Store
+        from reechain.reports.ensemble import tables
 
         store = Store(store_path) if store_path.exists() else None
         if store is None or run_id not in set(pages.ensemble_runs(store_path)["run_id"]):

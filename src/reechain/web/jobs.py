@@ -11,11 +11,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..dataset import Dataset
-from ..engine.run import ScenarioResult, baseline_of, run
-from ..ensemble.executors import LocalExecutor
-from ..errors import ReechainError
-from ..scenario import Scenario
+from reechain.data.dataset import Dataset
+from reechain.engine.run import ScenarioResult, baseline_of, run
+from reechain.engine.scenario import Scenario
+from reechain.ensemble.executors import LocalExecutor
+from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +93,8 @@ class Jobs:
     ) -> str:
         """Record an ensemble run in ``store`` and run its samples in the pool (one process);
         returns the run id. Its progress is the store's (``/api/ensembles``)."""
-        from ..ensemble.runner import execute, start
-        from ..ensemble.store import Store
+        from reechain.ensemble.runner import execute, start
+        from reechain.ensemble.store import Store
 
         with self.lock:
             if self.active() + self.ensembles_running >= self.max_jobs:

@@ -10,14 +10,15 @@ from typing import Any
 
 import pandas as pd
 
-from .. import metrics, plot
-from ..balance import deposit_output
-from ..dataset import Dataset
-from ..engine.run import ScenarioResult
-from ..errors import ReechainError
-from ..flows import observed_flows
-from ..report import CSS, STAGE_MATERIALS, overview_tables, stage_material
-from ..scenario_report import TITLES, key_figures, scenario_figures, table_html
+from reechain.analysis import metrics
+from reechain.analysis.balance import deposit_output
+from reechain.data.dataset import Dataset
+from reechain.data.flows import observed_flows
+from reechain.engine.run import ScenarioResult
+from reechain.errors import ReechainError
+from reechain.reports import plot
+from reechain.reports.overview import CSS, STAGE_MATERIALS, overview_tables, stage_material
+from reechain.reports.scenario import TITLES, key_figures, scenario_figures, table_html
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "turkiye-beylikova.yaml"
 NAV = [
@@ -213,7 +214,7 @@ def run_payload(ds: Dataset, res: ScenarioResult, base: ScenarioResult | None) -
 def ensemble_runs(store_path: Path) -> pd.DataFrame:
     if not store_path.exists():
         return pd.DataFrame(columns=["run_id", "name", "done", "status"])
-    from ..ensemble.store import Store
+    from reechain.ensemble.store import Store
 
     return Store(store_path).runs()
 
@@ -235,8 +236,8 @@ def ensembles(store_path: Path, run: str | None) -> str:
     if run and run not in set(runs["run_id"]):
         body += f"<p class='problems'>No run {html.escape(run)!r} in this store.</p>"
     elif run:
-        from ..ensemble.store import Store
-        from ..ensemble_report import ensemble_figures, tables
+        from reechain.ensemble.store import Store
+        from reechain.reports.ensemble import ensemble_figures, tables
 
         figs = ensemble_figures(tables(Store(store_path), run))
         ids = ["fan", *(f"ens{i}" for i in range(1, len(figs)))]
@@ -247,9 +248,9 @@ def ensembles(store_path: Path, run: str | None) -> str:
 def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
     """The methods side by side for ``year`` (EU: the newest assessment by then) and the
     USGS-style trade exposure of ``importer``, with GeoPolRisk of every importer with data."""
-    from ..criticality import published, side_by_side
-    from ..criticality.common import eu_assessment
-    from ..criticality.summary import side_by_side_view
+    from reechain.analysis.criticality import published, side_by_side
+    from reechain.analysis.criticality.common import eu_assessment
+    from reechain.analysis.criticality.summary import side_by_side_view
 
     countries = ds.table("countries").sort_values("iso3")
     labels = countries["iso3"] + " " + countries["name"].astype(str)
@@ -308,8 +309,8 @@ GPR_PAGE_PRODUCT = "ree_compounds_and_metals"  # HS 2805.30 + 2846.10 + 2846.90
 def _geopolrisk_section(ds: Dataset, year: int) -> str:
     """GeoPolRisk of every importer with data for rare earth compounds and metals (the API
     and the CLI give each HS code and any other product)."""
-    from ..criticality import geopolrisk_table
-    from ..criticality.summary import with_spans
+    from reechain.analysis.criticality import geopolrisk_table
+    from reechain.analysis.criticality.summary import with_spans
 
     head = f"<h2>GeoPolRisk of importers of rare earth compounds and metals, {year} (0-1)</h2>"
     try:

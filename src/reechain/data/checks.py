@@ -1,0 +1,510 @@
+"""Named data checks. Each ``check_*`` takes the typed tables and returns a list of issues.
+
+Checks never fix data: they report the file, line and column of each problem and how to mend it.
+Tables carry two private columns while loading, ``_file`` and ``_line`` (1 = header), so every
+issue points at the row a user has to edit, in whichever package it came from.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reechain.data.names import element_parts
+from reechain.data.schema import PackageSchema, TableSchema
+from reechain.errors import unknown_message
+
+logger = logging.getLogger(__name__)
+
+FILE, LINE = "_file", "_line"
+PRIVATE_COLUMNS = (FILE, LINE)
+VALUE_STATUSES = {"reported", "estimated", "derived", "projected"}
+EMPTY_STATUSES = {"withheld", "missing"}
+# Tables whose numbers may be negative: assumptions (a growth rate can fall) and governance
+# scores (about -2.5 to 2.5).
+SIGNED_TABLES = {"assumptions", "governance"}
+# Materials that are not single elements: total oxides, all RE metals, magnets.
+AGGREGATE_MATERIALS = {"TREO", "REM", "NdFeB"}
+# Non-rare-earth constituents that magnet recipes list beside the rare earths.
+RECIPE_CONSTITUENTS = {"Fe", "B", "Co", "Cu", "Al", "Ga", "Nb", "Zr", "Ti", "C", "O", "Mn", "RE"}
+STAGE_UNITS = {
+    "mining": {"t REO", "fraction"},
+    "separation": {"t REO", "fraction"},
+    "metal": {"t metal", "fraction"},
+    "magnet": {"t magnet", "fraction"},
+}
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """One problem in one cell or row of a data file."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+def issue_at(row: pd.Series, column: str | None, message: str) -> DataIssue:
+    """An issue located at ``row`` (a row of a table that still has the private columns)."""
+    line = row.get(LINE)
+    return DataIssue(str(row.get(FILE)), None if pd.isna(line) else int(line), column, message)
+
+
+def _where(rows: pd.DataFrame) -> str:
+    """'3, 7' for rows of one file; 'a.csv:3, b.csv:7' when they come from several."""
+    if rows[FILE].nunique() == 1:
+        return ", ".join(str(x) for x in rows[LINE])
+    return ", ".join(f"{f}:{x}" for f, x in zip(rows[FILE], rows[LINE], strict=True))
+
+
+def split_list(value: object, sep: str = ";") -> list[str]:
+    """Items of a ';'-separated cell, stripped; [] for an empty cell."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [v.strip() for v in str(value).split(sep) if v.strip()]
+
+
+# ----------------------------------------------------------------------------------------------
+# column-level checks
+
+
+def check_required(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
+    """Required columns must have a value in every row."""
+    issues = []
+    for col in table.columns:
+        if not col.required or col.name not in df:
+            continue
+        for _, row in df[df[col.name].isna()].iterrows():
+            issues.append(issue_at(row, col.name, f"a value is required ({col.description})"))
+    return issues
+
+
+def check_enums(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
+    """Columns with a closed set of values (stage, status, unit, ...) hold only those."""
+    issues = []
+    for col in table.columns:
+        if not col.enum or col.name not in df:
+            continue
+        bad = df[df[col.name].notna() & ~df[col.name].isin(col.enum)]
+        for _, row in bad.iterrows():
+            issues.append(
+                issue_at(row, col.name, unknown_message(col.name, row[col.name], col.enum))
+            )
+    return issues
+
+
+def check_primary_key(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
+    """Primary-key values are unique."""
+    if not table.primary_key:
+        return []
+    key = list(table.primary_key)
+    dup = df[df.duplicated(key, keep="first")]
+    return [
+        issue_at(
+            row,
+            key[0],
+            f"duplicate {'/'.join(key)} {tuple(row[k] for k in key)}; each must appear once",
+        )
+        for _, row in dup.iterrows()
+    ]
+
+
+def check_references(
+    schema: PackageSchema, table: TableSchema, tables: dict[str, pd.DataFrame]
+) -> list[DataIssue]:
+    """Codes that point into another table (country, source, deposit, bloc, ...) exist there."""
+    issues = []
+    df = tables[table.name]
+    for col in table.columns:
+        if not col.references or col.name not in df:
+            continue
+        target = schema.tables[col.references]
+        key = target.primary_key[0]
+        valid = set(tables[col.references][key].dropna()) if col.references in tables else set()
+        for _, row in df[df[col.name].notna()].iterrows():
+            values = split_list(row[col.name]) if col.name == "source_id" else [row[col.name]]
+            for value in values:
+                if value not in valid:
+                    kind = {"countries": "country", "sources": "source id"}.get(
+                        col.references, col.references.rstrip("s")
+                    )
+                    issues.append(
+                        issue_at(
+                            row,
+                            col.name,
+                            f"{unknown_message(kind, value, valid)}; add it to {target.path}",
+                        )
+                    )
+    return issues
+
+
+# ----------------------------------------------------------------------------------------------
+# content checks
+
+
+def check_materials(tables: dict[str, pd.DataFrame]) -> list[DataIssue]:
+    """Element and material columns hold symbols, '+'-joined groups or the known aggregates."""
+    symbols = set(tables["elements"]["symbol"].dropna()) if "elements" in tables else set()
+    rules = {
+        ("compositions", "element"): set(),
+        ("production", "material"): AGGREGATE_MATERIALS,
+        ("facility_capacity", "material"): AGGREGATE_MATERIALS,
+        ("yields", "element"): {"all"},
+        ("magnet_recipes", "element"): RECIPE_CONSTITUENTS,
+    }
+    issues = []
+    for (name, column), extra in rules.items():
+        df = tables.get(name)
+        if df is None or column not in df:
+            continue
+        for _, row in df[df[column].notna()].iterrows():
+            value = row[column]
+            if value in extra:
+                continue
+            parts = element_parts(value)
+            bad = [p for p in parts if p not in symbols and p not in extra]
+            if bad:
+                issues.append(
+                    issue_at(
+                        row,
+                        column,
+                        unknown_message("element", bad[0], sorted(symbols | extra))
+                        + " (join groups with '+')",
+                    )
+                )
+    policies = tables.get("policies")
+    if policies is not None:
+        for _, row in policies.iterrows():
+            for value in split_list(row["elements"]):
+                if value != "all" and value not in symbols:
+                    issues.append(
+                        issue_at(
+                            row,
+                            "elements",
+                            unknown_message("element", value, sorted(symbols | {"all"})),
+                        )
+                    )
+    return issues
+
+
+def check_value_status(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
+    """Withheld and missing rows leave the value empty (never zero); reported rows have one."""
+    if "status" not in df or "value" not in df:
+        return []
+    issues = []
+    for _, row in df[df["status"].isin(EMPTY_STATUSES) & df["value"].notna()].iterrows():
+        issues.append(
+            issue_at(
+                row,
+                "value",
+                f"status is {row['status']!r} but a value is given "
+                "(leave it empty: a missing value is not a number)",
+            )
+        )
+    no_value = df["value"].isna()
+    for bound in ("low", "high"):  # a published range without a central value is a value
+        if bound in df:
+            no_value &= df[bound].isna()
+    for _, row in df[df["status"].isin(VALUE_STATUSES) & no_value].iterrows():
+        issues.append(
+            issue_at(
+                row,
+                "value",
+                f"status is {row['status']!r} but the value is empty "
+                "(give the value or its range, or set status to 'missing')",
+            )
+        )
+    return issues
+
+
+def check_non_negative(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
+    """Tonnages, capacities, prices and shares are never negative (assumptions may be: a growth
+    rate can fall)."""
+    if table.name in SIGNED_TABLES:
+        return []
+    issues = []
+    for col in table.columns:
+        if col.type != "number" or col.name not in df:
+            continue
+        for _, row in df[df[col.name] < 0].iterrows():
+            issues.append(
+                issue_at(
+                    row,
+                    col.name,
+                    f"negative value {row[col.name]}; quantities in this table cannot be negative",
+                )
+            )
+    return issues
+
+
+def check_fractions(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
+    """Values in unit 'fraction' lie in [0, 1]; ownership shares too."""
+    issues = []
+    columns = [c.name for c in table.columns if c.type == "number" and c.name in df]
+    if "unit" in df:
+        fraction_rows = df[df["unit"] == "fraction"]
+    elif table.name == "ownership":
+        fraction_rows, columns = df, ["share"]
+    else:
+        return []
+    for col in columns:
+        for _, row in fraction_rows[fraction_rows[col] > 1].iterrows():
+            issues.append(
+                issue_at(
+                    row,
+                    col,
+                    f"share {row[col]} is above 1; shares are fractions 0-1 (write 0.69, not 69)",
+                )
+            )
+    return issues
+
+
+def check_stage_units(df: pd.DataFrame) -> list[DataIssue]:
+    """Production units fit the stage and measure (mining in t REO, magnets in t magnet, ...)."""
+    issues = []
+    for _, row in df.iterrows():
+        allowed = STAGE_UNITS.get(row["stage"])
+        if allowed is None or pd.isna(row["unit"]):
+            continue
+        if row["unit"] not in allowed:
+            issues.append(
+                issue_at(
+                    row,
+                    "unit",
+                    f"unit {row['unit']!r} does not fit stage "
+                    f"{row['stage']!r}; use one of {sorted(allowed)}",
+                )
+            )
+        elif (row["measure"] == "share") != (row["unit"] == "fraction"):
+            issues.append(
+                issue_at(
+                    row,
+                    "unit",
+                    "measure 'share' goes with unit 'fraction', measure 'output' with tonnes",
+                )
+            )
+    return issues
+
+
+def check_preferred(table: TableSchema, df: pd.DataFrame) -> list[DataIssue]:
+    """Rows that share a duplicate key (several sources or editions) mark exactly one preferred.
+
+    A key with a single row may leave it unpreferred (e.g. a superseded estimate of another year).
+    """
+    if not table.duplicate_key or "preferred" not in df:
+        return []
+    key = list(table.duplicate_key)
+    issues = []
+    grouped = df.assign(_pref=df["preferred"].fillna(False).astype(bool)).groupby(
+        key, dropna=False, sort=False
+    )
+    for values, group in grouped:
+        n = int(group["_pref"].sum())
+        if n == 1 or (n == 0 and len(group) == 1):  # a lone row may be a superseded alternative
+            continue
+        label = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
+        lines = _where(group)
+        what = "none is" if n == 0 else f"{n} are"
+        issues.append(
+            issue_at(
+                group.iloc[0],
+                "preferred",
+                f"{len(group)} rows for {label} (lines {lines}) and {what} marked "
+                "preferred; mark exactly one preferred=true and say why in its note",
+            )
+        )
+    return issues
+
+
+def check_share_sums(
+    df: pd.DataFrame, countries: pd.DataFrame, tolerance: float
+) -> list[DataIssue]:
+    """Country shares of one stage, year and material add up to at most 1 (+ tolerance)."""
+    aggregates = set(countries.loc[countries["is_aggregate"].fillna(False).astype(bool), "iso3"])
+    shares = df[
+        (df["measure"] == "share")
+        & df["preferred"].fillna(False).astype(bool)
+        & ~df["country"].isin(aggregates)
+        & df["value"].notna()
+    ]
+    issues = []
+    for (stage, year, material), group in shares.groupby(["stage", "year", "material"]):
+        total = group["value"].sum()
+        if total > 1 + tolerance:
+            issues.append(
+                issue_at(
+                    group.iloc[0],
+                    "value",
+                    f"country shares of {stage} {material} in {year} sum to "
+                    f"{total:.3f} (> 1 + {tolerance}); lines {_where(group)}",
+                )
+            )
+    return issues
+
+
+def check_ownership_sums(df: pd.DataFrame) -> list[DataIssue]:
+    """Owner shares of one asset at one date add up to at most 1."""
+    issues = []
+    for (asset, as_of), group in df.groupby(["asset_id", "as_of"]):
+        total = group["share"].sum()
+        if total > 1 + 1e-6:
+            issues.append(
+                issue_at(
+                    group.iloc[0],
+                    "share",
+                    f"owner shares of {asset} as of {pd.Timestamp(as_of).date()} "
+                    f"sum to {total:.3f} (> 1)",
+                )
+            )
+    return issues
+
+
+def check_compositions(df: pd.DataFrame, tolerance_pp: float) -> list[DataIssue]:
+    """A complete composition sums to 100 % of TREO (within the tolerance), a partial one to less;
+    all rows of a composition agree on ``complete`` and ``preferred``; one preferred (and
+    complete) composition per deposit or ore type."""
+    issues = []
+    for cid, group in df.groupby("composition_id"):
+        total = group["value"].sum()
+        complete = bool(group["complete"].fillna(False).astype(bool).iloc[0])
+        if complete and abs(total - 100) > tolerance_pp:
+            issues.append(
+                issue_at(
+                    group.iloc[0],
+                    "value",
+                    f"composition {cid!r} sums to {total:.2f} % of TREO; a complete "
+                    f"one must sum to 100 +/- {tolerance_pp} (check for a missing or "
+                    "mistyped element, or set complete=false for a partial split)",
+                )
+            )
+        elif not complete and total > 100 + tolerance_pp:
+            issues.append(
+                issue_at(
+                    group.iloc[0],
+                    "value",
+                    f"partial composition {cid!r} sums to {total:.2f} % of TREO, "
+                    "more than the whole",
+                )
+            )
+        for column in ("complete", "preferred"):
+            if group[column].nunique(dropna=False) > 1:
+                issues.append(
+                    issue_at(
+                        group.iloc[0],
+                        column,
+                        f"composition {cid!r} mixes {column} true and false; "
+                        "mark all its rows alike",
+                    )
+                )
+        if not complete and bool(group["preferred"].fillna(False).astype(bool).any()):
+            issues.append(
+                issue_at(
+                    group.iloc[0],
+                    "preferred",
+                    f"composition {cid!r} is partial and cannot be preferred",
+                )
+            )
+    per_comp = df.groupby("composition_id").agg(
+        deposit_id=("deposit_id", "first"),
+        ore_type=("ore_type", "first"),
+        preferred=("preferred", "max"),
+        first=(LINE, "min"),
+        file=(FILE, "first"),
+    )
+    per_comp["subject"] = per_comp["deposit_id"].fillna("ore type " + per_comp["ore_type"])
+    for subject, group in per_comp.groupby("subject"):
+        n = int(group["preferred"].fillna(False).astype(bool).sum())
+        if n > 1:
+            issues.append(
+                DataIssue(
+                    str(group["file"].iloc[0]),
+                    int(group["first"].min()),
+                    "preferred",
+                    f"{len(group)} compositions for {subject} "
+                    f"({', '.join(group.index)}) and {n} preferred; mark one",
+                )
+            )
+    return issues
+
+
+def check_mining_pools(pools: pd.DataFrame, compositions: pd.DataFrame) -> list[DataIssue]:
+    """Pool shares of a country and year sum to 1; pool compositions exist and name single
+    elements (the model needs every element's share)."""
+    issues = []
+    for (country, year), group in pools.groupby(["country", "year"]):
+        total = group["share"].sum()
+        if abs(total - 1) > 1e-3:
+            issues.append(
+                issue_at(
+                    group.iloc[0],
+                    "share",
+                    f"pool shares of {country} from {year} sum to {total:.4f}; they must sum to 1",
+                )
+            )
+    known = dict(list(compositions.groupby("composition_id")["element"]))
+    for _, row in pools.iterrows():
+        elements = known.get(row["composition_id"])
+        if elements is None:
+            issues.append(
+                issue_at(
+                    row,
+                    "composition_id",
+                    unknown_message("composition", row["composition_id"], known),
+                )
+            )
+        elif any("+" in str(e) for e in elements):
+            issues.append(
+                issue_at(
+                    row,
+                    "composition_id",
+                    f"composition {row['composition_id']!r} "
+                    "reports element groups; the model needs one element per row",
+                )
+            )
+    return issues
+
+
+def run_all(schema: PackageSchema, tables: dict[str, pd.DataFrame]) -> list[DataIssue]:
+    """Every check over every table, in a stable order."""
+    issues: list[DataIssue] = []
+    for name, table in schema.tables.items():
+        df = tables.get(name)
+        if df is None:
+            continue
+        for check in (
+            check_required,
+            check_enums,
+            check_primary_key,
+            check_value_status,
+            check_non_negative,
+            check_fractions,
+            check_preferred,
+        ):
+            issues += check(table, df)
+        issues += check_references(schema, table, tables)
+    issues += check_materials(tables)
+    if "production" in tables:
+        issues += check_stage_units(tables["production"])
+        if "countries" in tables:
+            issues += check_share_sums(
+                tables["production"], tables["countries"], schema.share_tolerance
+            )
+    if "ownership" in tables:
+        issues += check_ownership_sums(tables["ownership"])
+    if "compositions" in tables:
+        issues += check_compositions(tables["compositions"], schema.composition_tolerance_pp)
+        if "mining_pools" in tables:
+            issues += check_mining_pools(tables["mining_pools"], tables["compositions"])
+    logger.debug("data checks found %d issue(s)", len(issues))
+    return issues

@@ -1,0 +1,310 @@
+"""Import bilateral trade of rare earth products from CEPII BACI or UN Comtrade bulk CSVs.
+
+DuckDB reads the file and keeps only the rare earth HS codes, so a full BACI year (about ten
+million rows) imports in seconds. The result is a user package (``trade.csv`` and
+``sources.csv`` in the dataset's schema) to layer with ``Dataset.load(extra=FOLDER)``.
+
+- BACI: columns ``t, i, j, k, v, q`` (year, exporter and importer numeric codes, HS6 product,
+  value in thousand USD, quantity in tonnes); the country code table (``country_codes_*.csv``:
+  ``country_code, country_iso3``) maps i and j to ISO3 (found beside the data file or given).
+- Comtrade bulk: columns ``refYear, reporterISO, partnerISO, flowCode, cmdCode, primaryValue,
+  netWgt`` (value in USD, net weight in kg); ``flowCode`` X = export, M = import. Both partners'
+  reports are kept: each row says who reported it (mirror flows are not merged).
+
+A missing quantity stays missing (status ``missing``), never zero. A malformed row stops the
+import with its line number; nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from reechain.data.schema import embedded_schema
+from reechain.errors import ImportFormatError
+
+logger = logging.getLogger(__name__)
+
+REE_HS6 = {
+    "280530": "ree_metals",  # rare-earth metals, scandium and yttrium
+    "284610": "cerium_compounds",  # compounds of cerium
+    "284690": "ree_compounds",  # other rare-earth compounds
+    "850511": "permanent_magnets",  # permanent magnets of metal (mostly NdFeB by value)
+    "253090": "mineral_substances_nes",  # includes rare earth ores in several tariffs (flagged)
+}
+BACI_COLUMNS = ["t", "i", "j", "k", "v", "q"]
+COMTRADE_COLUMNS = [
+    "refYear",
+    "reporterISO",
+    "partnerISO",
+    "flowCode",
+    "cmdCode",
+    "primaryValue",
+    "netWgt",
+]
+
+
+@dataclass
+class TradeImport:
+    source_format: str
+    rows_read: int
+    rows_kept: int
+    trade: pd.DataFrame
+
+
+def _columns(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return [c.strip() for c in next(csv.reader(fh), [])]
+
+
+def _bad_line(con: duckdb.DuckDBPyConnection, checks: dict[str, str], path: Path) -> None:
+    """Raise for the first row where a check (column -> SQL that must be true) fails."""
+    for column, ok in checks.items():
+        row = con.execute(f"select line, {column} from raw where not ({ok}) limit 1").fetchone()
+        if row is not None:
+            raise ImportFormatError(
+                f"{path}, line {row[0]}, column {column!r}: {row[1]!r} is "
+                "not valid; fix or remove the row (nothing was imported)"
+            )
+
+
+def read_baci(
+    path: Path, country_codes: Path | None = None, codes: dict[str, str] | None = None
+) -> TradeImport:
+    """Rare earth rows of a BACI file as trade-table rows."""
+    codes = codes or REE_HS6
+    cols = _columns(path)
+    if cols[:6] != BACI_COLUMNS:
+        raise ImportFormatError(f"{path}: not a BACI file (header {cols}; expected {BACI_COLUMNS})")
+    country_codes = country_codes or _find_country_codes(path)
+    con = duckdb.connect()
+    code_list = ", ".join(f"'{c}'" for c in codes)
+    try:
+        con.execute(f"""create table cc as select cast(country_code as integer) as code,
+            country_iso3 as iso3 from read_csv('{country_codes}', all_varchar=true)""")
+        try:  # fast path: a typed, parallel scan that keeps only the rare earth codes
+            kept = con.execute(f"""
+                with src as (select * from read_csv('{path}', header=true, columns={{
+                    't': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
+                    'v': 'DOUBLE', 'q': 'VARCHAR'}}))
+                select t as year, e.iso3 as exporter, m.iso3 as importer,
+                       lpad(trim(k), 6, '0') as hs6, v * 1000 as value_usd,
+                       try_cast(trim(q) as double) as tonnes, i, j, trim(q) as q_raw
+                from src left join cc e on e.code = i left join cc m on m.code = j
+                where lpad(trim(k), 6, '0') in ({code_list})""").df()
+            bad_q = kept[kept["tonnes"].isna() & ~kept["q_raw"].isin(["", "NA"])]
+            total, bad_k = con.execute(f"""select count(*), count(*) filter (
+                    where not regexp_matches(trim(k), '^[0-9]{{5,6}}$')
+                       or (trim(q) not in ('', 'NA') and try_cast(trim(q) as double) is null))
+                from read_csv('{path}', header=true, all_varchar=true)""").fetchone()
+            if len(bad_q) or bad_k:
+                raise duckdb.ConversionException("product code or quantity")
+        except duckdb.Error:  # slow path: find the first malformed line and name it
+            con.execute(f"""create table raw as select row_number() over () + 1 as line, *
+                from read_csv('{path}', all_varchar=true, header=true)""")
+            _bad_line(
+                con,
+                {
+                    "t": "try_cast(trim(t) as integer) is not null",
+                    "i": "try_cast(trim(i) as integer) is not null",
+                    "j": "try_cast(trim(j) as integer) is not null",
+                    "k": "regexp_matches(trim(k), '^[0-9]{5,6}$')",
+                    "v": "try_cast(trim(v) as double) is not null",
+                    "q": "trim(q) in ('', 'NA') or try_cast(trim(q) as double) is not null",
+                },
+                path,
+            )
+            raise ImportFormatError(f"{path}: cannot read the file as BACI") from None
+    finally:
+        con.close()
+    unknown = kept[kept["exporter"].isna() | kept["importer"].isna()]
+    if len(unknown):
+        code = int(
+            unknown["i"].iloc[0] if pd.isna(unknown["exporter"].iloc[0]) else unknown["j"].iloc[0]
+        )
+        raise ImportFormatError(f"{path}: country code {code} is not in {country_codes}")
+    rows = []
+    for r in kept.itertuples():
+        rows += _value_and_tonnes(
+            "export",
+            r.exporter,
+            r.importer,
+            codes[r.hs6],
+            r.hs6,
+            r.year,
+            r.value_usd,
+            r.tonnes,
+            f"BACI {path.name}; HS {r.hs6}",
+            "quantity missing in BACI",
+        )
+    return TradeImport("baci", int(total), len(kept), pd.DataFrame(rows))
+
+
+def read_comtrade(path: Path, codes: dict[str, str] | None = None) -> TradeImport:
+    """Rare earth rows of a Comtrade bulk file (each reporter's own view kept)."""
+    codes = codes or REE_HS6
+    cols = _columns(path)
+    missing = [c for c in COMTRADE_COLUMNS if c not in cols]
+    if missing:
+        raise ImportFormatError(f"{path}: not a Comtrade bulk file (missing columns {missing})")
+    con = duckdb.connect()
+    try:
+        con.execute(f"""create table raw as select row_number() over () + 1 as line, *
+            from read_csv('{path}', all_varchar=true, header=true)""")
+        _bad_line(
+            con,
+            {
+                "refYear": "try_cast(trim(refYear) as integer) is not null",
+                "flowCode": "trim(flowCode) in ('X', 'M', 'RX', 'RM')",
+                "primaryValue": "try_cast(trim(primaryValue) as double) is not null",
+                "netWgt": "trim(netWgt) = '' or try_cast(trim(netWgt) as double) is not null",
+            },
+            path,
+        )
+        code_list = ", ".join(f"'{c}'" for c in codes)
+        kept = con.execute(f"""
+            select cast(trim(refYear) as integer) as year, trim(reporterISO) as reporter,
+                   trim(partnerISO) as partner, trim(flowCode) as flow,
+                   lpad(trim(cmdCode), 6, '0') as hs6,
+                   cast(trim(primaryValue) as double) as value_usd,
+                   try_cast(trim(netWgt) as double) / 1000 as tonnes
+            from raw where lpad(trim(cmdCode), 6, '0') in ({code_list})""").df()
+        total = con.execute("select count(*) from raw").fetchone()[0]
+    finally:
+        con.close()
+    rows = []
+    for r in kept.itertuples():
+        flow = {"X": "export", "M": "import", "RX": "re-export", "RM": "import"}[r.flow]
+        partner = "WLD" if r.partner in ("W00", "WLD") else r.partner
+        rows += _value_and_tonnes(
+            flow,
+            r.reporter,
+            partner,
+            codes[r.hs6],
+            r.hs6,
+            r.year,
+            r.value_usd,
+            r.tonnes,
+            f"Comtrade {path.name}; HS {r.hs6}; as reported by {r.reporter}",
+            "net weight missing",
+        )
+    return TradeImport("comtrade", int(total), len(kept), pd.DataFrame(rows))
+
+
+def _value_and_tonnes(
+    flow, reporter, partner, product, hs6, year, value_usd, tonnes, note, missing_note
+) -> list[dict]:
+    """The two trade rows of one record: its value [USD] and its quantity [t] (missing kept
+    missing, with a note)."""
+    missing = tonnes is None or pd.isna(tonnes)
+    return [
+        _row(flow, reporter, partner, product, hs6, year, value_usd, "USD", "reported", note),
+        _row(
+            flow,
+            reporter,
+            partner,
+            product,
+            hs6,
+            year,
+            None if missing else tonnes,
+            "t",
+            "missing" if missing else "reported",
+            note + (f"; {missing_note}" if missing else ""),
+        ),
+    ]
+
+
+def _row(flow, reporter, partner, product, hs6, year, value, unit, status, note) -> dict:
+    return {
+        "flow": flow,
+        "reporter": reporter,
+        "partner": partner,
+        "product": product,
+        "hs_code": hs6,
+        "year": int(year),
+        "period": "annual",
+        "value": value,
+        "unit": unit,
+        "status": status,
+        "preferred": True,
+        "source_id": None,
+        "note": note,
+    }
+
+
+def _find_country_codes(path: Path) -> Path:
+    found = sorted(path.parent.glob("country_codes*.csv"))
+    if not found:
+        raise ImportFormatError(
+            f"{path}: BACI needs its country code table "
+            "(country_codes_V*.csv) beside the file, or --countries FILE"
+        )
+    return found[-1]
+
+
+def import_trade(
+    path: str | Path,
+    out_dir: str | Path,
+    country_codes: str | Path | None = None,
+    source_id: str | None = None,
+) -> TradeImport:
+    """Read a BACI or Comtrade file and write its rare earth rows as a user package."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFormatError(f"{path}: no such file")
+    cols = _columns(path)
+    if cols[:6] == BACI_COLUMNS:
+        result = read_baci(path, Path(country_codes) if country_codes else None)
+        title, publisher = f"BACI bilateral trade ({path.name})", "CEPII"
+    else:
+        result = read_comtrade(path)
+        title, publisher = (
+            f"UN Comtrade bulk data ({path.name})",
+            "United Nations Statistics Division",
+        )
+    sid = source_id or f"trade-import-{path.stem.lower()}"
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    trade = result.trade.assign(source_id=sid)
+    key = ["flow", "reporter", "partner", "product", "year", "period", "unit"]
+    dup = trade.duplicated(key, keep=False)
+    if dup.any():  # several HS codes map to one product: sum them
+        trade = trade.groupby(key, as_index=False, dropna=False).agg(
+            hs_code=("hs_code", lambda s: ";".join(sorted(set(s)))),
+            value=("value", lambda s: s.sum(min_count=len(s))),
+            status=("status", "min"),
+            preferred=("preferred", "first"),
+            source_id=("source_id", "first"),
+            note=("note", "first"),
+        )
+        trade.loc[trade["value"].isna(), "status"] = "missing"
+    columns = embedded_schema().tables["trade"].column_names
+    trade = trade.reindex(columns=columns)
+    trade["preferred"] = "true"
+    trade.to_csv(out / "trade.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "source_id": sid,
+                "title": title,
+                "publisher": publisher,
+                "year": int(trade["year"].max()) if len(trade) else None,
+                "address": str(path.name),
+                "via": None,
+                "licence": "Etalab 2.0 (BACI)"
+                if result.source_format == "baci"
+                else "UN Comtrade terms of use",
+                "note": f"imported with reechain trade import; {result.rows_kept} of "
+                f"{result.rows_read} rows are rare earth products",
+            }
+        ]
+    ).reindex(columns=embedded_schema().tables["sources"].column_names).to_csv(
+        out / "sources.csv", index=False
+    )
+    logger.info("imported %d of %d rows from %s", result.rows_kept, result.rows_read, path)
+    return result

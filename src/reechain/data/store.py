@@ -1,0 +1,52 @@
+"""DuckDB as the embedded store: every table of a dataset as a SQL view, optionally persisted.
+
+>>> from reechain import Dataset
+>>> con = connect(Dataset.load())
+>>> con.execute("select count(*) from elements").fetchone()[0]
+17
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from reechain.data.dataset import Dataset
+from reechain.errors import ReechainError
+
+logger = logging.getLogger(__name__)
+
+
+def connect(ds: Dataset, path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding the dataset's tables.
+
+    In memory (``path=None``) the tables are registered as zero-copy views of the DataFrames; with
+    a ``path`` they are written as tables into that database file (replacing same-named tables).
+    """
+    con = duckdb.connect(str(path) if path is not None else ":memory:")
+    for name in ds.table_names:
+        df = ds.table(name)
+        if path is None:
+            con.register(name, df)
+        else:
+            con.register("_incoming", df)
+            con.execute(f'create or replace table "{name}" as select * from _incoming')
+            con.unregister("_incoming")
+    logger.debug("registered %d tables in duckdb (%s)", len(ds.table_names), path or "memory")
+    return con
+
+
+def query(ds: Dataset, sql: str) -> pd.DataFrame:
+    """Run one SQL query over the dataset's tables and return a DataFrame."""
+    con = connect(ds)
+    try:
+        return con.sql(sql).df()
+    except duckdb.Error as exc:
+        raise ReechainError(
+            f"SQL error: {str(exc).splitlines()[0]} (tables: {', '.join(ds.table_names)})"
+        ) from None
+    finally:
+        con.close()

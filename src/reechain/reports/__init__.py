@@ -1,0 +1,1 @@
+"""Reports layer: Plotly figures and the HTML reports (overview, scenario, ensemble)."""

@@ -1,0 +1,247 @@
+"""The HTML report of a scenario run: key figures, the Sankey of flows, shares and HHI against
+the no-event baseline, the element balance, prices, unmet demand, assumptions and sources.
+Self-contained (Plotly inlined)."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from reechain.analysis import outcomes
+from reechain.data.dataset import Dataset
+from reechain.engine.run import ScenarioResult
+from reechain.reports import plot
+from reechain.reports.overview import figure_sections, write_page
+
+logger = logging.getLogger(__name__)
+
+
+def key_figures(
+    res: ScenarioResult, base: ScenarioResult | None, ds: Dataset
+) -> dict[str, pd.DataFrame]:
+    """The tables a reader asks for first (see each key's title in :data:`TITLES`)."""
+    out: dict[str, pd.DataFrame] = {}
+    sep = outcomes.country_shares(res, "separation")
+    project_countries = sorted(
+        {ev.country for ev in res.scenario.events if getattr(ev, "type", "") == "project"}
+    )
+    focus = set(project_countries) | {"CHN"}
+    table = sep[sep["group"].isin(focus)].pivot_table(index="year", columns="group", values="share")
+    if base is not None:
+        b = outcomes.country_shares(base, "separation")
+        b = b[b["group"] == "CHN"].set_index("year")["share"].rename("CHN (baseline)")
+        table = table.join(b)
+    conc = outcomes.stage_concentration(res)
+    hhi = conc[conc["stage"] == "separation"].set_index("year")["hhi"].rename("HHI")
+    table = table.join(hhi)
+    if base is not None:
+        bconc = outcomes.stage_concentration(base)
+        table = table.join(
+            bconc[bconc["stage"] == "separation"].set_index("year")["hhi"].rename("HHI (baseline)")
+        )
+    out["separation"] = table.reset_index()
+    projects = outcomes.project_outputs(res, ds)
+    if len(projects):
+        out["projects"] = projects
+        cov = outcomes.demand_coverage(res, projects)
+        if len(cov):
+            out["coverage"] = cov
+    surplus = outcomes.surplus_by_element(res)
+    if len(surplus):
+        out["surplus"] = surplus.pivot_table(
+            index="year", columns="element", values="surplus"
+        ).reset_index()
+    blocs = {ev.bloc for ev in res.scenario.events if getattr(ev, "type", "") == "bloc_membership"}
+    frames = [outcomes.bloc_shares(res, ds, "separation", b) for b in sorted(blocs)]
+    if frames:
+        bl = pd.concat(frames)
+        out["blocs"] = bl.pivot_table(index="year", columns="group", values="share").reset_index()
+    if not res.inputs.owners.empty:
+        ov = outcomes.ownership_vs_location(res)
+        owners = set(res.inputs.owners["owner"])
+        out["ownership"] = ov[ov["group"].isin(owners)]
+    if base is not None:
+        risk = magnet_supply_risk(res, base, ds)
+        if len(risk):
+            out["supply_risk"] = risk
+    unmet = outcomes.unmet_by_region(res)
+    if len(unmet):
+        out["unmet"] = unmet.pivot_table(
+            index=["region", "kind", "item"], columns="year", values="unmet", aggfunc="sum"
+        ).reset_index()
+    return out
+
+
+def magnet_supply_risk(res: ScenarioResult, base: ScenarioResult, ds: Dataset) -> pd.DataFrame:
+    """GeoPolRisk of the magnet supply of the regions the scenario's events name, in its last
+    year, beside the baseline's (see :mod:`reechain.analysis.criticality.gpr_flows`)."""
+    from reechain.analysis.criticality import geopolrisk_runs
+    from reechain.analysis.criticality.summary import with_spans
+
+    named = {
+        getattr(ev, f)
+        for ev in res.scenario.events
+        for f in ("country", "region")
+        if isinstance(getattr(ev, f, None), str)
+    }
+    flows = res.flows
+    regions = set(flows["origin"].dropna()) | set(flows["destination"].dropna())
+    importers = sorted((named & regions) - {"ROW"})
+    if not importers:
+        return pd.DataFrame()
+    runs = {"scenario": flows, "baseline": base.flows}
+    table = geopolrisk_runs(ds, runs, res.scenario.horizon, "magnet", "NdFeB", importers)
+    view = with_spans(
+        table, {"GeoPolRisk (0-1)": ("score_low", "score_high")}, ["importer", "run", "year"]
+    )
+    view["magnet imports [t]"] = table["imports"].round(0)
+    view["own magnets [t]"] = table["domestic"].round(0)
+    return view
+
+
+TITLES = {
+    "separation": "Separation: shares of world output (TREO), the project countries and China, "
+    "with the HHI; baseline = the same years without the scenario's events",
+    "projects": "Projects: oxide output by element and by-products [t/yr] (by-products scaled "
+    "from the deposit's planned plant)",
+    "coverage": "Demand events: their magnets' Nd, Pr, Dy, Tb needs [t oxide] against the "
+    "projects' output in the same region (coverage = output / need)",
+    "surplus": "Surplus oxide by element [t REO/yr]: separated but with no buyer (the balance "
+    "problem)",
+    "blocs": "Blocs: share of world separation, members as in the data vs with the scenario's "
+    "joiners",
+    "ownership": "Owners: share of world separation by location and by ownership",
+    "supply_risk": "Supply risk of the scenario's regions' magnets in its last year (GeoPolRisk, "
+    "0-1, from the model's flows: concentration of magnet making x political instability of "
+    "each supplier x share of supply imported), against the baseline",
+    "unmet": "Unmet demand by region and material [t/yr]",
+}
+
+
+def _is_percent(key: str, column: str) -> bool:
+    """Which columns of the key-figure tables are shares (printed as %)."""
+    column = str(column)
+    if key in ("separation", "blocs"):
+        return column != "year" and not column.startswith("HHI")
+    return column.endswith("coverage") or column.startswith("share")
+
+
+def table_html(key: str, df: pd.DataFrame) -> str:
+    """A key-figure table as HTML: shares in %, tonnes with thousands separators."""
+    fmt = df.copy()
+    for c in fmt.columns:
+        if pd.api.types.is_float_dtype(fmt[c]):
+            pct = _is_percent(key, c)
+            fmt[c] = fmt[c].map(
+                lambda v, p=pct: "–" if pd.isna(v) else f"{v:.1%}" if p else f"{v:,.0f}"
+            )
+        elif fmt[c].dtype == object:
+            fmt[c] = fmt[c].where(fmt[c].notna(), "–")
+    return fmt.to_html(index=False, border=0, escape=True)
+
+
+def scenario_figures(res: ScenarioResult, base: ScenarioResult | None = None) -> list:
+    """The scenario's charts, shared by the report and the web page: the Sankey of the last
+    year, shares of separation and magnets, HHI against the baseline, surplus by element and
+    scarcity prices."""
+    figs = []
+    last = res.scenario.horizon
+    figs.append(plot.sankey(res.flows, last))
+    for stage, mat in (("separation", "TREO"), ("magnet", "NdFeB")):
+        shares = outcomes.country_shares(res, stage, mat)
+        top = shares.groupby("group")["share"].max().nlargest(6).index
+        figs.append(
+            plot.lines(
+                shares[shares["group"].isin(top)],
+                "year",
+                "share",
+                "group",
+                f"{stage.capitalize()}: shares of world output",
+                "share [%]",
+                percent=True,
+            )
+        )
+    conc = outcomes.stage_concentration(res).assign(run="scenario")
+    if base is not None:
+        conc = pd.concat([conc, outcomes.stage_concentration(base).assign(run="baseline")])
+    figs.append(
+        plot.lines(
+            conc,
+            "year",
+            "hhi",
+            "stage",
+            "HHI by stage: scenario (solid) and baseline (dashed)",
+            "HHI (0-10,000)",
+            dash="run",
+        )
+    )
+    surplus = outcomes.surplus_by_element(res)
+    if len(surplus):
+        figs.append(
+            plot.stacked_bars(
+                surplus,
+                "year",
+                "surplus",
+                "element",
+                "Surplus oxide by element (the balance problem)",
+                "t REO",
+            )
+        )
+    p = res.prices[
+        (res.prices["kind"] == "oxide") & res.prices["item"].isin(["Nd", "Pr", "Dy", "Tb"])
+    ]
+    figs.append(
+        plot.lines(
+            p[p["region"].isin(["CHN", "JPN", "USA", "DEU"])],
+            "year",
+            "price",
+            "item",
+            "Scarcity prices of magnet oxides [USD/t] (duals of the "
+            "oxide balances; CHN solid, others dashed)",
+            "USD/t",
+            dash="region",
+        )
+    )
+    return figs
+
+
+def write_report(
+    res: ScenarioResult, ds: Dataset, path: str | Path, base: ScenarioResult | None = None
+) -> Path:
+    """Write the scenario's report to ``path``."""
+    sc = res.scenario
+    figs = scenario_figures(res, base)
+    tables = key_figures(res, base, ds)
+    prov = res.provenance.copy()
+    prov["value"] = prov["value"].map(lambda v: v if isinstance(v, str) else str(v)[:160])
+    cited = ds.cite(prov["source_id"].dropna())
+    parts = [
+        f"<h1>{html.escape(sc.name)}</h1><p>{html.escape(sc.description)}</p>",
+        f"<p>Years {sc.base_year}-{sc.horizon}; mode {res.result.mode}; solved in "
+        f"{sum(v for k, v in res.timings.items() if k != 'highs'):.1f} s "
+        f"(HiGHS {res.timings.get('highs', 0):.2f} s).</p>",
+    ]
+    for key, df in tables.items():
+        parts.append(f"<h2>{html.escape(TITLES[key])}</h2>{table_html(key, df)}")
+    parts += figure_sections(figs)
+    parts.append("<h2>Where the inputs come from</h2>" + prov.to_html(index=False, border=0))
+    parts.append(
+        "<h2>Sources</h2><ul>"
+        + "".join(
+            f"<li><code>{html.escape(s.source_id)}</code>: {html.escape(str(s.publisher))}, "
+            f"<i>{html.escape(str(s.title))}</i>. {html.escape(str(s.address or ''))}</li>"
+            for s in cited.itertuples()
+        )
+        + "</ul>"
+    )
+    text = yaml.safe_dump(
+        sc.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+        sort_keys=False,
+        allow_unicode=True,
+    )
+    parts.append(f"<h2>The scenario</h2><pre>{html.escape(text)}</pre>")
+    return write_page(path, f"{sc.name}: reechain report", parts)
