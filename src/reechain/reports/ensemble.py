@@ -11,7 +11,7 @@ import pandas as pd
 from reechain.ensemble.store import Store
 from reechain.ensemble.summary import deficit_probability, percentiles, sample_table, sensitivity
 from reechain.reports import plot
-from reechain.reports.overview import figure_sections, write_page
+from reechain.reports.page import figure_sections, write_page
 
 MAGNET_ELEMENTS = ("Pr", "Nd", "Tb", "Dy")
 

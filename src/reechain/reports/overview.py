@@ -15,6 +15,7 @@ from reechain.data.dataset import Dataset
 from reechain.data.flows import observed_flows
 from reechain.data.schema import STAGES
 from reechain.reports import plot
+from reechain.reports.page import write_page
 
 logger = logging.getLogger(__name__)
 
@@ -81,14 +82,6 @@ def _sources_html(ds: Dataset, source_cells) -> str:
     )
 
 
-CSS = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
-       color: #222 }
-table { border-collapse: collapse }
-td, th { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left }
-.caption { color: #555; font-size: .9em }
-section { margin-bottom: 2.5em }
-"""
 CAPTIONS = {
     "stages": "Latest year with data per stage. Mining: USGS tonnages over the published world "
     "total. Separation, metal and magnets: published shares (IEA and others); the part of the "
@@ -99,31 +92,6 @@ CAPTIONS = {
     "(members only; partner countries not counted). Türkiye reports no rare earth mine output, "
     "so at the mining stage the two lines coincide until a project such as Beylikova produces.",
 }
-
-
-def write_page(path: str | Path, title: str, parts: list[str]) -> Path:
-    """Write a self-contained HTML page (the project's stylesheet, the given sections)."""
-    page = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-        + "".join(parts)
-        + "</body></html>"
-    )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
-
-
-def figure_sections(figs) -> list[str]:
-    """Plotly figures as HTML sections; plotly.js inlined once, in the first."""
-    return [
-        "<section>"
-        + fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
-        + "</section>"
-        for i, fig in enumerate(figs)
-    ]
 
 
 def _summary_rows(stage_shares: pd.DataFrame) -> str:

@@ -15,7 +15,7 @@ from reechain.analysis import outcomes
 from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
 from reechain.reports import plot
-from reechain.reports.overview import figure_sections, write_page
+from reechain.reports.page import figure_sections, write_page
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ from reechain.data.flows import observed_flows
 from reechain.engine.run import ScenarioResult
 from reechain.errors import ReechainError
 from reechain.reports import plot
-from reechain.reports.overview import CSS, STAGE_MATERIALS, overview_tables, stage_material
+from reechain.reports.overview import STAGE_MATERIALS, overview_tables, stage_material
+from reechain.reports.page import CSS
 from reechain.reports.scenario import TITLES, key_figures, scenario_figures, table_html
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "turkiye-beylikova.yaml"

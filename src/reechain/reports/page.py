@@ -1,0 +1,53 @@
+"""One self-contained HTML page: the project's stylesheet, Plotly figures inlined, written whole."""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from pathlib import Path
+
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
+       color: #222 }
+table { border-collapse: collapse }
+td, th { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left }
+.caption { color: #555; font-size: .9em }
+section { margin-bottom: 2.5em }
+"""
+
+
+def write_page(path: str | Path, title: str, parts: list[str]) -> Path:
+    """Write a self-contained HTML page (the project's stylesheet, the given sections).
+
+    The page is written to a temporary file beside ``path`` and then renamed, so a reader never
+    sees a half-written report.
+    """
+    page = (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+        + "".join(parts)
+        + "</body></html>"
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def figure_sections(figs) -> list[str]:
+    """Plotly figures as HTML sections; plotly.js inlined once, in the first."""
+    return [
+        "<section>"
+        + fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        + "</section>"
+        for i, fig in enumerate(figs)
+    ]
