@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
+import uuid
 from pathlib import Path
 
 CSS = """
@@ -32,13 +32,12 @@ def write_page(path: str | Path, title: str, parts: list[str]) -> Path:
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
+        tmp.write_text(page, encoding="utf-8")  # open() keeps the user's umask
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 
