@@ -133,7 +133,7 @@ def sensitivity(store: Store, run_id: str, output: tuple[str, str, str, str, int
             rows.append(
                 {
                     "input": name,
-                    "S1": float(r["S1"][i]),
+                    "S1": float(r["S1"][i]) if r is not None else np.nan,
                     "spearman": float(rho) if pd.notna(rho) else np.nan,
                     "method": "rbd_fast",
                 }
