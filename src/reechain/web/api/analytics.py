@@ -1,0 +1,136 @@
+"""/api/shares, /api/concentration and /api/criticality*: analytics on the observed data."""
+
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query
+
+from reechain.analysis import metrics
+from reechain.analysis.criticality.gpr import PRODUCT_STAGE
+from reechain.data.flows import observed_flows
+from reechain.data.schema import STAGES
+from reechain.web import pages
+from reechain.web.common import Context, OneOf, as_json
+
+
+def router(ctx: Context) -> APIRouter:
+    api = APIRouter(prefix="/api", tags=["analytics"])
+    _shares_routes(api, ctx)
+    _criticality_routes(api, ctx)
+    return api
+
+
+def _shares_routes(api: APIRouter, ctx: Context) -> None:
+    production = ctx.ds.table("production")
+    stages = OneOf("stage", STAGES)
+    materials = OneOf("material", production["material"])
+    StageQ = Annotated[str, Query(description="Supply chain stage.", **stages.schema)]
+    MaterialQ = Annotated[
+        str | None,
+        Query(description="Default: the stage's usual basis.", **materials.schema),
+    ]
+
+    def basis(flows: pd.DataFrame, stage: str, material: str | None) -> str:
+        """The material asked for, or the stage's usual one (TREO for mining...)."""
+        if material is not None:
+            return materials(material)
+        return pages.stage_material(flows, stages(stage))
+
+    @api.get("/shares")
+    def shares(
+        stage: StageQ, year: Annotated[int, Query(ge=1900, le=2100)], material: MaterialQ = None
+    ) -> list[dict[str, Any]]:
+        """Shares of world output by country (observed data)."""
+        flows = observed_flows(production)
+        mat = basis(flows, stage, material)
+        return as_json(metrics.shares(flows, stages(stage), year, material=mat))
+
+    @api.get("/concentration")
+    def concentration(stage: StageQ, material: MaterialQ = None) -> list[dict[str, Any]]:
+        """HHI (bracket), CR1, CR3 and N-1 coverage per year (observed data)."""
+        flows = observed_flows(production)
+        mat = basis(flows, stage, material)
+        return as_json(
+            metrics.concentration(metrics.shares(flows, stages(stage), None, material=mat))
+        )
+
+
+def _criticality_routes(api: APIRouter, ctx: Context) -> None:
+    ds = ctx.ds
+    assessments = OneOf("assessment", ds.table("criticality_inputs")["assessment"])
+    elements = OneOf("material", [*ds.table("elements")["symbol"], "LREE", "HREE", "REE"])
+    importers = OneOf("importer", [*ds.table("countries")["iso3"], *ds.table("blocs")["bloc_id"]])
+    products = OneOf("product", PRODUCT_STAGE)
+    YearQ = Annotated[int, Query(ge=1900, le=2100, description="Data year.")]
+    ImporterQ = Annotated[
+        str, Query(description="Importing country (ISO3) or bloc.", **importers.schema)
+    ]
+    CritMaterialQ = Annotated[
+        str | None,
+        Query(description="An element or group (LREE, HREE, Sc); default all.", **elements.schema),
+    ]
+
+    def element_or_group(material: str | None) -> tuple[str | None, str | None]:
+        if material is None or material == "REE":
+            return None, None
+        material = elements(material)
+        return (None, material) if material in ("LREE", "HREE") else (material, None)
+
+    @api.get("/criticality")
+    def criticality(
+        assessment: Annotated[str, Query(**assessments.schema)] = "EU2023",
+        material: Annotated[str | None, Query(**elements.schema)] = None,
+    ) -> list[dict[str, Any]]:
+        """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
+        from reechain.analysis.criticality import eu_supply_risk
+
+        element = elements(material) if material is not None else None
+        return as_json(eu_supply_risk(ds, assessments(assessment), element))
+
+    @api.get("/criticality/summary")
+    def criticality_summary(
+        year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
+    ) -> list[dict[str, Any]]:
+        """The methods side by side per element or group: EU SR and EI ranges, published EU
+        scores and verdicts, USGS-style disruption potential and trade exposure. A missing
+        input makes a range (_low, _high); it is never read as zero."""
+        from reechain.analysis.criticality import side_by_side
+        from reechain.analysis.criticality.common import eu_assessment
+
+        element, group = element_or_group(material)
+        table = side_by_side(ds, eu_assessment(ds, year), year, importers(importer), element, group)
+        return as_json(table)
+
+    @api.get("/criticality/usgs")
+    def criticality_usgs(
+        year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
+    ) -> list[dict[str, Any]]:
+        """USGS-style factors per stage: DP and TE ranges; SR stays empty with the reason."""
+        from reechain.analysis.criticality import usgs_supply_risk
+
+        element, group = element_or_group(material)
+        return as_json(usgs_supply_risk(ds, importers(importer), year, material=element or group))
+
+    @api.get("/criticality/geopolrisk")
+    def criticality_geopolrisk(
+        year: YearQ = 2023,
+        importer: Annotated[
+            str | None,
+            Query(description="Importer; default every one with data.", **importers.schema),
+        ] = None,
+        product: Annotated[
+            str | None, Query(description="Traded product; default all.", **products.schema)
+        ] = None,
+    ) -> list[dict[str, Any]]:
+        """GeoPolRisk (0-1) of importers for traded rare earth products, as a range where
+        inputs are missing, with what is missing."""
+        from reechain.analysis.criticality import geopolrisk_table
+
+        return as_json(
+            geopolrisk_table(
+                ds,
+                year,
+                importers(importer) if importer is not None else None,
+                products(product) if product is not None else None,
+            )
+        )
