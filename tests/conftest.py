@@ -1,4 +1,6 @@
-"""Shared fixtures: the embedded dataset (loaded once) and small hand-made flow tables."""
+"""Shared fixtures and helpers, scoped by cost: the embedded dataset (loaded once), the solved
+Türkiye example and its baseline (solved once), the CLI on the session dataset, and small
+hand-made tables."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from reechain.data.flows import FLOW_COLUMNS
 from reechain.data.schema import embedded_schema
 
 DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).parents[1] / "examples"
+TURKIYE = EXAMPLES / "turkiye-beylikova.yaml"
 # Tolerance for shares re-derived from published tonnages [fraction].
 SHARE_TOL = 5e-4
 
@@ -20,6 +24,94 @@ SHARE_TOL = 5e-4
 @pytest.fixture(scope="session")
 def ds() -> Dataset:
     return Dataset.load()
+
+
+# -- solved examples (each solved once per session) -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def turkiye(ds):
+    """The Türkiye example (examples/turkiye-beylikova.yaml), solved on the embedded data."""
+    from reechain.engine.run import run
+    from reechain.engine.scenario import Scenario
+
+    return run(Scenario.from_yaml(TURKIYE), ds)
+
+
+@pytest.fixture(scope="session")
+def turkiye_baseline(ds, turkiye):
+    """The Türkiye example's baseline: the same years and regions without its events."""
+    from reechain.engine.run import baseline_of, run
+
+    return run(baseline_of(turkiye.scenario), ds)
+
+
+@pytest.fixture
+def reuse_turkiye(monkeypatch, turkiye, turkiye_baseline) -> list[str]:
+    """Let ``reechain.engine.run.run`` answer the Türkiye example and its baseline (myopic)
+    with the session's solves, so that CLI commands given examples/turkiye-beylikova.yaml do
+    not solve it again (they import ``run`` when they run). Other scenarios are solved as
+    usual. Returns the names of the runs answered from the session, in order."""
+    import reechain.engine.run as engine_run
+
+    real = engine_run.run
+    known = {_key(r.scenario): r for r in (turkiye, turkiye_baseline)}
+    reused: list[str] = []
+
+    def run(sc, ds=None, foresight=False, progress=None, **kwargs):
+        hit = None if foresight else known.get(_key(sc))
+        if hit is None:
+            return real(sc, ds, foresight=foresight, progress=progress, **kwargs)
+        reused.append(hit.scenario.name)
+        return hit
+
+    monkeypatch.setattr(engine_run, "run", run)
+    return reused
+
+
+def _key(sc) -> str:
+    return sc.model_dump_json(by_alias=True)
+
+
+# -- the CLI ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(ds, monkeypatch):
+    """Run ``reechain ARGS...`` in-process (Typer's runner) and return the result. Commands
+    given no ``--data`` get the session dataset instead of loading and validating their own."""
+    from typer.testing import CliRunner
+
+    import reechain.cli.common
+    from reechain.cli import app
+
+    real_load = reechain.cli.common.load
+    monkeypatch.setattr(
+        reechain.cli.common, "load", lambda data: ds if data is None else real_load(data)
+    )
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "160"})
+
+    return invoke
+
+
+# -- small tables ----------------------------------------------------------------------------
+
+
+def select(flows: pd.DataFrame, **equals) -> pd.DataFrame:
+    """Rows of ``flows`` whose columns equal the given values: ``None`` selects missing cells
+    (e.g. ``destination=None``: production rows), a list or set selects any of its values."""
+    keep = pd.Series(True, index=flows.index)
+    for column, value in equals.items():
+        if value is None:
+            keep &= flows[column].isna()
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            keep &= flows[column].isin(list(value))
+        else:
+            keep &= flows[column] == value
+    return flows[keep]
 
 
 def make_flows(
@@ -43,3 +135,15 @@ def write_package(folder: Path, table: str, rows: list[dict]) -> Path:
         for row in rows:
             w.writerow({c: row.get(c, "") for c in columns})
     return folder
+
+
+def trade_rows(
+    rows: list[tuple[str, str, float]], product: str = "ndfeb_magnets", year: int = 2024
+) -> list[dict]:
+    """Rows of a user's ``trade`` table: annual imports [t] as (reporter, partner, tonnes)."""
+    return [
+        {"flow": "import", "reporter": r, "partner": p, "product": product, "year": str(year),
+         "period": "annual", "value": str(v), "unit": "t", "status": "reported",
+         "preferred": "true", "source_id": "usgs-mcs-2025", "note": "test"}
+        for r, p, v in rows
+    ]  # fmt: skip

@@ -1,57 +1,49 @@
-"""The CLI through Typer's runner: real numbers out, one clear line and exit 2 on bad input."""
+"""The CLI through Typer's runner (on the session dataset: the ``cli`` fixture): real numbers
+out, one clear line and exit 2 on bad input."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from typer.testing import CliRunner
-
-from reechain.cli import app
-
-runner = CliRunner()
 
 
-def run(*args: str):
-    return runner.invoke(app, list(args), env={"COLUMNS": "160"})
-
-
-def test_shares_mining_2024_shows_china_at_69_2():
-    r = run("shares", "--stage", "mining", "--year", "2024")
+def test_shares_mining_2024_shows_china_at_69_2(cli):
+    r = cli("shares", "--stage", "mining", "--year", "2024")
     assert r.exit_code == 0, r.output
     assert "CHN" in r.output and "69.2%" in r.output
     assert "390,000" in r.output
 
 
-def test_shares_json_and_csv():
-    r = run("shares", "--stage", "mining", "--year", "2024", "--format", "json")
+def test_shares_json_and_csv(cli):
+    r = cli("shares", "--stage", "mining", "--year", "2024", "--format", "json")
     rows = json.loads(r.output)
     china = next(x for x in rows if x["group"] == "CHN")
     assert round(china["share"], 4) == 0.6923
-    r = run("shares", "--stage", "mining", "--year", "2024", "--format", "csv")
+    r = cli("shares", "--stage", "mining", "--year", "2024", "--format", "csv")
     assert r.output.splitlines()[0].startswith("year,stage,material,group,share")
 
 
-def test_shares_by_bloc_with_turkiye():
-    r = run("shares", "--stage", "mining", "--year", "2024", "--by", "bloc", "--add", "BRICS:TUR")
+def test_shares_by_bloc_with_turkiye(cli):
+    r = cli("shares", "--stage", "mining", "--year", "2024", "--by", "bloc", "--add", "BRICS:TUR")
     assert r.exit_code == 0, r.output
     assert "BRICS + TUR" in r.output and "70.6%" in r.output
 
 
-def test_shares_by_owner():
-    r = run("shares", "--stage", "mining", "--year", "2024", "--by", "owner", "--format", "json")
+def test_shares_by_owner(cli):
+    r = cli("shares", "--stage", "mining", "--year", "2024", "--by", "owner", "--format", "json")
     assert r.exit_code == 0, r.output
     usa = next(x for x in json.loads(r.output) if x["group"] == "USA")
     # MP Materials owns Mountain Pass: 45,455 t (its own 2024 figure) of 390,000 t
     assert usa["value"] == 45455 and round(usa["share"], 4) == round(45455 / 390000, 4)
-    r = run(
+    r = cli(
         "shares", "--stage", "separation", "--year", "2023", "--by", "owner", "--material", "TREO"
     )
     assert r.exit_code == 2 and "no published world total" in r.output
 
 
-def test_concentration_series():
-    r = run(
+def test_concentration_series(cli):
+    r = cli(
         "concentration", "--stage", "mining", "--from", "2020", "--to", "2024", "--format", "json"
     )
     rows = json.loads(r.output)
@@ -59,20 +51,20 @@ def test_concentration_series():
     assert all(0 < x["hhi"] <= 10_000 for x in rows)
 
 
-def test_balance_beylikova():
-    r = run("balance", "--deposit", "beylikova", "--tonnes", "10000")
+def test_balance_beylikova(cli):
+    r = cli("balance", "--deposit", "beylikova", "--tonnes", "10000")
     assert r.exit_code == 0, r.output
     assert "no published element split" in r.output
     assert "NdPr oxide: 1,570 t" in r.output
     assert "sources:" in r.output
 
 
-def test_deposit_show_and_data_commands():
-    r = run("deposit", "show", "beylikova")
+def test_deposit_show_and_data_commands(cli):
+    r = cli("deposit", "show", "beylikova")
     assert r.exit_code == 0, r.output
     assert "Eti Maden" in r.output and "ore_throughput" in r.output
-    assert run("data", "list").exit_code == 0
-    r = run(
+    assert cli("data", "list").exit_code == 0
+    r = cli(
         "data",
         "show",
         "production",
@@ -84,13 +76,13 @@ def test_deposit_show_and_data_commands():
         "json",
     )
     assert all(x["country"] == "CHN" for x in json.loads(r.output))
-    assert "usgs-mcs-2025" in run("data", "sources", "--search", "Mineral Commodity").output
-    assert "rationale" in run("data", "assumptions", "--format", "csv").output.splitlines()[0]
-    assert "17" in run("data", "sql", "select count(*) as n from elements").output
-    assert "every check passed" in run("data", "validate").output
+    assert "usgs-mcs-2025" in cli("data", "sources", "--search", "Mineral Commodity").output
+    assert "rationale" in cli("data", "assumptions", "--format", "csv").output.splitlines()[0]
+    assert "17" in cli("data", "sql", "select count(*) as n from elements").output
+    assert "every check passed" in cli("data", "validate").output
 
 
-def test_bad_input_is_one_line_and_exit_2():
+def test_bad_input_is_one_line_and_exit_2(cli):
     for args, expected in [
         (("shares", "--stage", "mine", "--year", "2024"), "unknown stage 'mine'"),
         (("shares", "--stage", "mining", "--year", "1990"), "no mining TREO data for 1990"),
@@ -103,42 +95,42 @@ def test_bad_input_is_one_line_and_exit_2():
         (("data", "show", "mines"), "unknown table 'mines'"),
         (("data", "sql", "select * from nothing"), "SQL error"),
     ]:
-        r = run(*args)
+        r = cli(*args)
         assert r.exit_code == 2, (args, r.output)
         assert expected in r.output, (args, r.output)
         assert "Traceback" not in r.output
 
 
-def test_overview_writes_a_page(tmp_path):
+def test_overview_writes_a_page(cli, tmp_path):
     out = tmp_path / "overview.html"
-    r = run("overview", "--out", str(out), "--until", "2025")
+    r = cli("overview", "--out", str(out), "--until", "2025")
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert "BRICS" in html and "Sources" in html and "usgs-mcs-2025" in html
     assert '<script src="http' not in html  # Plotly is inlined: the page works offline
 
 
-def test_criticality_side_by_side_and_each_method():
-    r = run("criticality", "--group", "HREE")
+def test_criticality_side_by_side_and_each_method(cli):
+    r = cli("criticality", "--group", "HREE")
     assert r.exit_code == 0, r.output
     assert "5.1/4.2 critical (HREE)" in r.output and "0.95–1.00" in r.output
-    rows = json.loads(run("criticality", "--element", "Nd", "--format", "json").output)
+    rows = json.loads(cli("criticality", "--element", "Nd", "--format", "json").output)
     assert rows[0]["eu_sr_high"] == pytest.approx(4.150, abs=1e-3)
     assert rows[0]["eu_published_of"] == "LREE"
     eu = json.loads(
-        run("criticality", "--method", "eu", "--element", "Tb", "--format", "json").output
+        cli("criticality", "--method", "eu", "--element", "Tb", "--format", "json").output
     )
     assert {"sr_high", "ei_high"} <= set(eu[0])
     usgs = json.loads(
-        run("criticality", "--method", "usgs", "--year", "2024", "--format", "json").output
+        cli("criticality", "--method", "usgs", "--year", "2024", "--format", "json").output
     )
     separation = next(r for r in usgs if r["stage"] == "separation")
     assert separation["te_low"] == pytest.approx(0.8) and separation["sr"] is None
-    gpr = run("criticality", "--method", "gpr", "--importer", "TUR", "--format", "csv")
+    gpr = cli("criticality", "--method", "gpr", "--importer", "TUR", "--format", "csv")
     assert gpr.exit_code == 0 and "ree_compounds_and_metals" in gpr.output
 
 
-def test_criticality_bad_input():
+def test_criticality_bad_input(cli):
     for args, expected in [
         (("criticality", "--method", "gpr", "--element", "Nd"), "traded products"),
         (("criticality", "--group", "MREE"), "unknown group 'MREE'"),
@@ -147,7 +139,7 @@ def test_criticality_bad_input():
         (("criticality", "--method", "usgs", "--importer", "ZZZ"), "unknown country 'ZZZ'"),
         (("criticality", "--year", "2005"), "no EU assessment in or before 2005"),
     ]:
-        r = run(*args)
+        r = cli(*args)
         assert r.exit_code == 2, (args, r.output)
         assert expected in r.output, (args, r.output)
         assert "Traceback" not in r.output

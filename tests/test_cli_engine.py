@@ -1,4 +1,5 @@
-"""Scenario commands through Typer's runner."""
+"""Scenario commands through Typer's runner (on the session dataset and, for the Türkiye
+example, the session's solves), and one real process."""
 
 from __future__ import annotations
 
@@ -6,84 +7,76 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from reechain.cli import app
-
-EXAMPLES = Path(__file__).parents[1] / "examples"
-runner = CliRunner()
+from conftest import EXAMPLES, TURKIYE, select
 
 
-def run(*args: str):
-    return runner.invoke(app, list(args), env={"COLUMNS": "160"})
-
-
-def test_validate_and_schema():
-    r = run("validate", str(EXAMPLES / "turkiye-beylikova.yaml"))
+def test_validate_and_schema(cli):
+    r = cli("validate", TURKIYE)
     assert r.exit_code == 0 and "ok:" in r.output and "3 event(s)" in r.output
-    schema = json.loads(run("scenario", "schema").output)
+    schema = json.loads(cli("scenario", "schema").output)
     assert schema["title"] == "reechain scenario"
 
 
-def test_validate_reports_line_and_field(tmp_path):
+def test_validate_reports_line_and_field(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        (EXAMPLES / "turkiye-beylikova.yaml")
-        .read_text(encoding="utf-8")
-        .replace("country: TUR\n    stage: separation", "country: TRK\n    stage: separation"),
+        TURKIYE.read_text(encoding="utf-8").replace(
+            "country: TUR\n    stage: separation", "country: TRK\n    stage: separation"
+        ),
         encoding="utf-8",
     )
-    r = run("validate", str(bad))
+    r = cli("validate", str(bad))
     assert r.exit_code == 2
     assert "events[0].country: unknown country or region 'TRK'" in r.output
     assert "line 15" in r.output
     assert "Traceback" not in r.output
 
 
-def test_run_writes_results_and_report(tmp_path):
-    scenario = tmp_path / "short.yaml"
-    scenario.write_text(
-        (EXAMPLES / "turkiye-beylikova.yaml")
-        .read_text(encoding="utf-8")
-        .replace("horizon: 2035", "horizon: 2029"),
-        encoding="utf-8",
-    )
-    r = run("run", str(scenario), "--out", str(tmp_path / "out"))
+def test_run_writes_results_and_report(cli, tmp_path, reuse_turkiye, turkiye, turkiye_baseline):
+    r = cli("run", TURKIYE, "--out", tmp_path / "out")
     assert r.exit_code == 0, r.output
+    assert reuse_turkiye == [turkiye.scenario.name, turkiye_baseline.scenario.name]
     flows = pd.read_parquet(tmp_path / "out" / "flows.parquet")
-    assert {"year", "stage", "material", "origin", "destination", "value"} <= set(flows.columns)
-    assert (flows["value"] >= 0).all()
+    empty = {"destination": "", "owner": ""}  # None in the run, NaN once read back
+    pd.testing.assert_frame_equal(
+        flows.fillna(empty), turkiye.flows.reset_index(drop=True).fillna(empty), check_dtype=False
+    )
+    plant = select(flows, stage="separation", origin="TUR", destination=None, material="TREO")
+    # Beylikova from 2028 with three ramp-up years: a quarter of 10,000 t REO/yr per year
+    assert plant.set_index("year")["value"][[2028, 2029, 2031]].tolist() == pytest.approx(
+        [2_500, 5_000, 10_000]
+    )
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert html.count('"type":"sankey"') == 1  # the figure's own JSON, not plotly.js
     assert "Beylikova separation plant" in html and "baseline" in html
-    assert "Projects [t/yr], 2029" in r.output and "TUR" in r.output
+    assert "Projects [t/yr], 2035" in r.output and "TUR" in r.output
     assert "Supply risk of the scenario&#x27;s regions&#x27; magnets" in html
 
 
-def test_calibrate_table():
-    r = run("calibrate", "--format", "json")
+def test_calibrate_table(cli):
+    r = cli("calibrate", "--format", "json")
     rows = json.loads(r.output)
     mining = [x for x in rows if x["stage"] == "mining" and x["country"] == "CHN"]
     assert mining and abs(mining[0]["residual_pp"]) <= 2
 
 
-def test_run_a_missing_file_is_one_line():
-    r = run("run", "nope.yaml")
+def test_run_a_missing_file_is_one_line(cli):
+    r = cli("run", "nope.yaml")
     assert r.exit_code == 2 and "cannot read scenario nope.yaml" in r.output
 
 
-def test_compare_two_scenarios(tmp_path):
+def test_compare_two_scenarios(cli, tmp_path):
     short = []
     for name in ("myanmar-outage", "turkiye-beylikova"):
         path = tmp_path / f"{name}.yaml"
         text = (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8")
         path.write_text(text.replace("horizon: 2035", "horizon: 2028"), encoding="utf-8")
         short.append(str(path))
-    r = run("compare", *short, "--format", "json")
+    r = cli("compare", *short, "--format", "json")
     assert r.exit_code == 0, r.output
     rows = pd.DataFrame(json.loads(r.output))
     unmet = rows[(rows["metric"] == "unmet [t]") & (rows["year"] == 2025)].iloc[0]
@@ -92,27 +85,28 @@ def test_compare_two_scenarios(tmp_path):
     assert unmet["B - A"] == pytest.approx(unmet["B"] - unmet["A"])
 
 
-def test_dependency_and_stress_commands():
-    r = run("dependency", "--consumer", "EU27", "--element", "Dy", "--format", "json")
+def test_dependency_and_stress_commands(cli):
+    r = cli("dependency", "--consumer", "EU27", "--element", "Dy", "--format", "json")
     assert r.exit_code == 0, r.output
     rows = pd.DataFrame(json.loads(r.output))
     assert rows.groupby("stage")["share"].sum().round(6).eq(1.0).all()
     assert rows.loc[rows["supplier"] == "CHN", "effective_dependency"].max() == pytest.approx(1.0)
-    r = run("stress", "--stage", "mining", "--year", "2024", "--k", "1", "--format", "json")
+    r = cli("stress", "--stage", "mining", "--year", "2024", "--k", "1", "--format", "json")
     row = json.loads(r.output)[0]
     assert row["withdrawn"] == "CHN"
     assert row["remaining"] == pytest.approx(1 - 270000 / 390000, abs=0.01)
-    bad = run("dependency", "--consumer", "XXX")
+    bad = cli("dependency", "--consumer", "XXX")
     assert bad.exit_code == 2 and "unknown country 'XXX'" in bad.output
 
 
+@pytest.mark.slow
 def test_scenario_geopolrisk_is_clean_csv_on_stdout():
     """In a real process (HiGHS prints its banner from C on the first solver): stdout holds
     only the CSV, the banner goes to stderr. Türkiye's magnet supply risk appears with the
     scenario's demand (300 t from China) and is zero in the baseline, which has none."""
     out = subprocess.run(
         [sys.executable, "-m", "reechain.cli", "criticality", "--method", "gpr", "--scenario",
-         str(EXAMPLES / "turkiye-beylikova.yaml"), "--importer", "TUR", "--format", "csv"],
+         str(TURKIYE), "--importer", "TUR", "--format", "csv"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert out.stdout.startswith("run,importer,product")
@@ -122,20 +116,18 @@ def test_scenario_geopolrisk_is_clean_csv_on_stdout():
     assert 0 < table.loc["scenario", "score"] <= table.loc["scenario", "hhi"]
 
 
-def test_scenario_usgs_factors_and_their_errors():
-    args = [
-        "criticality",
-        "--method",
-        "usgs",
-        "--scenario",
-        str(EXAMPLES / "turkiye-beylikova.yaml"),
-    ]
-    r = run(*args, "--importer", "TUR", "--format", "json")
+def test_scenario_usgs_factors_and_their_errors(cli, reuse_turkiye):
+    args = ["criticality", "--method", "usgs", "--scenario", TURKIYE]
+    bad = cli(*args)  # refused before anything is solved
+    assert bad.exit_code == 2 and "needs --importer" in bad.output, bad.output
+    assert reuse_turkiye == []
+    r = cli(*args, "--importer", "TUR", "--format", "json")
     assert r.exit_code == 0, r.output
+    assert len(reuse_turkiye) == 2  # the scenario and its baseline, from the session
     rows = {(x["run"], x["stage"]): x for x in json.loads(r.output)}
     assert rows[("scenario", "magnet")]["te"] == 1.0  # 300 t of magnets, all imported
+    assert rows[("scenario", "magnet")]["imports"] == pytest.approx(300)
     assert rows[("baseline", "magnet")]["te"] is None  # no magnet demand in Türkiye
     assert rows[("scenario", "separation")]["te"] == 0.0  # Beylikova's oxide all goes abroad
-    for extra, expected in [((), "needs --importer"), (("--importer", "FRA"), "not a region")]:
-        bad = run(*args, *extra)
-        assert bad.exit_code == 2 and expected in bad.output, bad.output
+    bad = cli(*args, "--importer", "FRA")
+    assert bad.exit_code == 2 and "not a region" in bad.output, bad.output

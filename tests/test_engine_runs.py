@@ -3,23 +3,18 @@ and the effects each example is about."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
 from reechain import metrics
 from reechain.analysis.calibration import TOLERANCE_PP, calibrate
 from reechain.analysis.outcomes import bloc_shares, ownership_vs_location, project_outputs
+from reechain.engine.inputs import build_inputs
+from reechain.engine.model import solve
+from reechain.engine.results import collect
 from reechain.engine.run import baseline_of, run
 from reechain.engine.scenario import Scenario
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
-
-
-@pytest.fixture(scope="module")
-def turkiye(ds):
-    return run(Scenario.from_yaml(EXAMPLES / "turkiye-beylikova.yaml"), ds)
+from conftest import EXAMPLES, select
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +35,32 @@ def test_calibration_reproduces_observed_shares(calibration):
     assert sep["material"] == "Pr+Nd+Tb+Dy" and sep["observed"] == pytest.approx(0.91)
 
 
-def test_balances_rederived_and_no_negative_flows(calibration):
+def test_balances_rederived(calibration):
     _, result = calibration
+    assert set(result.result.residuals) >= {"oxide-origin", "oxide-dest", "magnet-dest"}
     assert max(result.result.residuals.values()) < 1e-3
-    assert (result.flows["value"] >= 0).all()
-    # world rows equal the sum over regions, stage by stage
-    f = result.flows[result.flows["destination"].isna()]
-    for _, part in f[f["material"] == "TREO"].groupby("stage"):
-        world = part.loc[part["origin"] == "WLD", "value"].sum()
-        assert world == pytest.approx(part.loc[part["origin"] != "WLD", "value"].sum())
+
+
+def test_solution_is_non_negative_before_clipping_and_world_rows_add_up(ds):
+    """collect() clips values at zero and writes the world rows as the sum of its own rows, so
+    both are checked on the solver's solution, before collect() touches it."""
+    sc = Scenario.model_validate({"name": "no events", "base_year": 2024, "horizon": 2024})
+    solved = solve(build_inputs(ds, sc.check(ds)).network)
+    for name in solved.model.variables:
+        assert float(solved.value(name).min()) >= -1e-6, name  # [t]; HiGHS leaves ~1e-11
+    net, v = solved.network, solved.value
+    primary = [d for d in net.deposits if d not in net.secondary]  # recycled feed is not mined
+    assert len(primary) < len(net.deposits)
+    world = select(collect(solved, "no events").flows, origin="WLD", year=2024)
+    world = world.set_index(["stage", "material"])["value"]
+    assert world[("mining", "TREO")] == pytest.approx(float(v("mine").sel(deposit=primary).sum()))
+    assert world[("separation", "TREO")] == pytest.approx(float(v("conc").sum()))
+    assert world[("metal", "REM")] == pytest.approx(float(v("metal").sum()))
+    assert world[("magnet", "NdFeB")] == pytest.approx(float(v("magnet").sum()))
+    # element rows: the mined deposits' compositions; separated oxide after recovery
+    comp = net.composition.loc[primary, "Nd"]
+    mined_nd = float((v("mine").sel(deposit=primary).sel(year=2024).to_series() * comp).sum())
+    assert world[("mining", "Nd")] == pytest.approx(mined_nd)
 
 
 def test_beylikova_adds_turkish_separation_and_thorium(turkiye, ds):
@@ -67,20 +79,10 @@ def test_beylikova_adds_turkish_separation_and_thorium(turkiye, ds):
 def test_offtake_and_ownership(turkiye):
     f = turkiye.flows
     y = 2031
-    to_china = f[
-        (f["stage"] == "separation")
-        & (f["origin"] == "TUR")
-        & (f["destination"] == "CHN")
-        & (f["year"] == y)
-        & (f["unit"] == "t REO")
-    ]["value"].sum()
-    made = f[
-        (f["stage"] == "separation")
-        & (f["origin"] == "TUR")
-        & f["destination"].isna()
-        & (f["material"] == "TREO")
-        & (f["year"] == y)
-    ]["value"].sum()
+    lanes = select(f, stage="separation", year=y, unit="t REO")
+    to_china = select(lanes, origin="TUR", destination="CHN")["value"].sum()
+    made = select(lanes, origin="TUR", destination=None, material="TREO")["value"].sum()
+    assert made == pytest.approx(10_000, rel=1e-6)  # the plant at full capacity
     produced = made * 0.96  # oxide out of the concentrate separated
     assert to_china >= 0.3 * produced - 1e-6
     ov = ownership_vs_location(turkiye).set_index(["year", "group"])
@@ -114,15 +116,8 @@ def test_export_ban_leaves_heavy_magnets_unmet(ds):
     gbd = unmet[(unmet["kind"] == "magnet") & (unmet["item"] == "GBD") & (unmet["year"] == 2026)]
     assert gbd["unmet"].sum() > 1000  # Dy-bearing magnets outside China go short
     # the caps hold in the solution: no Dy oxide leaves China in 2026
-    f = res.flows
-    dy_out = f[
-        (f["stage"] == "separation")
-        & (f["origin"] == "CHN")
-        & (f["material"] == "Dy")
-        & f["destination"].notna()
-        & (f["destination"] != "CHN")
-        & (f["year"] == 2026)
-    ]
+    dy_out = select(res.flows, stage="separation", origin="CHN", material="Dy", year=2026)
+    dy_out = dy_out[dy_out["destination"].notna() & (dy_out["destination"] != "CHN")]
     assert dy_out["value"].sum() == pytest.approx(0.0, abs=1e-6)
 
 
@@ -135,41 +130,30 @@ def test_licensing_uses_a_reference_run(ds):
     caps = res.inputs.network.lane_caps
     ref = res.reference.flows
     cap = caps[(caps["year"] == 2026) & (caps["kind"] == "oxide") & (caps["item"] == "Dy")]
-    lanes = ref[
-        (ref["stage"] == "separation")
-        & (ref["material"] == "Dy")
-        & (ref["year"] == 2026)
-        & (ref["origin"] == "CHN")
-        & ref["destination"].isin(cap["dest"])
-    ]
+    lanes = select(ref, stage="separation", material="Dy", year=2026, origin="CHN")
+    lanes = lanes[lanes["destination"].isin(cap["dest"])]
     assert cap["upper"].iloc[0] == pytest.approx(0.5 * lanes["value"].sum(), rel=1e-9)
 
 
 def test_myanmar_outage_cuts_heavy_rare_earths(ds):
     sc = Scenario.from_yaml(EXAMPLES / "myanmar-outage.yaml")
     res = run(sc, ds)
-    mined = res.flows[
-        (res.flows["stage"] == "mining")
-        & (res.flows["origin"] == "MMR")
-        & (res.flows["material"] == "TREO")
-        & res.flows["destination"].isna()
-    ]
+    mined = select(res.flows, stage="mining", origin="MMR", material="TREO", destination=None)
     by_year = mined.set_index("year")["value"]
     assert by_year[2025] == pytest.approx(0.0, abs=1e-6)
     assert by_year[2026] > 0
-    dy = res.prices[
-        (res.prices["kind"] == "oxide")
-        & (res.prices["item"] == "Dy")
-        & (res.prices["region"] == "CHN")
-    ].set_index("year")["price"]
+    dy = select(res.prices, kind="oxide", item="Dy", region="CHN").set_index("year")["price"]
     assert dy[2025] > dy[2026]
 
 
-def test_baseline_keeps_the_regions(ds):
-    sc = Scenario.from_yaml(EXAMPLES / "turkiye-beylikova.yaml")
-    base = baseline_of(sc)
+def test_baseline_keeps_the_regions(turkiye, turkiye_baseline):
+    base = baseline_of(turkiye.scenario)
     assert base.events == [] and base.regions["TUR"] == ["TUR"]
-    assert isinstance(pd.DataFrame(), pd.DataFrame)
+    assert base.years == turkiye.scenario.years
+    # the baseline run has Türkiye as a region, without the plant: no Turkish separation
+    made = select(turkiye_baseline.flows, stage="separation", origin="TUR", destination=None)
+    assert made["value"].sum() == pytest.approx(0.0, abs=1e-6)
+    assert set(turkiye_baseline.capacity_use["region"]) == set(turkiye.capacity_use["region"])
 
 
 def test_facility_outage_takes_its_output_out_of_its_country(ds):
@@ -210,12 +194,7 @@ def test_a_us_tariff_on_chinese_magnets_reroutes_imports(ds):
     ).check(ds)
     f = run(sc, ds).flows
     into_us = (
-        f[
-            (f["stage"] == "magnet")
-            & (f["material"] == "NdFeB")
-            & (f["destination"] == "USA")
-            & (f["year"] == 2025)
-        ]
+        select(f, stage="magnet", material="NdFeB", destination="USA", year=2025)
         .groupby("origin")["value"]
         .sum()
     )
