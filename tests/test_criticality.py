@@ -9,8 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reechain.analysis.criticality import (
-    EI_THRESHOLD,
-    SR_THRESHOLD,
     economic_importance,
     eu_supply_risk,
     published,
@@ -20,7 +18,7 @@ from reechain.analysis.criticality import (
 )
 from reechain.analysis.criticality.eu import supply_risk_range
 from reechain.data.dataset import Dataset
-from reechain.errors import ReechainError
+from reechain.errors import ReechainError, UnknownNameError
 
 
 def test_processing_hhi_of_neodymium_from_the_published_shares(ds):
@@ -78,9 +76,22 @@ def test_published_verdicts(ds):
     p = published(ds, "EU2023").set_index("material")
     assert p.loc["LREE", "SR"] == pytest.approx(3.7) and p.loc["LREE", "EI"] == pytest.approx(5.9)
     assert p.loc["HREE", "critical"]
-    assert SR_THRESHOLD == 1.0 and EI_THRESHOLD == 2.8
-    with pytest.raises(Exception, match="unknown assessment"):
+    with pytest.raises(UnknownNameError, match="unknown assessment 'EU1999'"):
         eu_supply_risk(ds, "EU1999")
+
+
+def test_critical_needs_both_thresholds(ds):
+    """The EU's thresholds: critical when SR >= 1.0 and EI >= 2.8, both at once."""
+    c = ds.table("criticality_inputs").copy()
+    chosen = {("HREE", "SR"): 1.0, ("HREE", "EI"): 2.8, ("LREE", "SR"): 0.99, ("Sc", "EI"): 2.79}
+    for (material, parameter), value in chosen.items():
+        at = (c["assessment"] == "EU2023") & (c["material"] == material)
+        c.loc[at & (c["parameter"] == parameter), "value"] = value
+    tables = {name: ds.table(name) for name in ds.schema.tables}
+    p = published(Dataset(schema=ds.schema, _tables={**tables, "criticality_inputs": c}))
+    p = p.set_index("material")
+    assert p[["SR", "EI"]].loc["LREE"].tolist() == [0.99, 5.9]
+    assert p["critical"].to_dict() == {"HREE": True, "LREE": False, "Sc": False}
 
 
 # --- supply risk and its range ------------------------------------------------------------
