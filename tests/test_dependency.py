@@ -50,8 +50,19 @@ def test_paths_and_effective_dependency_by_hand():
 
 
 def test_a_bloc_consumer_and_a_missing_good():
-    by_stage, _ = dependency(TOY, ["DEU", "FRA"], "Nd", 2030, form="magnet")
-    assert by_stage["share"].max() <= 1.0
+    # FRA receives nothing: the bloc's supply is Germany's, stage by stage and supplier by
+    # supplier, and so is its effective dependency
+    bloc, bloc_effective = dependency(TOY, ["DEU", "FRA"], "Nd", 2030, form="magnet")
+    deu, deu_effective = dependency(TOY, "DEU", "Nd", 2030, form="magnet")
+    key = ["stage", "supplier"]
+    pd.testing.assert_series_equal(
+        bloc.set_index(key)["share"].sort_index(), deu.set_index(key)["share"].sort_index()
+    )
+    assert bloc.set_index(key)["share"][("magnet", "JPN")] == pytest.approx(0.6)
+    pd.testing.assert_frame_equal(
+        bloc_effective.sort_values("country").reset_index(drop=True),
+        deu_effective.sort_values("country").reset_index(drop=True),
+    )
     with pytest.raises(ReechainError, match="FRA receives no Nd oxide in 2030"):
         dependency(TOY, "FRA", "Nd", 2030, form="oxide")
 

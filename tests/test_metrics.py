@@ -136,8 +136,22 @@ def test_bracket_contains_every_completion(values, extra):
 
 
 def test_shares_accepts_the_production_table(ds):
-    s = metrics.shares(ds.production, "mining", 2024)
-    assert isinstance(s, pd.DataFrame) and len(s) > 5
+    # USGS MCS 2025, mine production 2024 [t REO]: China 270,000, USA 45,000, Myanmar 31,000,
+    # Australia, Nigeria and Thailand 13,000 each, ...; world 390,000 (rounded)
+    s = metrics.shares(ds.production, "mining", 2024).set_index("group")
+    assert s.index[:3].tolist() == ["CHN", "USA", "MMR"]
+    assert s.loc[["CHN", "USA", "MMR", "THA"], "value"].tolist() == [
+        270_000,
+        45_000,
+        31_000,
+        13_000,
+    ]
+    assert s.loc["MMR", "share"] == pytest.approx(31_000 / 390_000)
+    assert (s["world"] == 390_000).all() and s.loc["OTH", "value"] == 1_100
+    # the named countries add up to 392,850 t, above the rounded world total: coverage is
+    # capped at 1 rather than reported as 1.007
+    assert s.drop("OTH")["value"].sum() == 392_850
+    assert (s["coverage"] == 1.0).all()
 
 
 ROW = st.tuples(
