@@ -1,19 +1,63 @@
 """The network LP on toy systems: hand-computed optima, prices, an independent formulation
-(scipy's linprog), balances re-derived from the solution, export caps and foresight stocks."""
+(scipy's linprog), balances re-derived from the solution, export caps and foresight stocks.
+
+The toy tests run twice (fixture ``solve_lp``): on a fresh build, and through a
+:class:`ModelCache` that already holds a model of the same structure built for other numbers, so
+that the model is updated in place (the path every ensemble sample after the first takes)."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from reechain.engine.model import InfeasibleModelError, solve
+from reechain.engine.model import InfeasibleModelError, ModelCache, Solved, solve, structure_key
+from reechain.engine.network import Network
 from reechain.engine.results import InvariantError, check_invariants, collect
+from reechain.errors import ReechainError
 
-from toys import COSTS, magnet_chain, two_mines
+from toys import magnet_chain, two_mines
 
 TOL = 1e-6  # LP solution tolerance [t or USD]
+
+
+def _other_numbers(net: Network) -> Network:
+    """``net`` with every number :func:`update` writes changed (capacities and floors halved,
+    demand doubled plus 1 t, lane caps 1 t higher): the same structure, another solution."""
+
+    def half(df: pd.DataFrame | None) -> pd.DataFrame | None:
+        return None if df is None else df * 0.5
+
+    frames = ("mine_cap", "sep_cap", "metal_cap", "magnet_cap")
+    floors = ("mine_min", "sep_min", "metal_min", "magnet_min")
+    caps = net.lane_caps
+    return replace(
+        net,
+        **{name: half(getattr(net, name)) for name in frames + floors},
+        demand=net.demand.assign(quantity=net.demand["quantity"] * 2 + 1.0),
+        lane_caps=caps.assign(upper=caps["upper"] + 1.0) if len(caps) else caps,
+    )
+
+
+@pytest.fixture(params=["fresh", "cached"])
+def solve_lp(request) -> Callable[..., Solved]:
+    """:func:`solve` on a fresh build, or through a cache warmed with the same network with
+    other numbers (asserting that the cached model was used)."""
+
+    def cached(net: Network, foresight: bool = False) -> Solved:
+        cache = ModelCache()
+        with contextlib.suppress(InfeasibleModelError):
+            solve(_other_numbers(net), foresight=foresight, cache=cache)
+        solved = solve(net, foresight=foresight, cache=cache)
+        assert cache.hits == 1
+        return solved
+
+    return solve if request.param == "fresh" else cached
 
 
 def nd_price(result, region="R1"):
@@ -31,15 +75,15 @@ def nd_price(result, region="R1"):
         (70.0, 10_419.0, 1000.0, 10.0),
     ],
 )
-def test_two_mines_by_hand(demand, objective, price, unmet):
-    r = collect(solve(two_mines(demand)), "toy")
+def test_two_mines_by_hand(solve_lp, demand, objective, price, unmet):
+    r = collect(solve_lp(two_mines(demand)), "toy")
     assert r.objective == pytest.approx(objective, abs=TOL)
     assert nd_price(r) == pytest.approx(price, abs=TOL)
     assert r.unmet["unmet"].sum() == pytest.approx(unmet, abs=TOL)
 
 
-def test_joint_production_sends_la_to_surplus():
-    r = collect(solve(two_mines(55.0)), "toy")
+def test_joint_production_sends_la_to_surplus(solve_lp):
+    r = collect(solve_lp(two_mines(55.0)), "toy")
     s = r.surplus.set_index(["region", "element"])["surplus"]
     assert s[("R1", "La")] == pytest.approx(50.0)  # 100 t of A at 50 % La
     assert s[("R2", "La")] == pytest.approx(45.0)  # 50 t of B at 90 % La
@@ -73,15 +117,17 @@ def _linprog_two_mines(demand: float) -> float:
 
 
 @pytest.mark.parametrize("demand", [0.0, 12.5, 40.0, 55.0, 59.0, 75.0])
-def test_agrees_with_an_independent_formulation(demand):
-    solved = solve(two_mines(demand))
+def test_agrees_with_an_independent_formulation(solve_lp, demand):
+    solved = solve_lp(two_mines(demand))
     assert float(solved.model.objective.value) == pytest.approx(
         _linprog_two_mines(demand), abs=1e-6
     )
 
 
-def test_magnet_chain_recipe_and_oxide_to_metal():
-    r = collect(solve(magnet_chain(10.0)), "toy")
+def test_magnet_chain_recipe_and_oxide_to_metal(solve_lp):
+    solved = solve_lp(magnet_chain(10.0))
+    mined_in_solution = float(solved.value("mine").sum())  # before collect() makes any table
+    r = collect(solved, "toy")
     f = r.flows
     mined = f[
         (f["stage"] == "mining")
@@ -97,12 +143,12 @@ def test_magnet_chain_recipe_and_oxide_to_metal():
     assert magnets == pytest.approx(10.0)
     la = r.surplus.set_index("element")["surplus"]["La"]
     assert la == pytest.approx(nd_oxide / 0.6 * 0.4, rel=1e-6)
-    # world rows equal the sum over regions
+    # the world row is the mining of the solution itself
     world = f[(f["origin"] == "WLD") & (f["stage"] == "mining") & (f["material"] == "TREO")]
-    assert world["value"].sum() == pytest.approx(mined["value"].sum())
+    assert world["value"].sum() == pytest.approx(mined_in_solution, rel=1e-9)
 
 
-def test_export_ban_reroutes_or_leaves_unmet():
+def test_export_ban_reroutes_or_leaves_unmet(solve_lp):
     net = two_mines(55.0)
     net.lane_caps = pd.DataFrame(
         [
@@ -117,7 +163,7 @@ def test_export_ban_reroutes_or_leaves_unmet():
             }
         ]
     )
-    r = collect(solve(net), "ban")
+    r = collect(solve_lp(net), "ban")
     # B's Nd cannot reach R1 as oxide: it goes as concentrate to R1's separator instead
     f = r.flows
     nd_lane = f[
@@ -132,7 +178,7 @@ def test_export_ban_reroutes_or_leaves_unmet():
     assert r.objective == pytest.approx(312.0 - 2.5 + 25.0)
 
 
-def test_licensing_cap_below_need_leaves_unmet():
+def test_licensing_cap_below_need_leaves_unmet(solve_lp):
     net = two_mines(55.0)
     net.costs["transport_concentrate"] = 1e6  # concentrate cannot move
     net.lane_caps = pd.DataFrame(
@@ -148,25 +194,25 @@ def test_licensing_cap_below_need_leaves_unmet():
             }
         ]
     )
-    r = collect(solve(net), "lic")
+    r = collect(solve_lp(net), "lic")
     assert r.unmet["unmet"].sum() == pytest.approx(3.0)
     assert nd_price(r) == pytest.approx(1000.0)
 
 
-def test_foresight_stocks_carry_oxide_to_a_later_shortage():
+def test_foresight_stocks_carry_oxide_to_a_later_shortage(solve_lp):
     net = two_mines(0.0, years=(2030, 2031))
     net.demand.loc[net.demand["year"] == 2031, "quantity"] = 100.0
     myopic_unmet = sum(
-        collect(solve(net.for_years([y])), "m").unmet["unmet"].sum() for y in net.years
+        collect(solve_lp(net.for_years([y])), "m").unmet["unmet"].sum() for y in net.years
     )
-    r = collect(solve(net, foresight=True), "pf")
+    r = collect(solve_lp(net, foresight=True), "pf")
     assert myopic_unmet == pytest.approx(40.0)  # 60 t possible in 2031 alone
     assert r.unmet["unmet"].sum() == pytest.approx(0.0, abs=TOL)
     # 2 x 200 (A) + 100 t La surplus + 50 t Nd into stock (0.1) + a year's holding (0.05)
     assert r.objective == pytest.approx(400 + 10 + 5 + 2.5)
 
 
-def test_offtake_floor_conflicting_with_a_ban_is_named():
+def test_offtake_floor_conflicting_with_a_ban_is_named(solve_lp):
     net = two_mines(40.0)
     # R1 must separate what it did in the base year (a calibration floor) ...
     net.sep_min = pd.DataFrame({"R1": [80.0], "R2": [0.0]}, index=[2030])
@@ -188,32 +234,42 @@ def test_offtake_floor_conflicting_with_a_ban_is_named():
     )
     net.labels = {"offtake floors": "project X"}
     with pytest.raises(InfeasibleModelError, match="offtake floors.*project X"):
-        solve(net)
+        solve_lp(net)
 
 
-def test_invariant_check_catches_a_broken_solution():
-    solved = solve(two_mines(40.0))
+def test_invariant_check_catches_a_broken_solution(solve_lp):
+    solved = solve_lp(two_mines(40.0))
     sol = solved.model.variables["surplus"].solution
     solved.model.variables["surplus"].solution = sol + 1.0  # tamper: surplus out of thin air
     with pytest.raises(InvariantError, match="oxide balance at the separating region"):
         check_invariants(solved)
 
 
-def test_bad_inputs_are_refused():
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "cached"])
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value", "message"),
+    [
+        ("composition", "A", "La", 0.7, "composition rows must sum to 1"),
+        ("sep_cap", 2030, "R1", np.nan, "network input sep_cap has missing values"),
+        ("metal_cap", 2030, "R2", -1.0, "network input metal_cap has negative values"),
+        ("mine_cap", 2030, "B", np.nan, "network input mine_cap has missing values"),
+    ],
+)
+def test_bad_inputs_are_refused(cached, table, row, column, value, message):
+    """Both paths check the network: a fresh build, and a model of the same structure taken
+    from a cache (whose key leaves capacities out)."""
+    cache = ModelCache() if cached else None
+    if cached:
+        solve(two_mines(), cache=cache)
     net = two_mines()
-    net.composition.loc["A", "La"] = 0.7
-    with pytest.raises(Exception, match="sum to 1"):
-        solve(net)
-    net = two_mines()
-    net.sep_cap.iloc[0, 0] = np.nan
-    with pytest.raises(Exception, match="missing values"):
-        solve(net)
-    assert COSTS["surplus"] == 0.1
+    getattr(net, table).loc[row, column] = value
+    with pytest.raises(ReechainError, match=message):
+        solve(net, cache=cache)
 
 
-def test_tariff_adds_to_the_lane_cost():
+def test_tariff_adds_to_the_lane_cost(solve_lp):
     net = two_mines(55.0)
-    base = collect(solve(net), "toy").objective
+    base = collect(solve_lp(net), "toy").objective
     net.tariffs = pd.DataFrame(
         [
             {
@@ -226,18 +282,16 @@ def test_tariff_adds_to_the_lane_cost():
             }
         ]
     )
-    r = collect(solve(net), "tariff")
+    r = collect(solve_lp(net), "tariff")
     # 5 t of Nd still shipped from R2 (cheaper than 50 t of concentrate): + 5 x 2
     assert r.objective == pytest.approx(base + 10.0)
     net.tariffs.loc[0, "usd_per_t"] = 100.0
-    r = collect(solve(net), "tariff")
+    r = collect(solve_lp(net), "tariff")
     # now the concentrate moves instead: 50 t x 0.5 = 25 instead of 5 t x 0.5 = 2.5
     assert r.objective == pytest.approx(base - 2.5 + 25.0)
 
 
 def test_a_cached_model_updated_to_new_bounds_equals_a_fresh_build():
-    from reechain.engine.model import ModelCache, structure_key
-
     cache = ModelCache()
     first = two_mines(40.0)
     collect(solve(first, cache=cache), "first")
@@ -253,3 +307,52 @@ def test_a_cached_model_updated_to_new_bounds_equals_a_fresh_build():
     # a different structure (another price) is built anew
     third = two_mines(55.0, price=500.0)
     assert structure_key(third, False) != structure_key(second, False)
+
+
+def _with_separation_floor(net: Network) -> Network:
+    """R2 must separate at least 80 t a year (a calibration floor)."""
+    net.sep_min = pd.DataFrame({"R1": 0.0, "R2": 80.0}, index=net.years)
+    return net
+
+
+@pytest.mark.parametrize("floor_first", [True, False], ids=["floor-first", "floor-second"])
+def test_a_cached_model_has_the_floors_of_its_network_only(floor_first):
+    """40 t of Nd: 164 (A alone, see toys.two_mines). With R2 separating at least 80 t, A's
+    80 t of ore are separated in R2 (+40 transport) and the Nd shipped back (+20): 224. The two
+    networks differ only by the floor's presence, which must give them different models."""
+    runs = [(_with_separation_floor(two_mines(40.0)), 224.0), (two_mines(40.0), 164.0)]
+    if not floor_first:
+        runs.reverse()
+    assert structure_key(runs[0][0], False) != structure_key(runs[1][0], False)
+    cache = ModelCache()
+    for net, objective in runs:
+        assert solve(net, cache=cache).model.objective.value == pytest.approx(objective)
+    assert cache.hits == 0
+
+
+def test_a_cached_model_takes_a_capacity_below_the_last_floor():
+    """Mine A's calibration floor is 80 t; its capacity falls from 100 t to 50 t, below the
+    floor the cached model last had (the floor is capped at the capacity)."""
+    floor = pd.DataFrame({"A": [80.0], "B": [0.0]}, index=[2030])
+    cache = ModelCache()
+    solve(replace(two_mines(40.0), mine_min=floor), cache=cache)
+    smaller = replace(two_mines(40.0, cap_a=50.0), mine_min=floor)
+    reused = solve(smaller, cache=cache)
+    assert cache.hits == 1
+    assert reused.model.objective.value == pytest.approx(solve(smaller).model.objective.value)
+
+
+def test_for_years_keeps_the_tariffs_of_its_years_only():
+    """55 t of Nd: 312 (toys.two_mines), 5 t of it shipped from R2. A duty of 2 USD/t in 2030
+    adds 10; one of 100 USD/t in 2031 makes R2's concentrate move instead (+25 - 2.5)."""
+    net = two_mines(55.0, years=(2030, 2031))
+    net.tariffs = pd.DataFrame(
+        [
+            {"year": y, "kind": "oxide", "item": "Nd", "origin": "R2", "dest": "R1", "usd_per_t": d}
+            for y, d in ((2030, 2.0), (2031, 100.0))
+        ]
+    )
+    first, second = net.for_years([2030]), net.for_years([2031])
+    assert list(first.tariffs["year"]) == [2030]
+    assert solve(first).model.objective.value == pytest.approx(312.0 + 10.0)
+    assert solve(second).model.objective.value == pytest.approx(312.0 - 2.5 + 25.0)

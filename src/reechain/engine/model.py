@@ -1,6 +1,6 @@
 """The network LP, built with linopy and solved with HiGHS.
 
-Variables (all >= 0, dims in brackets; see MODEL.md in the design notes):
+Variables (all >= 0, dims in brackets):
 
 - ``mine`` [year, deposit] t REO mined; ``conc`` [year, deposit, region] concentrate separated
   in a region; ``ox`` [year, element, origin, dest] oxide shipped (origin == dest: used at home);
@@ -9,6 +9,7 @@ Variables (all >= 0, dims in brackets; see MODEL.md in the design notes):
 - ``magnet`` [year, region, grade] t magnet made; ``mag`` [year, grade, origin, dest];
 - ``unmet_oxide``, ``unmet_metal`` [year, region, element, block], ``unmet_magnet``
   [year, region, grade, block]: demand left unserved, at the block's willingness to pay;
+- with a flexible Pr/Nd split, ``pr_in_magnets`` [year, region] t Pr metal in magnets;
 - with perfect foresight, ``stock`` / ``stock_in`` / ``stock_out`` [year, region, element].
 
 Joint production (the balance problem) is the oxide balance at the separating region: every
@@ -16,34 +17,42 @@ tonne of concentrate yields each element in its deposit's proportions (times rec
 what nobody takes must go to ``surplus``. The duals of the balances at the receiving region are
 the scarcity prices [USD/t] of oxide, metal and magnets by region and year.
 
-Constraint names: ``mine-use-min``, ``separation-capacity``, ``oxide-origin``, ``oxide-dest``,
-``metal-capacity``, ``metal-origin``, ``metal-dest``, ``magnet-capacity``, ``magnet-origin``,
-``magnet-dest``, ``lane-cap``, ``offtake``, ``stock-balance``, ``*-use-min``.
+Constraints, in the order :func:`build` adds them (one ``define_*`` function per family):
+``mine-dispatch``; per stage (:mod:`reechain.engine.stages`) ``<stage>-capacity`` and, with a
+calibration floor, ``<stage>-use-min`` (separation, metal, magnet), ``<kind>-origin`` and
+``<kind>-dest`` (oxide, metal, magnet), with ``stock-balance`` (foresight) and ``pr-share-min`` /
+``pr-share-max`` (flexible Pr/Nd) where they belong; ``lane-cap[<cap_id>]`` (export controls);
+``offtake[<i>]``. The mine's calibration floor is a lower bound of ``mine``, not a constraint.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import hashlib
 import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import linopy
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from reechain.engine import arrays
 from reechain.engine.network import Network
+from reechain.engine.stages import BY_KIND, NEXT, OXIDE, STAGES, Stage
 from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 
-DEST_BALANCES = {"oxide": "oxide-dest", "metal": "metal-dest", "magnet": "magnet-dest"}
+Expression = linopy.Variable | linopy.LinearExpression
 
 
 class InfeasibleModelError(ReechainError):
@@ -66,27 +75,267 @@ class Solved:
         return self.model.constraints[name].dual
 
 
-def _frame(df: pd.DataFrame, first: str, second: str) -> xr.DataArray:
-    """A years x items DataFrame as a DataArray with named dims."""
-    return xr.DataArray(
-        df.to_numpy(dtype=float),
-        dims=[first, second],
-        coords={first: list(df.index), second: list(df.columns)},
+def build(net: Network, foresight: bool = False) -> linopy.Model:
+    """Build the LP of ``net`` (all its years in one model), one constraint family at a time.
+
+    With ``foresight`` the years are linked by oxide stocks (perfect foresight); without it the
+    years share no variable (myopic). ``net`` must have passed :meth:`Network.check`
+    (:func:`solve` checks it).
+    """
+    m = linopy.Model()
+    bounds = varying(net)
+    conc = define_mining(m, net, bounds)
+    produced = joint_production(net, conc)
+    output: Expression | None = produced
+    for stage in STAGES:
+        output = define_stage(m, net, bounds, stage, output, foresight)
+    define_lane_caps(m, net)
+    define_offtake(m, net, produced)
+    define_objective(m, net, foresight)
+    return m
+
+
+def _coords(net: Network, *dims: str) -> list[pd.Index]:
+    """Named indexes of the network's sets, for ``add_variables(coords=...)``."""
+    labels = {
+        "year": net.years,
+        "region": net.regions,
+        "origin": net.regions,
+        "dest": net.regions,
+        "element": net.elements,
+        "grade": net.grades,
+    }
+    return [pd.Index(labels[d], name=d) for d in dims]
+
+
+def define_mining(m: linopy.Model, net: Network, bounds: dict) -> linopy.Variable:
+    """``mine`` [year, deposit] within capacity and calibration floor [t REO/yr] (variable
+    bounds), dispatched as concentrate ``conc`` [year, deposit, region] to the separating
+    regions (``mine-dispatch``). Returns ``conc``."""
+    mine = m.add_variables(lower=bounds["mine:lower"], upper=bounds["mine:upper"], name="mine")
+    conc = m.add_variables(lower=0, upper=_concentrate_upper(net), name="conc")
+    m.add_constraints(conc.sum("region") == mine, name="mine-dispatch")
+    return conc
+
+
+def _concentrate_upper(net: Network) -> xr.DataArray:
+    """Upper bound of ``conc`` [year, deposit, region]: a dedicated deposit (a project's own
+    feed) may only go to its plant's regions, so 0 elsewhere; no bound otherwise (bounds rather
+    than masks keep every slot present)."""
+    allowed = xr.DataArray(
+        np.ones((len(net.deposits), len(net.regions)), dtype=bool),
+        dims=["deposit", "region"],
+        coords={"deposit": net.deposits, "region": net.regions},
+    )
+    for dep, group in net.dedicated.groupby("deposit"):
+        allowed.loc[dep] = allowed.region.isin(list(group["region"]))
+    return (
+        xr.where(allowed, np.inf, 0.0)
+        .expand_dims(year=net.years)
+        .transpose("year", "deposit", "region")
     )
 
 
-def _demand_array(net: Network, kind: str, items: list[str], column: str) -> xr.DataArray:
-    """Dense [year, region, item, block] array of demand quantities or prices."""
-    dims = ["year", "region", "item", "block"]
-    coords = {"year": net.years, "region": net.regions, "item": items, "block": net.blocks}
-    arr = xr.DataArray(np.zeros([len(coords[d]) for d in dims]), dims=dims, coords=coords)
-    part = net.demand[net.demand["kind"] == kind] if len(net.demand) else net.demand
-    if len(part):
-        grouped = part.groupby(["year", "region", "item", "block"])[column]
-        series = grouped.sum() if column == "quantity" else grouped.max()
-        full = series.reindex(pd.MultiIndex.from_product([coords[d] for d in dims], names=dims))
-        arr.values[:] = full.fillna(0.0).to_numpy().reshape(arr.shape)
-    return arr
+def joint_production(net: Network, conc: linopy.Variable) -> linopy.LinearExpression:
+    """Oxide separated [year, region, element] [t REO/yr]: concentrate times its deposit's
+    composition times recovery, summed over deposits."""
+    return (conc * (arrays.composition(net) * arrays.recovery(net))).sum("deposit")
+
+
+def define_stage(
+    m: linopy.Model,
+    net: Network,
+    bounds: dict,
+    stage: Stage,
+    output: Expression | None,
+    foresight: bool,
+) -> linopy.Variable | None:
+    """One stage: its capacity (and calibration floor), its lanes and its two balances.
+
+    ``output`` [year, region, item] is what the stage makes [t/yr]. The balance at the making
+    region (``<kind>-origin``) ships it (oxide: or puts it to surplus or stock); the balance at
+    the receiving region (``<kind>-dest``) takes what arrives, less what the next stage draws,
+    plus unmet demand, equal to demand. Returns the next stage's output variable (``metal``,
+    ``magnet``), made here because this stage's receiving balance feeds it; None after magnets.
+    """
+    define_capacity(m, _throughput(m, stage, output), bounds, stage)
+    lane = m.add_variables(
+        lower=0, coords=_coords(net, "year", stage.item, "origin", "dest"), name=stage.lane
+    )
+    shipped = lane.sum("dest").rename({"origin": "region"})
+    if stage is OXIDE:
+        define_oxide_origin(m, net, output, shipped, foresight)
+    else:
+        m.add_constraints(output - shipped == 0, name=f"{stage.kind}-origin")
+    following = NEXT.get(stage)
+    made = None
+    if following is not None:
+        made = m.add_variables(
+            lower=0, coords=_coords(net, "year", "region", following.item), name=following.kind
+        )
+    demand = bounds[f"unmet_{stage.kind}:upper"]
+    unmet = m.add_variables(lower=0, upper=demand, name=f"unmet_{stage.kind}")
+    balance = lane.sum("origin").rename({"dest": "region"})
+    if made is not None:
+        balance = balance - define_draw(m, net, stage, made)
+    m.add_constraints(
+        balance + unmet.sum("block") == demand.sum("block"), name=f"{stage.kind}-dest"
+    )
+    return made
+
+
+def _throughput(m: linopy.Model, stage: Stage, output: Expression | None) -> Expression:
+    """What a stage's capacity bounds [year, region]: concentrate separated, metal or magnets
+    made."""
+    if stage is OXIDE:
+        return m.variables["conc"].sum("deposit")
+    return output.sum(stage.item)
+
+
+def define_capacity(m: linopy.Model, used: Expression, bounds: dict, stage: Stage) -> None:
+    """``used <= capacity`` per year and region, and ``used >= floor`` when the network has a
+    calibration minimum (constraints ``<stage>-capacity``, ``<stage>-use-min``)."""
+    name = stage.stage
+    m.add_constraints(used <= bounds[f"{name}-capacity"], name=f"{name}-capacity")
+    if f"{name}-use-min" in bounds:
+        m.add_constraints(used >= bounds[f"{name}-use-min"], name=f"{name}-use-min")
+
+
+def define_oxide_origin(
+    m: linopy.Model,
+    net: Network,
+    produced: Expression,
+    shipped: linopy.LinearExpression,
+    foresight: bool,
+) -> None:
+    """Joint production at the separating region (``oxide-origin``): oxide made is shipped, or
+    goes to ``surplus`` (or, with foresight, into or out of stock)."""
+    surplus = m.add_variables(
+        lower=0, coords=_coords(net, "year", "region", "element"), name="surplus"
+    )
+    if foresight:
+        stock_in, stock_out = define_stocks(m, net)
+        m.add_constraints(
+            produced + stock_out - shipped - surplus - stock_in == 0, name="oxide-origin"
+        )
+    else:
+        m.add_constraints(produced - shipped - surplus == 0, name="oxide-origin")
+
+
+def define_stocks(m: linopy.Model, net: Network) -> tuple[linopy.Variable, linopy.Variable]:
+    """Oxide stocks [year, region, element] [t REO] carried from year to year
+    (``stock-balance``); returns the variables ``stock_in`` and ``stock_out``."""
+    coords = _coords(net, "year", "region", "element")
+    stock = m.add_variables(lower=0, coords=coords, name="stock")
+    stock_in = m.add_variables(lower=0, coords=coords, name="stock_in")
+    stock_out = m.add_variables(lower=0, coords=coords, name="stock_out")
+    # The stock before the first year is zero: the shifted slot contributes nothing.
+    m.add_constraints(
+        stock - stock.shift(year=1).fillna(0) - stock_in + stock_out == 0, name="stock-balance"
+    )
+    return stock_in, stock_out
+
+
+def define_draw(
+    m: linopy.Model, net: Network, stage: Stage, made: linopy.Variable
+) -> linopy.LinearExpression:
+    """What the next stage draws from ``stage``'s receiving balance [year, region, element]:
+    t oxide per t metal made (1 / metal per oxide), or t metal per t magnet made."""
+    if stage is OXIDE:
+        return made / arrays.metal_per_oxide(net)
+    return define_magnet_needs(m, net, made)
+
+
+def define_magnet_needs(
+    m: linopy.Model, net: Network, magnet: linopy.Variable
+) -> linopy.LinearExpression:
+    """Metal the magnets take [year, region, element] by their recipe. With didymium
+    (``net.prnd``), Pr+Nd per magnet is fixed and its split flexible: the variable
+    ``pr_in_magnets`` [t Pr] lies within ``pr_share`` of it (``pr-share-min``/``-max``)."""
+    needs = (magnet * arrays.recipe(net)).sum("grade")  # [year, region, element]
+    if net.prnd is None:
+        return needs
+    prnd_need = (magnet * arrays.prnd(net)).sum("grade")  # [year, region]
+    pr_used = m.add_variables(lower=0, coords=_coords(net, "year", "region"), name="pr_in_magnets")
+    low, high = net.pr_share
+    m.add_constraints(pr_used - low * prnd_need >= 0, name="pr-share-min")
+    m.add_constraints(pr_used - high * prnd_need <= 0, name="pr-share-max")
+    is_pr, is_nd = (_indicator(net.elements, symbol) for symbol in ("Pr", "Nd"))
+    return needs + pr_used * is_pr + (prnd_need - pr_used) * is_nd
+
+
+def _indicator(elements: list[str], symbol: str) -> xr.DataArray:
+    """[element] 1 for ``symbol``, 0 for the others."""
+    return xr.DataArray(
+        [1.0 if e == symbol else 0.0 for e in elements],
+        dims=["element"],
+        coords={"element": elements},
+    )
+
+
+def define_lane_caps(m: linopy.Model, net: Network) -> None:
+    """Sum of flows on the lanes of each cap_id <= its upper bound [t/yr] (export controls;
+    constraints ``lane-cap[<cap_id>]``)."""
+    caps = net.lane_caps
+    if not len(caps):
+        return
+    for cap_id, rows in caps.groupby("cap_id", sort=False):
+        expr = None
+        for kind, part in rows.groupby("kind"):
+            term = _lanes_of(m, BY_KIND[kind], part).sum()
+            expr = term if expr is None else expr + term
+        upper = float(rows["upper"].iloc[0])
+        m.add_constraints(expr <= upper, name=f"lane-cap[{cap_id}]")
+
+
+def _lanes_of(m: linopy.Model, stage: Stage, rows: pd.DataFrame) -> linopy.Variable:
+    """The stage's lane variable restricted to the (year, item, origin, dest) of ``rows``."""
+    var = m.variables[stage.lane]
+    mask = xr.zeros_like(var.labels, dtype=bool)
+    for r in rows.itertuples():
+        mask.loc[{"year": r.year, stage.item: r.item, "origin": r.origin, "dest": r.dest}] = True
+    return var.where(mask)
+
+
+def define_offtake(m: linopy.Model, net: Network, produced: Expression) -> None:
+    """At least ``share`` of a region's separated oxide goes to a partner (``offtake[<i>]``)."""
+    ox = m.variables["ox"]
+    for i, r in enumerate(net.offtake.itertuples()):
+        to_partner = ox.sel(year=r.year, origin=r.origin, dest=r.dest).sum("element")
+        total = produced.sel(year=r.year, region=r.origin).sum("element")
+        m.add_constraints(to_partner - float(r.share) * total >= 0, name=f"offtake[{i}]")
+
+
+def define_objective(m: linopy.Model, net: Network, foresight: bool) -> None:
+    """Total cost [USD]: mining, separation, making and transport per tonne, oxide put to
+    surplus, unmet demand at its willingness to pay, tariffs and (foresight) stocks."""
+    c, v = net.costs, m.variables
+    off = _offdiag(net.regions)
+    objective = (
+        c["mine"] * v["mine"].sum()
+        + c["separation"] * v["conc"].sum()
+        + c["transport_concentrate"] * (v["conc"] * _concentrate_away(net)).sum()
+        + c["transport_oxide"] * (v["ox"] * off).sum()
+        + c["surplus"] * v["surplus"].sum()
+        + c["metal"] * v["metal"].sum()
+        + c["transport_metal"] * (v["met"] * off).sum()
+        + c["magnet"] * v["magnet"].sum()
+        + c["transport_magnet"] * (v["mag"] * off).sum()
+    )
+    for stage in STAGES:
+        price = arrays.demand(net, stage, "price")
+        objective = objective + (v[f"unmet_{stage.kind}"] * price).sum()
+    for duty in _tariff_costs(m, net):
+        objective = objective + duty
+    if foresight:
+        # Putting oxide into stock costs what disposal costs (handling, storage set-up), and
+        # holding it costs per tonne and year; drawing it later saves mining it again.
+        objective = (
+            objective
+            + c["surplus"] * v["stock_in"].sum()
+            + c.get("stock_holding", 0.0) * v["stock"].sum()
+        )
+    m.add_objective(objective)
 
 
 def _offdiag(regions: list[str]) -> xr.DataArray:
@@ -95,210 +344,36 @@ def _offdiag(regions: list[str]) -> xr.DataArray:
     return xr.DataArray(eye, dims=["origin", "dest"], coords={"origin": regions, "dest": regions})
 
 
-def build(net: Network, foresight: bool = False) -> linopy.Model:
-    """Build the LP of ``net`` (all its years in one model).
-
-    With ``foresight`` the years are linked by oxide stocks (perfect foresight); without it the
-    caller solves one year at a time (myopic; see :func:`solve_myopic`).
-    """
-    net.check()
-    m = linopy.Model()
-    years, regions, elements, grades = net.years, net.regions, net.elements, net.grades
-    deposits = net.deposits
-    c = net.costs
-    y_idx = pd.Index(years, name="year")
-    r_idx = pd.Index(regions, name="region")
-    e_idx = pd.Index(elements, name="element")
-    g_idx = pd.Index(grades, name="grade")
-    o_idx, t_idx = pd.Index(regions, name="origin"), pd.Index(regions, name="dest")
-
-    # -- mining and concentrate ------------------------------------------------------------
-    bounds = varying(net)
-    mine = m.add_variables(lower=bounds["mine:lower"], upper=bounds["mine:upper"], name="mine")
-    allowed = xr.DataArray(
-        np.ones((len(deposits), len(regions)), dtype=bool),
-        dims=["deposit", "region"],
-        coords={"deposit": deposits, "region": regions},
-    )
-    for dep, group in net.dedicated.groupby("deposit"):
-        allowed.loc[dep] = allowed.region.isin(list(group["region"]))
-    # A dedicated deposit (a project's own feed) may only go to its plant's regions: upper
-    # bound 0 elsewhere (bounds rather than masks keep every slot present).
-    conc_upper = (
-        xr.where(allowed, np.inf, 0.0)
-        .expand_dims(year=years)
-        .transpose("year", "deposit", "region")
-    )
-    conc = m.add_variables(lower=0, upper=conc_upper, name="conc")
-    m.add_constraints(conc.sum("region") == mine, name="mine-dispatch")
-    _capacity(m, conc.sum("deposit"), bounds, "separation")
-
-    # -- oxides: joint production -------------------------------------------------------------
-    comp = xr.DataArray(
-        net.composition.loc[deposits, elements].to_numpy(dtype=float),
-        dims=["deposit", "element"],
-        coords={"deposit": deposits, "element": elements},
-    )
-    recovery = xr.DataArray(
-        net.recovery.reindex(elements).to_numpy(dtype=float),
-        dims=["element"],
-        coords={"element": elements},
-    )
-    produced = (conc * (comp * recovery)).sum("deposit")  # [year, region, element]
-    ox = m.add_variables(lower=0, coords=[y_idx, e_idx, o_idx, t_idx], name="ox")
-    surplus = m.add_variables(lower=0, coords=[y_idx, r_idx, e_idx], name="surplus")
-    shipped = ox.sum("dest").rename({"origin": "region"})
-    if foresight:
-        stock = m.add_variables(lower=0, coords=[y_idx, r_idx, e_idx], name="stock")
-        stock_in = m.add_variables(lower=0, coords=[y_idx, r_idx, e_idx], name="stock_in")
-        stock_out = m.add_variables(lower=0, coords=[y_idx, r_idx, e_idx], name="stock_out")
-        # The stock before the first year is zero: the shifted slot contributes nothing.
-        m.add_constraints(
-            stock - stock.shift(year=1).fillna(0) - stock_in + stock_out == 0, name="stock-balance"
-        )
-        m.add_constraints(
-            produced + stock_out - shipped - surplus - stock_in == 0, name="oxide-origin"
-        )
-    else:
-        m.add_constraints(produced - shipped - surplus == 0, name="oxide-origin")
-
-    phi = xr.DataArray(
-        net.metal_per_oxide.reindex(elements).to_numpy(dtype=float),
-        dims=["element"],
-        coords={"element": elements},
-    )
-    metal = m.add_variables(lower=0, coords=[y_idx, r_idx, e_idx], name="metal")
-    d_ox = bounds["unmet_oxide:upper"]
-    unmet_ox = m.add_variables(lower=0, upper=d_ox, name="unmet_oxide")
-    received_ox = ox.sum("origin").rename({"dest": "region"})
-    m.add_constraints(
-        received_ox - metal / phi + unmet_ox.sum("block") == d_ox.sum("block"), name="oxide-dest"
-    )
-
-    # -- metal ----------------------------------------------------------------------------------
-    _capacity(m, metal.sum("element"), bounds, "metal")
-    met = m.add_variables(lower=0, coords=[y_idx, e_idx, o_idx, t_idx], name="met")
-    m.add_constraints(
-        metal - met.sum("dest").rename({"origin": "region"}) == 0, name="metal-origin"
-    )
-    recipe = xr.DataArray(
-        net.recipe.reindex(index=grades, columns=elements).fillna(0.0).to_numpy(dtype=float),
-        dims=["grade", "element"],
-        coords={"grade": grades, "element": elements},
-    )
-    magnet = m.add_variables(lower=0, coords=[y_idx, r_idx, g_idx], name="magnet")
-    d_met = bounds["unmet_metal:upper"]
-    unmet_met = m.add_variables(lower=0, upper=d_met, name="unmet_metal")
-    received_met = met.sum("origin").rename({"dest": "region"})
-    needs = (magnet * recipe).sum("grade")  # [year, region, element]
-    if net.prnd is not None:
-        # didymium: Pr+Nd per magnet is fixed, its split flexible within pr_share
-        prnd = xr.DataArray(
-            net.prnd.reindex(grades).to_numpy(dtype=float), dims=["grade"], coords={"grade": grades}
-        )
-        prnd_need = (magnet * prnd).sum("grade")  # [year, region]
-        pr_used = m.add_variables(lower=0, coords=[y_idx, r_idx], name="pr_in_magnets")
-        low, high = net.pr_share
-        m.add_constraints(pr_used - low * prnd_need >= 0, name="pr-share-min")
-        m.add_constraints(pr_used - high * prnd_need <= 0, name="pr-share-max")
-        is_pr = xr.DataArray(
-            [1.0 if e == "Pr" else 0.0 for e in elements],
-            dims=["element"],
-            coords={"element": elements},
-        )
-        is_nd = xr.DataArray(
-            [1.0 if e == "Nd" else 0.0 for e in elements],
-            dims=["element"],
-            coords={"element": elements},
-        )
-        needs = needs + pr_used * is_pr + (prnd_need - pr_used) * is_nd
-    m.add_constraints(
-        received_met - needs + unmet_met.sum("block") == d_met.sum("block"),
-        name="metal-dest",
-    )
-
-    # -- magnets ----------------------------------------------------------------------------------
-    _capacity(m, magnet.sum("grade"), bounds, "magnet")
-    mag = m.add_variables(lower=0, coords=[y_idx, g_idx, o_idx, t_idx], name="mag")
-    m.add_constraints(
-        magnet - mag.sum("dest").rename({"origin": "region"}) == 0, name="magnet-origin"
-    )
-    d_mag = bounds["unmet_magnet:upper"]
-    unmet_mag = m.add_variables(lower=0, upper=d_mag, name="unmet_magnet")
-    received_mag = mag.sum("origin").rename({"dest": "region"})
-    m.add_constraints(
-        received_mag + unmet_mag.sum("block") == d_mag.sum("block"), name="magnet-dest"
-    )
-
-    # -- policy bounds ----------------------------------------------------------------------------
-    _lane_caps(m, net)
-    _offtake(m, net, produced)
-
-    # -- objective --------------------------------------------------------------------------------
-    off = _offdiag(regions)
-    home = xr.DataArray(
-        [net.deposit_region[d] for d in deposits], dims=["deposit"], coords={"deposit": deposits}
-    )
-    away = home.values[:, None] != np.array(regions)[None, :]
+def _concentrate_away(net: Network) -> xr.DataArray:
+    """[deposit, region] 1 where concentrate pays transport: separated outside its deposit's
+    region, except on an observed supply relation (``net.routes``)."""
+    deposits, regions = net.deposits, net.regions
+    home = np.array([net.deposit_region[d] for d in deposits])
+    away = home[:, None] != np.array(regions)[None, :]
     routed = {(r.origin, r.dest) for r in net.routes.itertuples()}
     for a, dep in enumerate(deposits):
         for b, reg in enumerate(regions):
             if (net.deposit_region[dep], reg) in routed:
                 away[a, b] = False  # an observed supply relation: no transport cost
-    conc_away = xr.DataArray(
+    return xr.DataArray(
         away.astype(float),
         dims=["deposit", "region"],
         coords={"deposit": deposits, "region": regions},
     )
-    p_ox = _demand_array(net, "oxide", elements, "price").rename(item="element")
-    p_met = _demand_array(net, "metal", elements, "price").rename(item="element")
-    p_mag = _demand_array(net, "magnet", grades, "price").rename(item="grade")
-    objective = (
-        c["mine"] * mine.sum()
-        + c["separation"] * conc.sum()
-        + c["transport_concentrate"] * (conc * conc_away).sum()
-        + c["transport_oxide"] * (ox * off).sum()
-        + c["surplus"] * surplus.sum()
-        + c["metal"] * metal.sum()
-        + c["transport_metal"] * (met * off).sum()
-        + c["magnet"] * magnet.sum()
-        + c["transport_magnet"] * (mag * off).sum()
-        + (unmet_ox * p_ox).sum()
-        + (unmet_met * p_met).sum()
-        + (unmet_mag * p_mag).sum()
-    )
-    if len(net.tariffs):
-        lanes = {
-            "oxide": (ox, "element", elements),
-            "metal": (met, "element", elements),
-            "magnet": (mag, "grade", grades),
-        }
-        for kind, part in net.tariffs.groupby("kind"):
-            var, dim, items = lanes[kind]
-            rate = xr.zeros_like(var.labels, dtype=float)
-            for r in part.itertuples():
-                rate.loc[{"year": r.year, dim: r.item, "origin": r.origin, "dest": r.dest}] += (
-                    r.usd_per_t
-                )
-            objective = objective + (var * rate).sum()
-    if foresight:
-        # Putting oxide into stock costs what disposal costs (handling, storage set-up), and
-        # holding it costs per tonne and year; drawing it later saves mining it again.
-        objective = (
-            objective
-            + c["surplus"] * m.variables["stock_in"].sum()
-            + c.get("stock_holding", 0.0) * m.variables["stock"].sum()
-        )
-    m.add_objective(objective)
-    return m
 
 
-def _capacity(m: linopy.Model, used, bounds: dict, stage: str) -> None:
-    """``used <= capacity`` per year and region, and ``used >= floor`` when the network has a
-    calibration minimum (constraints ``<stage>-capacity``, ``<stage>-use-min``)."""
-    m.add_constraints(used <= bounds[f"{stage}-capacity"], name=f"{stage}-capacity")
-    if f"{stage}-use-min" in bounds:
-        m.add_constraints(used >= bounds[f"{stage}-use-min"], name=f"{stage}-use-min")
+def _tariff_costs(m: linopy.Model, net: Network) -> Iterator[linopy.LinearExpression]:
+    """Duties [USD] on the lanes of each taxed product: t shipped x USD/t."""
+    if not len(net.tariffs):
+        return
+    for kind, part in net.tariffs.groupby("kind"):
+        stage = BY_KIND[kind]
+        var = m.variables[stage.lane]
+        rate = xr.zeros_like(var.labels, dtype=float)
+        for r in part.itertuples():
+            where = {"year": r.year, stage.item: r.item, "origin": r.origin, "dest": r.dest}
+            rate.loc[where] += r.usd_per_t
+        yield (var * rate).sum()
 
 
 def varying(net: Network) -> dict[str, xr.DataArray | float]:
@@ -306,9 +381,9 @@ def varying(net: Network) -> dict[str, xr.DataArray | float]:
     model's structure: variable bounds (``name:lower`` / ``name:upper``) and constraint
     right-hand sides (by constraint name). :func:`build` and :func:`update` both read them."""
     deposits, regions = net.deposits, net.regions
-    mine_cap = _frame(net.mine_cap[deposits], "year", "deposit")
+    mine_cap = arrays.by_year(net.mine_cap[deposits], "deposit")
     mine_lo = (
-        _frame(net.mine_min[deposits], "year", "deposit")
+        arrays.by_year(net.mine_min[deposits], "deposit")
         if net.mine_min is not None
         else xr.zeros_like(mine_cap)
     )
@@ -316,72 +391,95 @@ def varying(net: Network) -> dict[str, xr.DataArray | float]:
         "mine:upper": mine_cap,
         "mine:lower": np.minimum(mine_lo, mine_cap),
     }
-    for stage, cap, minimum in (
-        ("separation", net.sep_cap, net.sep_min),
-        ("metal", net.metal_cap, net.metal_min),
-        ("magnet", net.magnet_cap, net.magnet_min),
-    ):
-        capacity = _frame(cap[regions], "year", "region")
-        out[f"{stage}-capacity"] = capacity
+    for stage in STAGES:
+        capacity = arrays.by_year(getattr(net, stage.capacity)[regions], "region")
+        out[f"{stage.stage}-capacity"] = capacity
+        minimum = getattr(net, stage.minimum)
         if minimum is not None:
-            out[f"{stage}-use-min"] = np.minimum(
-                _frame(minimum[regions], "year", "region"), capacity
+            out[f"{stage.stage}-use-min"] = np.minimum(
+                arrays.by_year(minimum[regions], "region"), capacity
             )
-    for kind, items, dim in (
-        ("oxide", net.elements, "element"),
-        ("metal", net.elements, "element"),
-        ("magnet", net.grades, "grade"),
-    ):
-        demand = _demand_array(net, kind, items, "quantity").rename(item=dim)
-        out[f"unmet_{kind}:upper"] = demand
-        out[f"{kind}-dest"] = demand.sum("block")
+    for stage in STAGES:
+        demand = arrays.demand(net, stage, "quantity")
+        out[f"unmet_{stage.kind}:upper"] = demand
+        out[f"{stage.kind}-dest"] = demand.sum("block")
     for cap_id, rows in net.lane_caps.groupby("cap_id", sort=False):
         out[f"lane-cap[{cap_id}]"] = float(rows["upper"].iloc[0])
     return out
 
 
+def _whole(value: Any, net: Network) -> Any:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.to_json()
+    if isinstance(value, dict):
+        return sorted(value.items())
+    return value
+
+
+def _demand_prices(demand: pd.DataFrame, net: Network) -> list[str]:
+    """Demand enters the model's structure through its prices (objective coefficients); its
+    quantities are bounds and right-hand sides."""
+    return [arrays.demand(net, stage, "price").values.tobytes().hex() for stage in STAGES]
+
+
+# How :func:`structure_key` reads the Network fields whose numbers :func:`update` can change.
+# Every other field enters the key whole, so that a new field makes networks rebuild rather
+# than share a model built for another value of it.
+_KEY_VIEWS: dict[str, Callable[[Any, Network], Any]] = {
+    **{
+        name: lambda value, net: None  # bounds and right-hand sides only (see varying())
+        for name in (
+            "mine_cap",
+            "mine_min",
+            *(stage.capacity for stage in STAGES),
+            *(stage.minimum for stage in STAGES),
+        )
+    },
+    "demand": _demand_prices,
+    "lane_caps": lambda caps, net: (caps.drop(columns=["upper"]) if len(caps) else caps).to_json(),
+    "composition": lambda df, net: df.round(12).to_json(),
+    "recipe": lambda df, net: df.round(12).to_json(),
+    "labels": lambda value, net: None,  # names for messages, not part of the model
+}
+
+
+def _layout(value: xr.DataArray | float) -> Any:
+    """The labels of an entry of :func:`varying` (None for a scalar right-hand side)."""
+    if isinstance(value, xr.DataArray):
+        return [(dim, value[dim].values.tolist()) for dim in value.dims]
+    return None
+
+
 def structure_key(net: Network, foresight: bool) -> str:
-    """A digest of everything :func:`varying` leaves out: two networks with the same key differ
-    only in bounds and right-hand sides, so one built model serves both."""
-    lanes = net.lane_caps.drop(columns=["upper"]) if len(net.lane_caps) else net.lane_caps
-    parts = [
-        foresight,
-        net.years,
-        net.regions,
-        net.elements,
-        net.grades,
-        net.deposits,
-        net.composition.round(12).to_json(),
-        net.recovery.to_json(),
-        net.metal_per_oxide.to_json(),
-        net.recipe.round(12).to_json(),
-        None if net.prnd is None else net.prnd.to_json(),
-        net.pr_share,
-        sorted(net.costs.items()),
-        net.dedicated.to_json(),
-        net.routes.to_json(),
-        net.secondary,
-        net.offtake.to_json(),
-        net.tariffs.to_json(),
-        lanes.to_json(),
-        net.deposit_region.to_json(),
-        [
-            _demand_array(net, k, i, "price").values.tobytes().hex()
-            for k, i in (("oxide", net.elements), ("metal", net.elements), ("magnet", net.grades))
-        ],
-    ]
+    """A digest of everything :func:`update` cannot change: two networks with the same key
+    differ only in bounds and right-hand sides, so one built model serves both.
+
+    Derived rather than listed: every :class:`Network` field enters whole unless
+    ``_KEY_VIEWS`` says which part of it is structure, and so do the names and labels of
+    everything :func:`varying` returns, so that an optional constraint (a calibration floor)
+    that one network has and the other lacks gives two keys.
+    """
+    parts: list[Any] = [foresight]
+    for f in dataclasses.fields(Network):
+        view = _KEY_VIEWS.get(f.name, _whole)
+        parts.append((f.name, view(getattr(net, f.name), net)))
+    parts.append(sorted((name, _layout(value)) for name, value in varying(net).items()))
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
 def update(m: linopy.Model, net: Network) -> None:
     """Set the bounds and right-hand sides of a built model to those of ``net`` (same
     structure: see :func:`structure_key`)."""
+    bounds: dict[str, dict[str, Any]] = {}
     for name, value in varying(net).items():
         if ":" in name:
             var, side = name.split(":")
-            m.variables[var].update(**{side: value})
+            bounds.setdefault(var, {})[side] = value
         else:
             m.constraints[name].update(rhs=value)
+    # Both bounds of a variable at once: a new upper bound may lie below the old lower one.
+    for var, sides in bounds.items():
+        m.variables[var].update(**sides)
 
 
 class ModelCache:
@@ -393,6 +491,7 @@ class ModelCache:
         self.hits = 0
 
     def get(self, net: Network, foresight: bool) -> linopy.Model:
+        """A model of ``net``: a cached one of the same structure, updated, or a new build."""
         key = structure_key(net, foresight)
         if key in self.models:
             self.hits += 1
@@ -404,41 +503,6 @@ class ModelCache:
         while len(self.models) > self.size:
             self.models.pop(next(iter(self.models)))
         return m
-
-
-def _lane_caps(m: linopy.Model, net: Network) -> None:
-    """Sum of flows on the lanes of each cap_id <= its upper bound (export controls)."""
-    caps = net.lane_caps
-    if not len(caps):
-        return
-    variables = {
-        "oxide": ("ox", "element"),
-        "metal": ("met", "element"),
-        "magnet": ("mag", "grade"),
-    }
-    for cap_id, rows in caps.groupby("cap_id", sort=False):
-        expr = None
-        for kind, part in rows.groupby("kind"):
-            name, item_dim = variables[kind]
-            var = m.variables[name]
-            mask = xr.zeros_like(var.labels, dtype=bool)
-            for r in part.itertuples():
-                mask.loc[{"year": r.year, item_dim: r.item, "origin": r.origin, "dest": r.dest}] = (
-                    True
-                )
-            term = var.where(mask).sum()
-            expr = term if expr is None else expr + term
-        upper = float(rows["upper"].iloc[0])
-        m.add_constraints(expr <= upper, name=f"lane-cap[{cap_id}]")
-
-
-def _offtake(m: linopy.Model, net: Network, produced) -> None:
-    """At least ``share`` of a region's separated oxide goes to a partner."""
-    ox = m.variables["ox"]
-    for i, r in enumerate(net.offtake.itertuples()):
-        to_partner = ox.sel(year=r.year, origin=r.origin, dest=r.dest).sum("element")
-        total = produced.sel(year=r.year, region=r.origin).sum("element")
-        m.add_constraints(to_partner - float(r.share) * total >= 0, name=f"offtake[{i}]")
 
 
 @functools.cache
@@ -468,9 +532,11 @@ def _solve(m: linopy.Model) -> tuple[str, str]:
 
 
 def solve(net: Network, foresight: bool = False, cache: ModelCache | None = None) -> Solved:
-    """Build (or take from ``cache`` and update) and solve ``net`` in one model; raise
-    :class:`InfeasibleModelError` if it has no solution."""
+    """Check ``net``, build it (or take a model of its structure from ``cache`` and update it)
+    and solve it in one model; raise :class:`ReechainError` naming a bad input, or
+    :class:`InfeasibleModelError` if the model has no solution."""
     t0 = time.perf_counter()
+    net.check()
     m = cache.get(net, foresight) if cache is not None else build(net, foresight)
     t1 = time.perf_counter()
     status, condition = _solve(m)
@@ -499,7 +565,7 @@ def diagnose(net: Network, foresight: bool, condition: str) -> str:
         ),
     ]
     for label, change in trials:
-        trial = Network(**{**net.__dict__, **change})
+        trial = dataclasses.replace(net, **change)
         status, _ = _solve(build(trial, foresight))
         if status == "ok":
             events = sorted(set(net.labels.get(label, "").split(";")) - {""})

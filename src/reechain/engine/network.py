@@ -10,7 +10,7 @@ Costs and prices in USD per tonne of the stage's material [USD/t].
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -127,29 +127,19 @@ class Network:
         return sorted(set(self.demand["block"])) if len(self.demand) else [0]
 
     def for_years(self, years: list[int]) -> Network:
-        """The same network restricted to some years."""
-
-        def cut(df: pd.DataFrame | None) -> pd.DataFrame | None:
-            return None if df is None else df.loc[years]
-
-        def rows(df: pd.DataFrame) -> pd.DataFrame:
-            return df[df["year"].isin(years)] if len(df) else df
-
-        return replace(
-            self,
-            years=list(years),
-            mine_cap=cut(self.mine_cap),
-            sep_cap=cut(self.sep_cap),
-            metal_cap=cut(self.metal_cap),
-            magnet_cap=cut(self.magnet_cap),
-            demand=rows(self.demand),
-            mine_min=cut(self.mine_min),
-            sep_min=cut(self.sep_min),
-            metal_min=cut(self.metal_min),
-            magnet_min=cut(self.magnet_min),
-            lane_caps=rows(self.lane_caps),
-            offtake=rows(self.offtake),
-        )
+        """The same network restricted to some years: every table with a ``year`` column
+        (demand, lane caps, offtake, tariffs) keeps those years' rows, and every table by year
+        (capacities, floors) those rows."""
+        changes: dict[str, object] = {"years": list(years)}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, pd.DataFrame):
+                continue
+            if "year" in value.columns:
+                changes[f.name] = value[value["year"].isin(years)]
+            elif list(value.index) == list(self.years):
+                changes[f.name] = value.loc[years]
+        return replace(self, **changes)
 
     def check(self) -> Network:
         """Raise :class:`ReechainError` naming the first inconsistent input."""

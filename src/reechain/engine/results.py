@@ -8,6 +8,7 @@ the solver) and checked with a tolerance scaled to the flows; a violation raises
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +16,10 @@ import pandas as pd
 import xarray as xr
 
 from reechain.data.flows import FLOW_COLUMNS, WORLD
-from reechain.engine.model import DEST_BALANCES, Solved
+from reechain.engine import arrays
+from reechain.engine.model import Solved
+from reechain.engine.network import Network
+from reechain.engine.stages import BY_KIND, METAL, OXIDE, STAGES, Stage
 from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
@@ -38,115 +42,113 @@ def _tolerance(solved: Solved) -> float:
 
 
 def check_invariants(solved: Solved) -> dict[str, float]:
-    """Re-derive every balance from the solution; raise on a violation; return max residuals."""
-    net = solved.network
+    """Re-derive every balance from the solution; raise on a violation; return the largest
+    residual [t] of each check (balances, capacities, lane caps)."""
     tol = _tolerance(solved)
-    v = solved.value
+    _require_non_negative(solved, tol)
     residuals: dict[str, float] = {}
+    for name, residual, what in _balances(solved):
+        residuals[name] = _require(residual, what, tol)
+    for what, over in _capacity_excess(solved):
+        residuals[what] = _require(over, what, tol)
+    residuals.update(_lane_cap_excess(solved, tol))
+    return residuals
 
-    def require(name: str, residual: xr.DataArray, what: str) -> None:
-        worst = float(abs(residual).max()) if residual.size else 0.0
-        residuals[name] = worst
-        if worst > tol:
-            where = residual.where(abs(residual) == worst, drop=True)
-            coords = {k: where[k].values.tolist() for k in where.coords}
-            raise InvariantError(
-                f"{what} broken at {coords}: residual {worst:.6g} t (tolerance {tol:.3g} t)"
-            )
 
+def _require(residual: xr.DataArray, what: str, tol: float) -> float:
+    """The largest absolute residual [t]; raise :class:`InvariantError` naming where it is if it
+    exceeds ``tol``."""
+    worst = float(abs(residual).max()) if residual.size else 0.0
+    if worst > tol:
+        where = residual.where(abs(residual) == worst, drop=True)
+        coords = {k: where[k].values.tolist() for k in where.coords}
+        raise InvariantError(
+            f"{what} broken at {coords}: residual {worst:.6g} t (tolerance {tol:.3g} t)"
+        )
+    return worst
+
+
+def _require_non_negative(solved: Solved, tol: float) -> None:
     for name in ("mine", "conc", "ox", "surplus", "metal", "met", "magnet", "mag"):
-        low = float(v(name).min())
+        low = float(solved.value(name).min())
         if low < -tol:
             raise InvariantError(f"negative flow in {name}: {low:.6g}")
-    comp = xr.DataArray(
-        net.composition.loc[net.deposits, net.elements].to_numpy(float),
-        dims=["deposit", "element"],
-        coords={"deposit": net.deposits, "element": net.elements},
-    )
-    rec = xr.DataArray(
-        net.recovery.reindex(net.elements).to_numpy(float),
-        dims=["element"],
-        coords={"element": net.elements},
-    )
-    produced = (v("conc") * comp * rec).sum("deposit")
-    shipped = v("ox").sum("dest").rename(origin="region")
-    stock_term = 0.0
-    if solved.foresight:
-        stock_term = v("stock_out") - v("stock_in")
-    require(
-        "oxide-origin",
-        produced + stock_term - shipped - v("surplus"),
-        "oxide balance at the separating region (joint production)",
-    )
-    phi = xr.DataArray(
-        net.metal_per_oxide.reindex(net.elements).to_numpy(float),
-        dims=["element"],
-        coords={"element": net.elements},
-    )
-    received = v("ox").sum("origin").rename(dest="region")
-    served_ox = _served(solved, "oxide", "element")
-    require(
-        "oxide-dest",
-        received - v("metal") / phi - served_ox,
-        "oxide balance at the receiving region",
-    )
-    require(
-        "metal-origin",
-        v("metal") - v("met").sum("dest").rename(origin="region"),
-        "metal balance at the making region",
-    )
-    recipe = xr.DataArray(
-        net.recipe.reindex(index=net.grades, columns=net.elements).fillna(0).to_numpy(float),
-        dims=["grade", "element"],
-        coords={"grade": net.grades, "element": net.elements},
-    )
-    require(
-        "metal-dest",
-        v("met").sum("origin").rename(dest="region")
-        - _magnet_needs(solved, recipe)
-        - _served(solved, "metal", "element"),
-        "metal balance at the receiving region",
-    )
-    require(
-        "magnet-origin",
-        v("magnet") - v("mag").sum("dest").rename(origin="region"),
-        "magnet balance at the making region",
-    )
-    require(
-        "magnet-dest",
-        v("mag").sum("origin").rename(dest="region") - _served(solved, "magnet", "grade"),
-        "magnet balance at the receiving region",
-    )
-    caps = {
+
+
+def _balances(solved: Solved) -> Iterator[tuple[str, xr.DataArray, str]]:
+    """(constraint name, residual [t], description) of the six mass balances, re-derived from
+    the solution, in the order of the chain."""
+    for stage in STAGES:
+        where = "the making region"
+        if stage is OXIDE:
+            where = "the separating region (joint production)"
+        yield (
+            f"{stage.kind}-origin",
+            _origin_residual(solved, stage),
+            f"{stage.kind} balance at {where}",
+        )
+        yield (
+            f"{stage.kind}-dest",
+            _dest_residual(solved, stage),
+            f"{stage.kind} balance at the receiving region",
+        )
+
+
+def _origin_residual(solved: Solved, stage: Stage) -> xr.DataArray:
+    """Made - shipped [year, region, item] at the making region; for oxide also less surplus,
+    plus what stocks give (foresight)."""
+    v = solved.value
+    shipped = v(stage.lane).sum("dest").rename(origin="region")
+    if stage is not OXIDE:
+        return v(stage.kind) - shipped
+    stock_term = v("stock_out") - v("stock_in") if solved.foresight else 0.0
+    return _separated(solved) + stock_term - shipped - v("surplus")
+
+
+def _dest_residual(solved: Solved, stage: Stage) -> xr.DataArray:
+    """Received - drawn by the next stage - demand served [year, region, item]."""
+    net, v = solved.network, solved.value
+    received = v(stage.lane).sum("origin").rename(dest="region")
+    if stage is OXIDE:
+        received = received - v("metal") / arrays.metal_per_oxide(net)
+    elif stage is METAL:
+        received = received - _magnet_needs(solved, arrays.recipe(net))
+    return received - _served(solved, stage)
+
+
+def _separated(solved: Solved) -> xr.DataArray:
+    """Oxide separated [year, region, element] [t REO]: concentrate x composition x recovery."""
+    net = solved.network
+    return (solved.value("conc") * arrays.composition(net) * arrays.recovery(net)).sum("deposit")
+
+
+def _capacity_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:
+    """(description, use above capacity [t]) of mining and each stage, per year and region."""
+    net, v = solved.network, solved.value
+    used = {
         "mine capacity": (v("mine"), net.mine_cap, "deposit"),
         "separation capacity": (v("conc").sum("deposit"), net.sep_cap, "region"),
         "metal capacity": (v("metal").sum("element"), net.metal_cap, "region"),
         "magnet capacity": (v("magnet").sum("grade"), net.magnet_cap, "region"),
     }
-    for what, (used, cap, dim) in caps.items():
-        capacity = xr.DataArray(
-            cap.to_numpy(float),
-            dims=["year", dim],
-            coords={"year": list(cap.index), dim: list(cap.columns)},
-        )
-        over = (used - capacity).clip(min=0)
-        require(what, over, what)
-    for cap_id, rows in net.lane_caps.groupby("cap_id"):
+    for what, (use, cap, dim) in used.items():
+        yield what, (use - arrays.by_year(cap, dim)).clip(min=0)
+
+
+def _lane_cap_excess(solved: Solved, tol: float) -> dict[str, float]:
+    """Flow above each export cap [t] (``lane-cap[<cap_id>]``); raise if one exceeds ``tol``."""
+    excess = {}
+    for cap_id, rows in solved.network.lane_caps.groupby("cap_id"):
         total = 0.0
         for r in rows.itertuples():
-            name, dim = {
-                "oxide": ("ox", "element"),
-                "metal": ("met", "element"),
-                "magnet": ("mag", "grade"),
-            }[r.kind]
-            total += float(
-                v(name).sel({"year": r.year, dim: r.item, "origin": r.origin, "dest": r.dest})
-            )
+            stage = BY_KIND[r.kind]
+            where = {"year": r.year, stage.item: r.item, "origin": r.origin, "dest": r.dest}
+            total += float(solved.value(stage.lane).sel(where))
         upper = float(rows["upper"].iloc[0])
-        residuals[f"lane-cap[{cap_id}]"] = max(0.0, total - upper)
+        excess[f"lane-cap[{cap_id}]"] = max(0.0, total - upper)
         if total > upper + tol:
             raise InvariantError(f"export cap {cap_id} exceeded: {total:.6g} > {upper:.6g} t")
-    return residuals
+    return excess
 
 
 def _magnet_needs(solved: Solved, recipe: xr.DataArray) -> xr.DataArray:
@@ -156,10 +158,7 @@ def _magnet_needs(solved: Solved, recipe: xr.DataArray) -> xr.DataArray:
     needs = (solved.value("magnet") * recipe).sum("grade")
     if net.prnd is None:
         return needs
-    prnd = xr.DataArray(
-        net.prnd.reindex(net.grades).to_numpy(float), dims=["grade"], coords={"grade": net.grades}
-    )
-    total = (solved.value("magnet") * prnd).sum("grade")
+    total = (solved.value("magnet") * arrays.prnd(net)).sum("grade")
     pr = solved.value("pr_in_magnets")
     add = xr.zeros_like(needs)
     add.loc[{"element": "Pr"}] = pr
@@ -167,14 +166,10 @@ def _magnet_needs(solved: Solved, recipe: xr.DataArray) -> xr.DataArray:
     return needs + add
 
 
-def _served(solved: Solved, kind: str, dim: str) -> xr.DataArray:
+def _served(solved: Solved, stage: Stage) -> xr.DataArray:
     """Demand served [year, region, item] = demand - unmet."""
-    from reechain.engine.model import _demand_array
-
-    net = solved.network
-    items = net.elements if dim == "element" else net.grades
-    demand = _demand_array(net, kind, items, "quantity").rename(item=dim).sum("block")
-    unmet = solved.value(f"unmet_{kind}")
+    demand = arrays.demand(solved.network, stage, "quantity").sum("block")
+    unmet = solved.value(f"unmet_{stage.kind}")
     if "block" in unmet.dims:
         unmet = unmet.sum("block")
     return demand - unmet.reindex_like(demand).fillna(0.0)
@@ -251,36 +246,73 @@ def _trade_rows(
 def collect(solved: Solved, run_id: str) -> RunResult:
     """Turn one solved model into tidy tables (after checking its invariants)."""
     residuals = check_invariants(solved)
-    net, v = solved.network, solved.value
-    dep_region = xr.DataArray(
-        list(net.deposit_region[net.deposits]), dims=["deposit"], coords={"deposit": net.deposits}
+    return RunResult(
+        name=run_id,
+        mode="foresight" if solved.foresight else "myopic",
+        flows=_flows(solved, run_id),
+        prices=_prices(solved),
+        unmet=_unmet(solved),
+        surplus=_surplus(solved),
+        capacity_use=_capacity_use(solved),
+        pool_output=_df(solved.value("mine")),
+        residuals=residuals,
+        timings=dict(solved.timings),
+        objective=float(solved.model.objective.value),
     )
-    primary = xr.DataArray(
+
+
+def _flows(solved: Solved, run_id: str) -> pd.DataFrame:
+    """The flows table [t]: production per region, world totals, then shipments."""
+    production = _production(solved, run_id)
+    world = production.groupby(["year", "stage", "material", "unit"], as_index=False)["value"].sum()
+    world["origin"], world["destination"], world["owner"], world["source"] = (
+        WORLD,
+        None,
+        None,
+        run_id,
+    )
+    flows = pd.concat([production, world[FLOW_COLUMNS], _trade(solved, run_id)], ignore_index=True)
+    flows["year"] = flows["year"].astype(int)
+    flows["value"] = flows["value"].clip(lower=0.0)
+    return flows
+
+
+def _mines(net: Network) -> xr.DataArray:
+    """[deposit] True for mines, False for pools that are not (recycled feed)."""
+    return xr.DataArray(
         [d not in net.secondary for d in net.deposits],
         dims=["deposit"],
         coords={"deposit": net.deposits},
     )
-    mined = v("mine").where(primary, 0.0)  # recycled feed is not mine output
-    mine_by_region = mined.groupby(dep_region.rename("region")).sum()
-    comp = xr.DataArray(
-        net.composition.loc[net.deposits, net.elements].to_numpy(float),
-        dims=["deposit", "element"],
-        coords={"deposit": net.deposits, "element": net.elements},
+
+
+def _home(net: Network, name: str) -> xr.DataArray:
+    """[deposit] the region where each deposit lies, named ``name`` (to group by)."""
+    return xr.DataArray(
+        list(net.deposit_region[net.deposits]),
+        dims=["deposit"],
+        coords={"deposit": net.deposits},
+        name=name,
     )
-    mine_elements = (mined * comp).groupby(dep_region.rename("region")).sum()
-    rec = xr.DataArray(
-        net.recovery.reindex(net.elements).to_numpy(float),
-        dims=["element"],
-        coords={"element": net.elements},
-    )
-    separated = (v("conc") * comp * rec).sum("deposit")
+
+
+def _production(solved: Solved, run_id: str) -> pd.DataFrame:
+    """Output per stage, region and year [t]: totals (TREO, REM, NdFeB) and per element or
+    magnet grade. Recycled feed is not mine output."""
+    net, v = solved.network, solved.value
+    mined = v("mine").where(_mines(net), 0.0)
+    by_region = _home(net, "region")
+    mine_by_region = mined.groupby(by_region).sum()
+    mine_elements = (mined * arrays.composition(net)).groupby(by_region).sum()
     parts = [
         _production_rows(mine_by_region, "mining", "t REO", "region", None, "TREO", run_id),
         _production_rows(mine_elements, "mining", "t REO", "region", "element", None, run_id),
         _production_rows(
             v("conc").sum("deposit"), "separation", "t REO", "region", None, "TREO", run_id
         ),
-        _production_rows(separated, "separation", "t REO", "region", "element", None, run_id),
+        _production_rows(
+            _separated(solved), "separation", "t REO", "region", "element", None, run_id
+        ),
         _production_rows(
             v("metal").sum("element"), "metal", "t metal", "region", None, "REM", run_id
         ),
@@ -292,22 +324,17 @@ def collect(solved: Solved, run_id: str) -> RunResult:
             _grade_material(v("magnet")), "magnet", "t magnet", "region", "grade", None, run_id
         ),
     ]
-    production = pd.concat(parts, ignore_index=True)
-    world = production.groupby(["year", "stage", "material", "unit"], as_index=False)["value"].sum()
-    world["origin"], world["destination"], world["owner"], world["source"] = (
-        WORLD,
-        None,
-        None,
-        run_id,
-    )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _trade(solved: Solved, run_id: str) -> pd.DataFrame:
+    """Shipments [t] with a positive value: concentrate from mines (not recycled feed) by the
+    deposits' regions, oxides, metals, magnets (in total and per grade)."""
+    net, v = solved.network, solved.value
     conc_lanes = (
-        v("conc")
-        .where(primary, 0.0)
-        .groupby(dep_region.rename("origin"))
-        .sum()
-        .rename(region="dest")
+        v("conc").where(_mines(net), 0.0).groupby(_home(net, "origin")).sum().rename(region="dest")
     )
-    trade = pd.concat(
+    return pd.concat(
         [
             _trade_rows(conc_lanes, "mining", "t REO", "element", run_id, "TREO"),
             _trade_rows(v("ox"), "separation", "t REO", "element", run_id),
@@ -317,40 +344,36 @@ def collect(solved: Solved, run_id: str) -> RunResult:
         ],
         ignore_index=True,
     )
-    flows = pd.concat([production, world[FLOW_COLUMNS], trade], ignore_index=True)
-    flows["year"] = flows["year"].astype(int)
-    flows["value"] = flows["value"].clip(lower=0.0)
+
+
+def _prices(solved: Solved) -> pd.DataFrame:
+    """Scarcity prices [USD/t]: the duals of the receiving balances, per year, region, kind and
+    item."""
     prices = []
-    for kind, cname in DEST_BALANCES.items():
-        dual = solved.dual(cname)
-        dim = "grade" if kind == "magnet" else "element"
-        df = _df(dual, "price").rename(columns={dim: "item"})
-        df["kind"] = kind
+    for stage in STAGES:
+        df = _df(solved.dual(f"{stage.kind}-dest"), "price").rename(columns={stage.item: "item"})
+        df["kind"] = stage.kind
         prices.append(df[["year", "region", "kind", "item", "price"]])
+    return pd.concat(prices, ignore_index=True)
+
+
+def _unmet(solved: Solved) -> pd.DataFrame:
+    """Unmet demand [t] per year, region, kind and item, summed over blocks (rows above 1e-9)."""
     unmet = []
-    for kind, dim in (("oxide", "element"), ("metal", "element"), ("magnet", "grade")):
-        arr = v(f"unmet_{kind}")
+    for stage in STAGES:
+        arr = solved.value(f"unmet_{stage.kind}")
         if "block" in arr.dims:
             arr = arr.sum("block")
-        df = _df(arr, "unmet").rename(columns={dim: "item"})
-        df["kind"] = kind
+        df = _df(arr, "unmet").rename(columns={stage.item: "item"})
+        df["kind"] = stage.kind
         unmet.append(df[df["unmet"] > 1e-9][["year", "region", "kind", "item", "unmet"]])
-    surplus = _df(v("surplus"), "surplus")
-    surplus = surplus[surplus["surplus"] > 1e-9]
-    capacity_use = _capacity_use(solved)
-    return RunResult(
-        name=run_id,
-        mode="foresight" if solved.foresight else "myopic",
-        flows=flows,
-        prices=pd.concat(prices, ignore_index=True),
-        unmet=pd.concat(unmet, ignore_index=True),
-        surplus=surplus,
-        capacity_use=capacity_use,
-        pool_output=_df(v("mine")),
-        residuals=residuals,
-        timings=dict(solved.timings),
-        objective=float(solved.model.objective.value),
-    )
+    return pd.concat(unmet, ignore_index=True)
+
+
+def _surplus(solved: Solved) -> pd.DataFrame:
+    """Oxide put to surplus [t REO] per year, region and element (rows above 1e-9)."""
+    surplus = _df(solved.value("surplus"), "surplus")
+    return surplus[surplus["surplus"] > 1e-9]
 
 
 def _capacity_use(solved: Solved) -> pd.DataFrame:

@@ -1,0 +1,80 @@
+"""A network's tables as labelled arrays (xarray), for the model and for the checks of its
+solution: one conversion per table, so that both read the same numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from reechain.engine.network import Network
+from reechain.engine.stages import Stage
+
+
+def by_year(df: pd.DataFrame, second: str) -> xr.DataArray:
+    """A years x items table (capacities, floors) as a [year, ``second``] array."""
+    return xr.DataArray(
+        df.to_numpy(dtype=float),
+        dims=["year", second],
+        coords={"year": list(df.index), second: list(df.columns)},
+    )
+
+
+def _along(values: pd.Series, dim: str, labels: list[str]) -> xr.DataArray:
+    return xr.DataArray(
+        values.reindex(labels).to_numpy(dtype=float), dims=[dim], coords={dim: labels}
+    )
+
+
+def composition(net: Network) -> xr.DataArray:
+    """[deposit, element] share of each element in a deposit's TREO [fraction]."""
+    return xr.DataArray(
+        net.composition.loc[net.deposits, net.elements].to_numpy(dtype=float),
+        dims=["deposit", "element"],
+        coords={"deposit": net.deposits, "element": net.elements},
+    )
+
+
+def recovery(net: Network) -> xr.DataArray:
+    """[element] separation recovery [fraction]."""
+    return _along(net.recovery, "element", net.elements)
+
+
+def metal_per_oxide(net: Network) -> xr.DataArray:
+    """[element] t metal per t oxide."""
+    return _along(net.metal_per_oxide, "element", net.elements)
+
+
+def recipe(net: Network) -> xr.DataArray:
+    """[grade, element] t of each metal per t of magnet (0 where the recipe has none)."""
+    table = net.recipe.reindex(index=net.grades, columns=net.elements).fillna(0.0)
+    return xr.DataArray(
+        table.to_numpy(dtype=float),
+        dims=["grade", "element"],
+        coords={"grade": net.grades, "element": net.elements},
+    )
+
+
+def prnd(net: Network) -> xr.DataArray:
+    """[grade] t Pr+Nd per t of magnet (networks with a flexible Pr/Nd split only)."""
+    if net.prnd is None:
+        raise ValueError("the network has no flexible Pr/Nd split (prnd is None)")
+    return _along(net.prnd, "grade", net.grades)
+
+
+def demand(net: Network, stage: Stage, column: str) -> xr.DataArray:
+    """Dense [year, region, item, block] array (item: the stage's ``element`` or ``grade``) of
+    the demand ``quantity`` [t/yr] (summed) or ``price`` [USD/t] (the highest) for the stage's
+    product; 0 where there is none."""
+    dims = ["year", "region", stage.item, "block"]
+    coords = {"year": net.years, "region": net.regions, stage.item: stage.items(net)}
+    coords["block"] = net.blocks
+    arr = xr.DataArray(np.zeros([len(coords[d]) for d in dims]), dims=dims, coords=coords)
+    part = net.demand[net.demand["kind"] == stage.kind] if len(net.demand) else net.demand
+    if len(part):
+        keys = ["year", "region", "item", "block"]
+        grouped = part.groupby(keys)[column]
+        series = grouped.sum() if column == "quantity" else grouped.max()
+        full = series.reindex(pd.MultiIndex.from_product([coords[d] for d in dims], names=keys))
+        arr.values[:] = full.fillna(0.0).to_numpy().reshape(arr.shape)
+    return arr
