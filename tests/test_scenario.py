@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
-from reechain.engine.scenario import Scenario, ScenarioError, json_schema
+from reechain.engine.scenario import Event, Scenario, ScenarioError, json_schema
 from reechain.errors import ReechainError
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -128,19 +129,25 @@ def test_missing_file():
         Scenario.from_yaml("no/such/file.yaml")
 
 
-def test_json_schema_lists_the_event_types():
+def _event_classes() -> tuple[type, ...]:
+    return get_args(get_args(Event)[0])  # Event is Annotated[A | B | ..., Field(...)]
+
+
+def test_json_schema_lists_every_event_type():
+    """The schema's event definitions are exactly the classes of the ``Event`` union, each
+    under its own ``type`` tag."""
     schema = json.loads(json_schema())
-    text = json.dumps(schema)
-    for kind in (
-        "project",
-        "export_control",
-        "demand",
-        "bloc_membership",
-        "outage",
-        "recycling",
-        "substitution",
-    ):
-        assert f'"{kind}"' in text
+    names = [cls.__name__ for cls in _event_classes()]
+    assert {key for key in schema["$defs"] if key.endswith("Event")} == set(names)
+    events = schema["properties"]["events"]["items"]
+    assert [one["$ref"] for one in events["oneOf"]] == [f"#/$defs/{n}" for n in names]
+    tags = {get_args(cls.model_fields["type"].annotation)[0]: cls for cls in _event_classes()}
+    assert len(tags) == len(names)
+    assert events["discriminator"]["mapping"] == {
+        tag: f"#/$defs/{cls.__name__}" for tag, cls in tags.items()
+    }
+    message = problems(GOOD.replace("type: project", "type: projekt"))
+    assert f"use one of {', '.join(tags)}" in message  # every type, in the union's order
 
 
 @pytest.mark.parametrize(

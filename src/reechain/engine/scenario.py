@@ -15,11 +15,13 @@ Every error names the file, the line and the field, and says how to fix it.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import (
@@ -274,6 +276,11 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 
+# The event types' tags (``type: project``, ...), in the order of :data:`Event`.
+EVENT_TYPES: tuple[str, ...] = tuple(
+    get_args(cls.model_fields["type"].annotation)[0] for cls in get_args(get_args(Event)[0])
+)
+
 
 class Scenario(_Strict):
     """A scenario: years, regions, assumption overrides and events."""
@@ -361,109 +368,190 @@ class Scenario(_Strict):
     def check(self, ds: Any) -> Scenario:
         """Check the scenario against the dataset; raise :class:`ScenarioError` listing all."""
         problems: list[tuple[str, str]] = []
-        node, source = self._node, self._source
-        countries = set(ds.table("countries")["iso3"])
-        named = set(self.regions)
-        elements = set(ds.table("elements")["symbol"])
-        deposits = set(ds.table("deposits")["deposit_id"])
-        blocs = set(ds.table("blocs")["bloc_id"])
-        grades = set(ds.table("magnet_recipes")["grade"])
-        compositions = set(ds.table("compositions")["composition_id"])
 
         def bad(loc: tuple, msg: str) -> None:
-            problems.append((_where(node, loc), msg))
+            problems.append((_where(self._node, loc), msg))
 
+        known = _Known(ds, set(self.regions))
         for rname, members in self.regions.items():
             for j, c in enumerate(members):
-                if c not in countries:
-                    bad(("regions", rname, j), unknown_message("country", c, countries))
+                if c not in known.countries:
+                    bad(("regions", rname, j), unknown_message("country", c, known.countries))
         for i, ev in enumerate(self.events):
             loc = ("events", i)
-            for field in ("country", "actor", "region", "importer"):
-                code = getattr(ev, field, None)
-                if code is not None and code not in countries and code not in named:
-                    bad(
-                        (*loc, field), unknown_message("country or region", code, countries | named)
-                    )
-            year = _event_year(ev)
-            if year is not None and year > self.horizon:
-                bad(
-                    (*loc, "start" if hasattr(ev, "start") else "from"),
-                    f"starts in {year}, after the horizon {self.horizon}; move it or extend "
-                    "the horizon",
-                )
-
-            def codes(field: str, kind: str, valid: set[str], ev=ev, loc=loc) -> None:
-                values = getattr(ev, field)
-                for j, code in enumerate([] if values == "all" else values):
-                    if code not in valid:
-                        bad((*loc, field, j), unknown_message(kind, code, valid))
-
-            if isinstance(ev, (ExportControlEvent, TariffEvent)):
-                codes("elements", "element", elements)
-            if isinstance(ev, ExportControlEvent):
-                codes("destinations", "destination", countries | blocs | named)
-            if isinstance(ev, TariffEvent):
-                codes("exporters", "country", countries | named)
-            if isinstance(ev, ProjectEvent):
-                if ev.feed is not None:
-                    if ev.feed.deposit not in deposits:
-                        bad(
-                            (*loc, "feed", "deposit"),
-                            unknown_message("deposit", ev.feed.deposit, deposits),
-                        )
-                    if ev.feed.composition and ev.feed.composition not in compositions:
-                        bad(
-                            (*loc, "feed", "composition"),
-                            unknown_message("composition", ev.feed.composition, compositions),
-                        )
-                for field in ("owners", "offtake"):
-                    for c in getattr(ev, field):
-                        if c not in countries:
-                            bad((*loc, field, c), unknown_message("country", c, countries))
-            if isinstance(ev, BlocMembershipEvent) and ev.bloc not in blocs:
-                bad((*loc, "bloc"), unknown_message("bloc", ev.bloc, blocs))
-            if isinstance(ev, OutageEvent) and ev.deposit and ev.deposit not in deposits:
-                bad((*loc, "deposit"), unknown_message("deposit", ev.deposit, deposits))
-            facilities = set(ds.table("facilities")["facility_id"])
-            if isinstance(ev, OutageEvent) and ev.facility and ev.facility not in facilities:
-                bad((*loc, "facility"), unknown_message("facility", ev.facility, facilities))
-            if isinstance(ev, SubstitutionEvent) and ev.to_grade not in grades:
-                bad((*loc, "to_grade"), unknown_message("magnet grade", ev.to_grade, grades))
+            _check_places_and_year(ev, loc, self.horizon, known, bad)
+            check_names = _EVENT_CHECKS.get(type(ev))
+            if check_names is not None:
+                check_names(ev, loc, known, bad)
         if self.uncertainty is not None:
-            assumption_ids = set(ds.table("assumptions")["assumption_id"])
             for i, item in enumerate(self.uncertainty.inputs):
-                where = ("uncertainty", "inputs", i, "target")
-                m = TARGET.match(item.target)
-                if m.group(5):
-                    if m.group(5) not in assumption_ids:
-                        bad(where, unknown_message("assumption", m.group(5), assumption_ids))
-                    continue
-                if m.group(6):
-                    end_uses = set(ds.table("intensities")["end_use"])
-                    if m.group(6) not in end_uses:
-                        bad(where, unknown_message("end use", m.group(6), end_uses))
-                    continue
-                if m.group(4) == ".composition":
-                    options = getattr(item.distribution, "options", [])
-                    for option in options:
-                        if option not in compositions:
-                            bad(
-                                ("uncertainty", "inputs", i, "distribution", "options"),
-                                unknown_message("composition", option, compositions),
-                            )
-                index, field = int(m.group(2)), m.group(3)
-                if index >= len(self.events):
-                    bad(
-                        where,
-                        f"there is no event {index} (the scenario has "
-                        f"{len(self.events)}; counting from 0)",
-                    )
-                elif field not in type(self.events[index]).model_fields and field != "from":
-                    bad(where, f"event {index} ({self.events[index].type}) has no field {field!r}")
+                _check_target(item, i, self.events, known, bad)
         if problems:
-            raise ScenarioError(source, problems)
+            raise ScenarioError(self._source, problems)
         return self
+
+
+# Records one problem: the location in the scenario (as pydantic gives it) and the message.
+Report = Callable[[tuple, str], None]
+
+
+class _Known:
+    """The names a scenario may use: the dataset's countries, elements, deposits, blocs, magnet
+    grades, compositions, facilities, end uses and assumptions (each read when first needed),
+    and the scenario's own named regions."""
+
+    def __init__(self, ds: Any, named: set[str]) -> None:
+        self.ds, self.named = ds, named
+
+    def _column(self, table: str, column: str) -> set[str]:
+        return set(self.ds.table(table)[column])
+
+    @functools.cached_property
+    def countries(self) -> set[str]:
+        return self._column("countries", "iso3")
+
+    @functools.cached_property
+    def elements(self) -> set[str]:
+        return self._column("elements", "symbol")
+
+    @functools.cached_property
+    def deposits(self) -> set[str]:
+        return self._column("deposits", "deposit_id")
+
+    @functools.cached_property
+    def blocs(self) -> set[str]:
+        return self._column("blocs", "bloc_id")
+
+    @functools.cached_property
+    def grades(self) -> set[str]:
+        return self._column("magnet_recipes", "grade")
+
+    @functools.cached_property
+    def compositions(self) -> set[str]:
+        return self._column("compositions", "composition_id")
+
+    @functools.cached_property
+    def facilities(self) -> set[str]:
+        return self._column("facilities", "facility_id")
+
+    @functools.cached_property
+    def end_uses(self) -> set[str]:
+        return self._column("intensities", "end_use")
+
+    @functools.cached_property
+    def assumptions(self) -> set[str]:
+        return self._column("assumptions", "assumption_id")
+
+
+def _check_places_and_year(ev: Any, loc: tuple, horizon: int, known: _Known, bad: Report) -> None:
+    """Every event: the country or region it names exists, and it starts by the horizon."""
+    for field in ("country", "actor", "region", "importer"):
+        code = getattr(ev, field, None)
+        if code is not None and code not in known.countries and code not in known.named:
+            valid = known.countries | known.named
+            bad((*loc, field), unknown_message("country or region", code, valid))
+    year = _event_year(ev)
+    if year is not None and year > horizon:
+        bad(
+            (*loc, "start" if hasattr(ev, "start") else "from"),
+            f"starts in {year}, after the horizon {horizon}; move it or extend the horizon",
+        )
+
+
+def _check_codes(ev: Any, loc: tuple, field: str, kind: str, valid: set[str], bad: Report) -> None:
+    """Each code of a list field (or ``all``) is one of ``valid``."""
+    values = getattr(ev, field)
+    for j, code in enumerate([] if values == "all" else values):
+        if code not in valid:
+            bad((*loc, field, j), unknown_message(kind, code, valid))
+
+
+def _check_project(ev: ProjectEvent, loc: tuple, known: _Known, bad: Report) -> None:
+    if ev.feed is not None:
+        if ev.feed.deposit not in known.deposits:
+            bad(
+                (*loc, "feed", "deposit"),
+                unknown_message("deposit", ev.feed.deposit, known.deposits),
+            )
+        if ev.feed.composition and ev.feed.composition not in known.compositions:
+            bad(
+                (*loc, "feed", "composition"),
+                unknown_message("composition", ev.feed.composition, known.compositions),
+            )
+    for field in ("owners", "offtake"):
+        for c in getattr(ev, field):
+            if c not in known.countries:
+                bad((*loc, field, c), unknown_message("country", c, known.countries))
+
+
+def _check_export_control(ev: ExportControlEvent, loc: tuple, known: _Known, bad: Report) -> None:
+    _check_codes(ev, loc, "elements", "element", known.elements, bad)
+    destinations = known.countries | known.blocs | known.named
+    _check_codes(ev, loc, "destinations", "destination", destinations, bad)
+
+
+def _check_tariff(ev: TariffEvent, loc: tuple, known: _Known, bad: Report) -> None:
+    _check_codes(ev, loc, "elements", "element", known.elements, bad)
+    _check_codes(ev, loc, "exporters", "country", known.countries | known.named, bad)
+
+
+def _check_bloc_membership(ev: BlocMembershipEvent, loc: tuple, known: _Known, bad: Report) -> None:
+    if ev.bloc not in known.blocs:
+        bad((*loc, "bloc"), unknown_message("bloc", ev.bloc, known.blocs))
+
+
+def _check_outage(ev: OutageEvent, loc: tuple, known: _Known, bad: Report) -> None:
+    if ev.deposit and ev.deposit not in known.deposits:
+        bad((*loc, "deposit"), unknown_message("deposit", ev.deposit, known.deposits))
+    if ev.facility and ev.facility not in known.facilities:
+        bad((*loc, "facility"), unknown_message("facility", ev.facility, known.facilities))
+
+
+def _check_substitution(ev: SubstitutionEvent, loc: tuple, known: _Known, bad: Report) -> None:
+    if ev.to_grade not in known.grades:
+        bad((*loc, "to_grade"), unknown_message("magnet grade", ev.to_grade, known.grades))
+
+
+# The dataset names each event type refers to, beyond its place and year (demand and
+# recycling events name only a region and an end use, which is kept for the record).
+_EVENT_CHECKS: dict[type, Callable[[Any, tuple, _Known, Report], None]] = {
+    ProjectEvent: _check_project,
+    ExportControlEvent: _check_export_control,
+    TariffEvent: _check_tariff,
+    BlocMembershipEvent: _check_bloc_membership,
+    OutageEvent: _check_outage,
+    SubstitutionEvent: _check_substitution,
+}
+
+
+def _check_target(item: Any, i: int, events: list, known: _Known, bad: Report) -> None:
+    """An uncertain input's target exists: an assumption, an end use, or an event's field
+    (with known compositions as the options of a composition)."""
+    where = ("uncertainty", "inputs", i, "target")
+    m = TARGET.match(item.target)
+    if m.group(5):
+        if m.group(5) not in known.assumptions:
+            bad(where, unknown_message("assumption", m.group(5), known.assumptions))
+        return
+    if m.group(6):
+        if m.group(6) not in known.end_uses:
+            bad(where, unknown_message("end use", m.group(6), known.end_uses))
+        return
+    if m.group(4) == ".composition":
+        for option in getattr(item.distribution, "options", []):
+            if option not in known.compositions:
+                bad(
+                    ("uncertainty", "inputs", i, "distribution", "options"),
+                    unknown_message("composition", option, known.compositions),
+                )
+    index, field = int(m.group(2)), m.group(3)
+    if index >= len(events):
+        bad(
+            where,
+            f"there is no event {index} (the scenario has {len(events)}; counting from 0)",
+        )
+    elif field not in type(events[index]).model_fields and field != "from":
+        bad(where, f"event {index} ({events[index].type}) has no field {field!r}")
 
 
 def _event_year(ev: Any) -> int | None:
@@ -482,8 +570,8 @@ def _message(err: dict) -> str:
         return "field required"
     if err["type"] == "union_tag_invalid":
         return (
-            f"unknown event type {err.get('input', {}).get('type')!r}; use one of project, "
-            "export_control, demand, bloc_membership, outage, recycling, substitution, tariff"
+            f"unknown event type {err.get('input', {}).get('type')!r}; use one of "
+            f"{', '.join(EVENT_TYPES)}"
         )
     if err["type"] == "literal_error" and err["loc"] and err["loc"][-1] == "stage":
         return f"{msg} (stages: {', '.join(STAGES)})"
@@ -494,18 +582,8 @@ def _where(node: Any, loc: tuple) -> str:
     """'line 12, events[0].capacity.value' for a pydantic error location in a YAML node tree."""
     path, line = [], None
     current = node
-    event_kinds = {
-        "tariff",
-        "project",
-        "export_control",
-        "demand",
-        "bloc_membership",
-        "outage",
-        "recycling",
-        "substitution",
-    }
     for part in loc:
-        if isinstance(part, str) and part in event_kinds and path and path[-1].endswith("]"):
+        if isinstance(part, str) and part in EVENT_TYPES and path and path[-1].endswith("]"):
             continue  # pydantic's discriminator tag is not part of the file
         key = "from" if part == "from_" else part
         if current is not None:
