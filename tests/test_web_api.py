@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import time
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from reechain.web.app import MAX_BODY_BYTES, MAX_HORIZON_YEARS, MAX_SAMPLES, create_app
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
-TURKIYE = (EXAMPLES / "turkiye-beylikova.yaml").read_text(encoding="utf-8")
+from conftest import EXAMPLES
+from conftest import TURKIYE as TURKIYE_FILE
+
+TURKIYE = TURKIYE_FILE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +84,13 @@ def test_unknown_stage_is_a_clear_422(client):
     assert "unknown stage 'smelting'" in r.json()["detail"]
 
 
-def test_sources_cover_every_cited_id(client, ds):
-    ids = {s["source_id"] for s in client.get("/api/sources").json()}
-    cited = {i for cell in ds.table("production")["source_id"] for i in cell.split(";")}
-    assert cited <= ids
+def test_sources_are_the_sources_table(client, ds):
+    rows = {s["source_id"]: s for s in client.get("/api/sources").json()}
+    assert len(rows) == len(ds.table("sources"))
+    usgs = rows["usgs-mcs-2025"]
+    assert usgs["title"] == "Mineral Commodity Summaries 2025, Rare Earths"
+    assert usgs["publisher"] == "U.S. Geological Survey" and usgs["year"] == 2025
+    assert usgs["via"] is None  # missing, not an empty string or NaN
 
 
 def test_criticality_rows_carry_hhi(client):
@@ -163,22 +168,23 @@ def test_run_ids_cannot_name_paths(client):
 
 
 @pytest.mark.parametrize(
-    ("path", "needle"),
+    ("path", "needle", "labels"),
     [
-        ("/", "Who controls the rare earth supply chain"),
-        ("/balance?deposit=mount-weld&tonnes=10000", "NdPr oxide"),
-        ("/balance?deposit=nowhere", "unknown"),
-        ("/scenario", "Run the scenario"),
-        ("/ensembles", "No ensemble runs"),
-        ("/criticality", "supply risk"),
+        ("/", "Who controls the rare earth supply chain", ("BRICS", "G7", "MSP")),  # toggles
+        ("/balance?deposit=mount-weld&tonnes=10000", "NdPr oxide", ("Deposit", "TREO [t]")),
+        ("/balance?deposit=nowhere", "unknown", ("Deposit", "TREO [t]")),
+        ("/scenario", "Run the scenario", ("Scenario",)),
+        ("/ensembles", "No ensemble runs", ()),  # nothing to choose from without a run
+        ("/criticality", "supply risk", ("Year", "Importer (USGS-style trade exposure)")),
     ],
 )
-def test_pages_render_offline(client, path, needle):
+def test_pages_render_offline(client, path, needle, labels):
     r = client.get(path)
     assert r.status_code == 200
     assert needle.lower() in r.text.lower()
     assert "cdn" not in r.text.lower() and "/static/plotly.min.js" in r.text
-    assert "<label" in r.text or path in ("/ensembles", "/criticality", "/")
+    found = re.findall(r">([^<>]*)</label>", r.text)
+    assert set(labels) <= set(found) and bool(found) == bool(labels), found
 
 
 def test_plotly_is_served_locally(client):
@@ -193,6 +199,7 @@ def test_criticality_assessment_without_shares_is_empty_not_an_error(client):
     assert client.get("/api/criticality", params={"assessment": "EU1999"}).status_code == 422
 
 
+@pytest.mark.slow  # the samples run in a spawned worker process
 def test_ensemble_job_runs_in_the_store_and_reports_percentiles(client):
     text = (EXAMPLES / "turkiye-beylikova-ensemble.yaml").read_text(encoding="utf-8")
     too_many = client.post("/api/ensembles", json={"yaml": text, "samples": MAX_SAMPLES + 1})

@@ -22,9 +22,12 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 CHROMIUM = os.environ.get("REECHAIN_CHROMIUM") or shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium: apt-get install chromium (or set REECHAIN_CHROMIUM)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="no Chromium: apt-get install chromium (or set REECHAIN_CHROMIUM)"
+    ),
+]
 
 
 def _free_port() -> int:

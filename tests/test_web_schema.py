@@ -3,17 +3,24 @@ GET and the validator answer with a documented status, never a 500, for generate
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from reechain.data.dataset import Dataset
 from reechain.web.app import create_app
 
-APP = create_app(Dataset.load(), store="/nonexistent/reechain-runs.duckdb")
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(
-    method="POST", path="/api/runs"
-)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def api_schema(ds):
+    """The app on the session dataset, built when a test needs it (not at collection)."""
+    app = create_app(ds, store="/nonexistent/reechain-runs.duckdb")
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(method="POST", path="/api/runs")
 
 
 @schema.parametrize()
