@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reechain.data import checks
+from reechain.data import cache, checks
 from reechain.data.checks import FILE, LINE, PRIVATE_COLUMNS, DataIssue
 from reechain.data.schema import (
     DATA_PACKAGE,
@@ -157,9 +157,9 @@ class Dataset:
             Run every data check and raise :class:`DataValidationError` listing all problems.
         """
         schema = embedded_schema()
-        tables, issues = _read_package(schema, embedded_data_dir(), prefix="")
-        packages = ["embedded"]
         extras = [] if extra is None else [extra] if isinstance(extra, (str, Path)) else list(extra)
+        tables, issues, checked = _embedded_tables(schema, validate)
+        packages = ["embedded"]
         for folder in extras:
             folder = Path(folder)
             if not folder.is_dir():
@@ -180,7 +180,9 @@ class Dataset:
                 tables[name] = _layer(schema.tables[name], tables.get(name, pd.DataFrame()), df)
             packages.append(str(folder))
         if validate:
-            issues += checks.run_all(schema, tables)
+            # the embedded tables alone were checked already (or came checked from the cache);
+            # layered with a user's package, every check runs over the whole again
+            issues += checks.run_all(schema, tables) if extras else checked
             if issues:
                 raise DataValidationError(issues)
         logger.info("loaded %d tables from %s", len(tables), ", ".join(packages))
@@ -271,6 +273,35 @@ class Dataset:
             & (m["end_date"].isna() | (m["end_date"] >= when))
         )
         return sorted(set(m.loc[active, "country"]))
+
+
+def _embedded_tables(
+    schema: PackageSchema, validate: bool
+) -> tuple[dict[str, pd.DataFrame], list[DataIssue], list[DataIssue]]:
+    """The embedded package's typed tables, the issues of reading them and those of checking
+    them (``validate``; none for a copy from the cache, :mod:`reechain.data.cache`).
+
+    On a miss the CSV files are read and, with ``validate``, checked; if they pass, they are
+    stored for the next load.
+    """
+    folder = embedded_data_dir()
+    key = None
+    if cache.cache_dir() is not None:
+        try:
+            key = cache.package_key(
+                folder, [DATA_PACKAGE, *(t.path for t in schema.tables.values())]
+            )
+        except OSError as exc:
+            logger.warning("cannot hash the embedded data for its cache (%s)", exc)
+        if key is not None:
+            hit = cache.read(key)
+            if hit is not None and set(hit) == set(schema.tables):
+                return dict(hit), [], []
+    tables, issues = _read_package(schema, folder, prefix="")
+    checked = checks.run_all(schema, tables) if validate else []
+    if key is not None and validate and not issues and not checked:
+        cache.write(key, tables)
+    return tables, issues, checked
 
 
 def _read_package(
