@@ -1,4 +1,7 @@
-"""Each validation error, triggered by one bad row in a user package layered over the data."""
+"""Each validation error, triggered by one bad row of a user's table. The checks run directly
+on the small table (read as ``Dataset.load`` reads it) beside the tables it refers to; two
+tests load whole packages: a good row layered over the data, and every bad row at once with
+its file and line."""
 
 from __future__ import annotations
 
@@ -7,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from reechain import Dataset
+from reechain.data.checks import run_all
+from reechain.data.dataset import read_table
 from reechain.data.schema import embedded_schema
 from reechain.errors import DataValidationError, ReechainError
 
+from conftest import select
 from conftest import write_package as write
 
 PROD_HEADER = embedded_schema().tables["production"].column_names
@@ -35,10 +41,17 @@ def prod(**kw) -> dict:
     return row
 
 
-def problems(tmp_path: Path, table: str, rows: list[dict]) -> str:
-    with pytest.raises(DataValidationError) as info:
-        Dataset.load(extra=write(tmp_path / "pkg", table, rows))
-    return str(info.value)
+def problems(tmp_path: Path, ds: Dataset, table: str, rows: list[dict]) -> str:
+    """Every problem the data checks find in ``rows`` of a user's ``table``, one per line:
+    the table is written, read and typed as ``Dataset.load`` does, then checked beside the
+    session's tables that it refers to (not a whole package: no load, no re-validation)."""
+    schema = ds.schema
+    spec = schema.tables[table]
+    path = write(tmp_path / "pkg", table, rows) / spec.path
+    df, issues = read_table(spec, path, label=f"pkg/{spec.path}")
+    around = {c.references for c in spec.columns if c.references} | {"countries", "elements"}
+    issues += run_all(schema, {**{n: ds.located(n) for n in around - {table}}, table: df})
+    return "\n".join(str(i) for i in issues)
 
 
 def test_a_good_user_row_loads_and_wins(tmp_path):
@@ -49,41 +62,54 @@ def test_a_good_user_row_loads_and_wins(tmp_path):
             [prod(country="WLD", year="2024", value="400000", edition="MCS2099")],
         )
     )
-    p = ds.production
-    world = p[
-        (p["country"] == "WLD")
-        & (p["year"] == 2024)
-        & (p["stage"] == "mining")
-        & (p["measure"] == "output")
-    ]
+    world = select(ds.production, country="WLD", year=2024, stage="mining", measure="output")
     assert world.loc[world["preferred"], "value"].tolist() == [400000]
     assert len(world) >= 3  # the embedded editions stay visible as alternatives
 
 
-@pytest.mark.parametrize(
-    ("row", "expected"),
-    [
-        (prod(country="ATL"), "line 2, column 'country': unknown country 'ATL'"),
-        (prod(material="Nx"), "column 'material': unknown element 'Nx'"),
-        (prod(stage="smelting"), "column 'stage': unknown stage 'smelting'"),
-        (prod(year="20x4"), "column 'year': '20x4' is not a valid integer"),
-        (prod(unit="kg"), "column 'unit': unknown unit 'kg'"),
-        (prod(unit="t metal", basis="metal"), "unit 't metal' does not fit stage 'mining'"),
-        (prod(measure="share", unit="fraction", value="1.7"), "share 1.7 is above 1"),
-        (prod(value="-5"), "negative value -5"),
-        (prod(source_id=""), "column 'source_id': a value is required"),
-        (prod(source_id="my-notes"), "unknown source id 'my-notes'"),
-        (prod(status="withheld", value="0"), "status is 'withheld' but a value is given"),
-        (prod(status="reported", value=""), "status is 'reported' but the value is empty"),
-    ],
-)
-def test_one_error_per_problem(tmp_path, row, expected):
-    message = problems(tmp_path, "production", [row])
-    assert "pkg/production.csv" in message
-    assert expected in message
+# One bad row each, and what the checks say about it (the row is on line 2 of its file).
+BAD_ROWS = [
+    (prod(country="ATL"), "column 'country': unknown country 'ATL'"),
+    (prod(material="Nx"), "column 'material': unknown element 'Nx'"),
+    (prod(stage="smelting"), "column 'stage': unknown stage 'smelting'"),
+    (prod(year="20x4"), "column 'year': '20x4' is not a valid integer"),
+    (prod(unit="kg"), "column 'unit': unknown unit 'kg'"),
+    (prod(unit="t metal", basis="metal"), "unit 't metal' does not fit stage 'mining'"),
+    (prod(measure="share", unit="fraction", value="1.7"), "share 1.7 is above 1"),
+    (prod(value="-5"), "negative value -5"),
+    (prod(source_id=""), "column 'source_id': a value is required"),
+    (prod(source_id="my-notes"), "column 'source_id': unknown source id 'my-notes'"),
+    (prod(status="withheld", value="0"), "status is 'withheld' but a value is given"),
+    (prod(status="reported", value=""), "status is 'reported' but the value is empty"),
+]
 
 
-def test_shares_summing_over_one(tmp_path):
+@pytest.mark.parametrize(("row", "expected"), BAD_ROWS)
+def test_one_error_per_problem(tmp_path, ds, row, expected):
+    found = problems(tmp_path, ds, "production", [row]).splitlines()
+    here = "pkg/production.csv, line 2, column '"
+    assert any(text.startswith(here) and expected in text for text in found), found
+
+
+def test_every_bad_row_is_named_by_file_and_line_on_load(tmp_path):
+    """The same rows in one user package: loading it raises one error that lists every
+    problem with the file and line to edit (and the unknown source among them)."""
+    rows = [{**row, "year": row["year"] if row["year"] == "20x4" else str(2030 + i)}
+            for i, (row, _) in enumerate(BAD_ROWS)]  # fmt: skip
+    with pytest.raises(DataValidationError) as info:
+        Dataset.load(extra=write(tmp_path / "pkg", "production", rows))
+    issues = info.value.issues
+    for line, (_, expected) in enumerate(BAD_ROWS, start=2):
+        here = [str(i) for i in issues if i.file.endswith("pkg/production.csv") and i.line == line]
+        assert any(expected in text for text in here), (line, expected, here)
+    message = str(info.value)
+    assert f"{len(issues)} problem(s) in the data package" in message
+    assert "pkg/production.csv, line 11, column 'source_id': unknown source id 'my-notes'" in (
+        message
+    )
+
+
+def test_shares_summing_over_one(tmp_path, ds):
     rows = [
         prod(
             country=c,
@@ -97,23 +123,21 @@ def test_shares_summing_over_one(tmp_path):
         )
         for c, v in (("AUS", "0.6"), ("USA", "0.5"))
     ]
-    rows = [{**r, "unit": "fraction"} for r in rows]
-    assert "country shares of metal REM in 2031 sum to 1.100" in problems(
-        tmp_path, "production", rows
-    )
+    found = problems(tmp_path, ds, "production", rows)
+    assert "country shares of metal REM in 2031 sum to 1.100 (> 1 + 0.02); lines 2, 3" in found
 
 
-def test_conflicting_duplicates_without_a_preferred_mark(tmp_path):
+def test_conflicting_duplicates_without_a_preferred_mark(tmp_path, ds):
     rows = [
         prod(value="1000", preferred="false", edition="A"),
         prod(value="1200", preferred="false", edition="B"),
     ]
-    msg = problems(tmp_path, "production", rows)
+    msg = problems(tmp_path, ds, "production", rows)
     assert "2 rows for stage=mining, country=AUS, year=2030" in msg
-    assert "none is marked preferred" in msg
+    assert "(lines 2, 3) and none is marked preferred" in msg
 
 
-def test_composition_not_summing_to_100(tmp_path):
+def test_composition_not_summing_to_100(tmp_path, ds):
     rows = [
         {
             "composition_id": "bad",
@@ -128,11 +152,11 @@ def test_composition_not_summing_to_100(tmp_path):
         }
         for e, v in (("La", "40"), ("Ce", "40"))
     ]
-    msg = problems(tmp_path, "compositions", rows)
+    msg = problems(tmp_path, ds, "compositions", rows)
     assert "composition 'bad' sums to 80.00 % of TREO" in msg
 
 
-def test_unknown_bloc_in_membership(tmp_path):
+def test_unknown_bloc_in_membership(tmp_path, ds):
     rows = [
         {
             "bloc_id": "NATO",
@@ -142,10 +166,11 @@ def test_unknown_bloc_in_membership(tmp_path):
             "source_id": "usgs-mcs-2025",
         }
     ]
-    assert "unknown bloc 'NATO'" in problems(tmp_path, "bloc_membership", rows)
+    found = problems(tmp_path, ds, "bloc_membership", rows)
+    assert "pkg/bloc_membership.csv, line 2, column 'bloc_id': unknown bloc 'NATO'" in found
 
 
-def test_bad_date_and_header(tmp_path):
+def test_bad_date_and_header(tmp_path, ds):
     rows = [
         {
             "bloc_id": "BRICS",
@@ -155,12 +180,14 @@ def test_bad_date_and_header(tmp_path):
             "source_id": "usgs-mcs-2025",
         }
     ]
-    assert "write dates as YYYY-MM-DD" in problems(tmp_path, "bloc_membership", rows)
+    assert "write dates as YYYY-MM-DD" in problems(tmp_path, ds, "bloc_membership", rows)
     folder = tmp_path / "hdr"
     folder.mkdir()
     (folder / "production.csv").write_text("stage,country,tonnes\nmining,AUS,1\n")
-    with pytest.raises(DataValidationError, match="missing column"):
-        Dataset.load(extra=folder)
+    df, issues = read_table(ds.schema.tables["production"], folder / "production.csv")
+    assert df.empty and len(issues) == 1 and issues[0].line == 1
+    assert "missing column(s) ['year'," in issues[0].message
+    assert "unknown column(s) ['tonnes']" in issues[0].message
 
 
 def test_not_a_folder(tmp_path):
