@@ -143,30 +143,39 @@ class Network:
 
     def check(self) -> Network:
         """Raise :class:`ReechainError` naming the first inconsistent input."""
-
-        def frame(name: str, df: pd.DataFrame | None, columns: list[str]) -> None:
-            if df is None:
-                return
-            if list(df.index) != list(self.years):
-                raise ReechainError(f"network input {name}: rows must be the years {self.years}")
-            if sorted(df.columns) != sorted(columns):
-                raise ReechainError(
-                    f"network input {name}: columns must be {sorted(columns)}, "
-                    f"got {sorted(df.columns)}"
-                )
-            values = df.to_numpy(dtype=float)
-            if np.isnan(values).any():
-                raise ReechainError(
-                    f"network input {name} has missing values; a capacity must "
-                    "be given (0 if there is none), never left missing"
-                )
-            if (values < 0).any():
-                raise ReechainError(f"network input {name} has negative values")
-
-        frame("mine_cap", self.mine_cap, self.deposits)
-        frame("mine_min", self.mine_min, self.deposits)
+        self._check_table("mine_cap", self.mine_cap, self.deposits)
+        self._check_table("mine_min", self.mine_min, self.deposits)
         for name in ("sep_cap", "metal_cap", "magnet_cap", "sep_min", "metal_min", "magnet_min"):
-            frame(name, getattr(self, name), self.regions)
+            self._check_table(name, getattr(self, name), self.regions)
+        self._check_composition()
+        unknown = set(self.deposit_region) - set(self.regions)
+        if unknown:
+            raise ReechainError(f"deposits in unknown regions: {sorted(unknown)}")
+        if len(self.demand):
+            self._check_demand()
+        return self
+
+    def _check_table(self, name: str, df: pd.DataFrame | None, columns: list[str]) -> None:
+        """A year x item table [t/yr]: the network's years as rows, ``columns`` as columns,
+        every value given and not negative."""
+        if df is None:
+            return
+        if list(df.index) != list(self.years):
+            raise ReechainError(f"network input {name}: rows must be the years {self.years}")
+        if sorted(df.columns) != sorted(columns):
+            raise ReechainError(
+                f"network input {name}: columns must be {sorted(columns)}, got {sorted(df.columns)}"
+            )
+        values = df.to_numpy(dtype=float)
+        if np.isnan(values).any():
+            raise ReechainError(
+                f"network input {name} has missing values; a capacity must "
+                "be given (0 if there is none), never left missing"
+            )
+        if (values < 0).any():
+            raise ReechainError(f"network input {name} has negative values")
+
+    def _check_composition(self) -> None:
         comp = self.composition.reindex(index=self.deposits, columns=self.elements)
         if comp.isna().any().any():
             raise ReechainError(
@@ -176,26 +185,22 @@ class Network:
         if ((sums - 1).abs() > 1e-6).any():
             bad = sums[(sums - 1).abs() > 1e-6]
             raise ReechainError(f"composition rows must sum to 1: {bad.round(4).to_dict()}")
-        unknown = set(self.deposit_region) - set(self.regions)
-        if unknown:
-            raise ReechainError(f"deposits in unknown regions: {sorted(unknown)}")
+
+    def _check_demand(self) -> None:
         d = self.demand
-        if len(d):
-            if (d["quantity"] < 0).any() or d["quantity"].isna().any():
-                raise ReechainError("demand quantities must be given and non-negative")
-            for kind, items in (
-                ("oxide", self.elements),
-                ("metal", self.elements),
-                ("magnet", self.grades),
-            ):
-                part = d[d["kind"] == kind]
-                bad = set(part["item"]) - set(items)
-                if bad:
-                    raise ReechainError(f"{kind} demand for unknown items {sorted(bad)}")
-            if set(d["kind"]) - set(KINDS):
-                raise ReechainError(f"demand kind must be one of {KINDS}")
-            if set(d["region"]) - set(self.regions):
-                raise ReechainError(
-                    f"demand in unknown regions: {sorted(set(d['region']) - set(self.regions))}"
-                )
-        return self
+        if (d["quantity"] < 0).any() or d["quantity"].isna().any():
+            raise ReechainError("demand quantities must be given and non-negative")
+        for kind, items in (
+            ("oxide", self.elements),
+            ("metal", self.elements),
+            ("magnet", self.grades),
+        ):
+            bad = set(d.loc[d["kind"] == kind, "item"]) - set(items)
+            if bad:
+                raise ReechainError(f"{kind} demand for unknown items {sorted(bad)}")
+        if set(d["kind"]) - set(KINDS):
+            raise ReechainError(f"demand kind must be one of {KINDS}")
+        if set(d["region"]) - set(self.regions):
+            raise ReechainError(
+                f"demand in unknown regions: {sorted(set(d['region']) - set(self.regions))}"
+            )

@@ -124,15 +124,22 @@ def _separated(solved: Solved) -> xr.DataArray:
 
 def _capacity_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:
     """(description, use above capacity [t]) of mining and each stage, per year and region."""
-    net, v = solved.network, solved.value
-    used = {
-        "mine capacity": (v("mine"), net.mine_cap, "deposit"),
-        "separation capacity": (v("conc").sum("deposit"), net.sep_cap, "region"),
-        "metal capacity": (v("metal").sum("element"), net.metal_cap, "region"),
-        "magnet capacity": (v("magnet").sum("grade"), net.magnet_cap, "region"),
-    }
-    for what, (use, cap, dim) in used.items():
-        yield what, (use - arrays.by_year(cap, dim)).clip(min=0)
+    net = solved.network
+    yield (
+        "mine capacity",
+        (solved.value("mine") - arrays.by_year(net.mine_cap, "deposit")).clip(min=0),
+    )
+    for stage in STAGES:
+        capacity = arrays.by_year(getattr(net, stage.capacity), "region")
+        yield f"{stage.stage} capacity", (_use(solved, stage) - capacity).clip(min=0)
+
+
+def _use(solved: Solved, stage: Stage) -> xr.DataArray:
+    """What bounds a stage's capacity [year, region]: concentrate separated [t REO], metal or
+    magnets made [t metal, t magnet]."""
+    if stage is OXIDE:
+        return solved.value("conc").sum("deposit")
+    return solved.value(stage.kind).sum(stage.item)
 
 
 def _lane_cap_excess(solved: Solved, tol: float) -> dict[str, float]:
@@ -377,18 +384,15 @@ def _surplus(solved: Solved) -> pd.DataFrame:
 
 
 def _capacity_use(solved: Solved) -> pd.DataFrame:
-    net, v = solved.network, solved.value
+    """Use, capacity [t/yr] and utilisation [fraction] of each stage per year and region."""
     rows = []
-    for stage, used, cap in (
-        ("separation", v("conc").sum("deposit"), net.sep_cap),
-        ("metal", v("metal").sum("element"), net.metal_cap),
-        ("magnet", v("magnet").sum("grade"), net.magnet_cap),
-    ):
-        df = _df(used, "used")
+    for stage in STAGES:
+        cap = getattr(solved.network, stage.capacity)
+        df = _df(_use(solved, stage), "used")
         df["capacity"] = [
             float(cap.loc[y, r]) for y, r in zip(df["year"], df["region"], strict=True)
         ]
-        df["stage"] = stage
+        df["stage"] = stage.stage
         rows.append(df)
     out = pd.concat(rows, ignore_index=True)
     out["utilisation"] = np.where(out["capacity"] > 0, out["used"] / out["capacity"], np.nan)

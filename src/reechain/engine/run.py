@@ -17,6 +17,7 @@ from reechain.engine.model import ModelCache, solve
 from reechain.engine.network import Network
 from reechain.engine.results import RunResult, collect
 from reechain.engine.scenario import Scenario
+from reechain.engine.stages import BY_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -110,11 +111,10 @@ def lane_caps(lanes: pd.DataFrame, reference: RunResult | None) -> pd.DataFrame:
 def _reference_flow(lanes: pd.DataFrame, reference: RunResult) -> float:
     f = reference.flows
     total = 0.0
-    stage_of = {"oxide": "separation", "metal": "metal", "magnet": "magnet"}
     for r in lanes.itertuples():
         sel = f[
             (f["year"] == r.year)
-            & (f["stage"] == stage_of[r.kind])
+            & (f["stage"] == BY_KIND[r.kind].stage)
             & (f["origin"] == r.origin)
             & (f["destination"] == r.dest)
         ]
