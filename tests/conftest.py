@@ -5,6 +5,7 @@ hand-made tables."""
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -95,6 +96,36 @@ def cli(ds, monkeypatch):
         return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "160"})
 
     return invoke
+
+
+# -- a stand-in for the model in ensemble executors ----------------------------------------
+
+
+def echo_sample(
+    scenario, values, targets, extra=None, foresight=False, keep=None, pause=0.0, fail_if=None
+):
+    """A stand-in for one ensemble sample's model run (``execute(..., fn=...)``): one result
+    row per uncertain input holding the sample's value of it, after a sleep of ``pause`` plus
+    up to 0.35 s that varies with the values (so samples finish out of submission order).
+    ``fail_if=(name, value)`` raises, as a failing model would, where that input has that value.
+
+    It lives here, not in a test module, because worker processes import it by name: this
+    module is quick to import."""
+    from reechain.errors import ReechainError
+
+    start = time.perf_counter()
+    if fail_if is not None and values[fail_if[0]] == fail_if[1]:
+        raise ReechainError(f"no model for {fail_if[0]} = {fail_if[1]}")
+    first = next(iter(values.values()), 0.0)
+    time.sleep(pause + 0.05 + 0.3 * (abs(float(first)) % 1))
+    rows = pd.DataFrame(
+        [
+            {"metric": "input", "stage": "", "region": "", "item": name, "year": 0, "value": v}
+            for name, v in values.items()
+        ],
+        columns=["metric", "stage", "region", "item", "year", "value"],
+    )
+    return rows, time.perf_counter() - start
 
 
 # -- small tables ----------------------------------------------------------------------------

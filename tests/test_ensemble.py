@@ -1,5 +1,7 @@
-"""Ensembles: reproducible designs, the same results on every executor, a killed Dask worker,
-interruption and resume, two ensembles sharing one store, summaries and sensitivity."""
+"""Ensembles: reproducible designs; the executors' plumbing (each sample stored once with its
+own values, failures, a killed Dask worker, interruption and resume) with a stand-in for the
+model; the model itself giving the same results in worker processes as here; two ensembles
+sharing one store; summaries and sensitivity."""
 
 from __future__ import annotations
 
@@ -9,19 +11,22 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from reechain.engine.scenario import Scenario
+from reechain.engine.scenario import Scenario, ScenarioError
 from reechain.ensemble.executors import DaskExecutor, LocalExecutor
 from reechain.ensemble.runner import execute, start
 from reechain.ensemble.sampling import design, morris_size
 from reechain.ensemble.store import Store
 from reechain.ensemble.summary import deficit_probability, percentiles, sample_table, sensitivity
+from reechain.errors import ReechainError
+
+from conftest import echo_sample
 
 SCENARIO = """\
 name: small ensemble
@@ -102,62 +107,84 @@ def test_morris_design_moves_one_input_at_a_time(sc):
         assert (changed == 1).all()
 
 
-def _run(ds, sc, tmp_path: Path, name: str, executor, n: int = 4, seed: int = 9):
-    store = Store(tmp_path / f"{name}.duckdb")
-    run_id = start(sc, ds, n, seed, store)
-    counts = execute(run_id, store, executor)
-    return store, run_id, counts
+# --- executor plumbing, with a stand-in for the model ------------------------------------
 
 
-@pytest.fixture(scope="module")
-def reference(ds, sc, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("ref")
-    return _run(ds, sc, tmp, "ref", LocalExecutor(1))
-
-
-def _results(store, run_id):
+def stored_inputs(store: Store, run_id: str) -> pd.DataFrame:
+    """The values that :func:`echo_sample` returned, sample x input."""
     r = store.results(run_id)
-    return r.sort_values(["sample", "metric", "stage", "region", "item", "year"]).reset_index(
-        drop=True
-    )
+    wide = r.pivot_table(index="sample", columns="item", values="value")
+    wide.columns.name = None
+    return wide.rename_axis("sample")
 
 
-def test_local_run_stores_every_sample_once(reference):
-    store, run_id, counts = reference
-    assert counts == {"total": 4, "done_before": 0, "stored": 4, "failed": 0}
-    assert store.done(run_id) == {0, 1, 2, 3}
+def assert_each_sample_has_its_own_values(store, run_id, sc, n, seed=9):
+    """What each stored sample holds (its results and its recorded inputs) is its own row of
+    the design, whatever order the samples finished in."""
+    expected = design(sc, n, seed)
+    for got in (stored_inputs(store, run_id), store.params(run_id)):
+        got = got[list(expected.columns)].set_axis(got.index.astype("int64"))
+        pd.testing.assert_frame_equal(got, expected, check_index_type=False)
+
+
+@pytest.mark.parametrize(
+    "executor",
+    [
+        pytest.param(LocalExecutor(2), id="local-pool"),
+        pytest.param(DaskExecutor(workers=2), id="dask", marks=pytest.mark.slow),
+    ],
+)
+def test_every_sample_is_stored_once_with_its_own_values(ds, sc, tmp_path, executor):
+    store = Store(tmp_path / "runs.duckdb")
+    run_id = start(sc, ds, 6, 9, store)
+    counts = execute(run_id, store, executor, fn=echo_sample)
+    assert counts == {"total": 6, "done_before": 0, "stored": 6, "failed": 0}
+    assert store.done(run_id) == set(range(6))
+    assert_each_sample_has_its_own_values(store, run_id, sc, 6)
     runs = store.runs()
     assert runs.loc[runs["run_id"] == run_id, "status"].item() == "complete"
 
 
-def test_same_results_on_two_workers_and_on_dask(ds, sc, tmp_path, reference):
-    store0, run0, _ = reference
-    expected = _results(store0, run0)
-    for name, executor in (("two", LocalExecutor(2)), ("dask", DaskExecutor(workers=2))):
-        store, run_id, counts = _run(ds, sc, tmp_path, name, executor)
-        assert counts["stored"] == 4
-        pd.testing.assert_frame_equal(
-            _results(store, run_id), expected, check_exact=False, rtol=1e-7, atol=1e-6
+def test_a_failed_sample_is_recorded_and_the_others_go_on(ds, sc, tmp_path):
+    store = Store(tmp_path / "fail.duckdb")
+    run_id = start(sc, ds, 6, 9, store)
+    offline = set(np.flatnonzero(design(sc, 6, 9)["plant online"].to_numpy() == 0))
+    assert 0 < len(offline) < 6  # the seed gives both kinds
+    fail = partial(echo_sample, fail_if=("plant online", 0.0))
+    counts = execute(run_id, store, LocalExecutor(1), fn=fail)
+    assert counts == {"total": 6, "done_before": 0, "stored": 6, "failed": len(offline)}
+    with store.connect() as con:
+        errors = dict(
+            con.execute("select sample, error from samples where run_id = ?", [run_id]).fetchall()
         )
+    assert {s for s, e in errors.items() if e} == offline
+    assert {errors[s] for s in offline} == {"ReechainError: no model for plant online = 0.0"}
+    wide, ok = sample_table(store, run_id)
+    assert ok == sorted(set(range(6)) - offline)
+    assert set(store.results(run_id)["sample"]) == set(ok)
 
 
-def test_a_killed_dask_worker_loses_and_doubles_nothing(ds, sc, tmp_path, reference):
+@pytest.mark.slow
+def test_a_killed_dask_worker_loses_and_doubles_nothing(ds, sc, tmp_path):
     store = Store(tmp_path / "killed.duckdb")
     run_id = start(sc, ds, 8, 9, store)
     executor = DaskExecutor(workers=2)
     outcome = {}
     thread = threading.Thread(
-        target=lambda: outcome.update(counts=execute(run_id, store, executor))
+        target=lambda: outcome.update(
+            counts=execute(run_id, store, executor, fn=partial(echo_sample, pause=1.0))
+        )
     )
     thread.start()
     deadline = time.time() + 120
     while not store.done(run_id) and time.time() < deadline:
-        time.sleep(0.2)
+        time.sleep(0.05)
+    assert len(store.done(run_id)) < 8  # the worker dies with samples still to run
     pids = executor.client.run(os.getpid)
     victim = sorted(pids.values())[0]
     os.kill(victim, signal.SIGKILL)
     thread.join(timeout=300)
-    assert outcome["counts"]["stored"] == 8
+    assert outcome["counts"]["stored"] == 8 and outcome["counts"]["failed"] == 0
     assert store.done(run_id) == set(range(8))
     with store.connect() as con:
         dup = con.execute(
@@ -165,12 +192,7 @@ def test_a_killed_dask_worker_loses_and_doubles_nothing(ds, sc, tmp_path, refere
             [run_id],
         ).fetchall()
     assert dup == []
-    store0, run0, _ = reference
-    first4 = _results(store, run_id)
-    first4 = first4[first4["sample"] < 4].reset_index(drop=True)
-    pd.testing.assert_frame_equal(
-        first4, _results(store0, run0), check_exact=False, rtol=1e-7, atol=1e-6
-    )
+    assert_each_sample_has_its_own_values(store, run_id, sc, 8)
 
 
 class _Interrupting(LocalExecutor):
@@ -190,16 +212,92 @@ class _Interrupting(LocalExecutor):
 def test_interrupt_then_resume(ds, sc, tmp_path):
     store = Store(tmp_path / "resume.duckdb")
     run_id = start(sc, ds, 4, 9, store)
-    with pytest.raises(Exception, match="Resume with `reechain ensemble resume"):
-        execute(run_id, store, _Interrupting(after=2))
+    with pytest.raises(ReechainError, match=f"Resume with `reechain ensemble resume {run_id}`"):
+        execute(run_id, store, _Interrupting(after=2), fn=echo_sample)
     assert len(store.done(run_id)) == 2
     assert store.run(run_id)["status"] == "interrupted"
-    counts = execute(run_id, store, LocalExecutor(1))
-    assert counts["done_before"] == 2 and counts["stored"] == 2
+    counts = execute(run_id, store, LocalExecutor(1), fn=echo_sample)
+    assert counts == {"total": 4, "done_before": 2, "stored": 2, "failed": 0}
     assert store.done(run_id) == {0, 1, 2, 3}
+    assert store.run(run_id)["status"] == "complete"
+    assert_each_sample_has_its_own_values(store, run_id, sc, 4)
 
 
+# --- the model itself in worker processes ---------------------------------------------------
+
+
+class _InProcess:
+    """Runs each sample here, in the test's own process, in submission order."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def map_unordered(self, fn, tasks):
+        for sample, args in tasks:
+            yield sample, (fn(*args), None)
+
+
+@pytest.fixture(scope="module")
+def reference(ds, sc, tmp_path_factory):
+    """The model's ensemble (4 samples) solved in two spawned worker processes."""
+    store = Store(tmp_path_factory.mktemp("ref") / "ref.duckdb")
+    run_id = start(sc, ds, 4, 9, store)
+    counts = execute(run_id, store, LocalExecutor(2))
+    return store, run_id, counts
+
+
+def _results(store, run_id):
+    r = store.results(run_id)
+    return r.sort_values(["sample", "metric", "stage", "region", "item", "year"]).reset_index(
+        drop=True
+    )
+
+
+def test_model_samples_are_the_same_in_worker_processes_and_here(ds, sc, tmp_path, reference):
+    """Cross-process determinism: the same run (seed) solved in this process gives the
+    results that the spawned workers stored, sample by sample."""
+    store0, run0, counts = reference
+    assert counts == {"total": 4, "done_before": 0, "stored": 4, "failed": 0}
+    store = Store(tmp_path / "here.duckdb")
+    run_id = start(sc, ds, 4, 9, store)
+    execute(run_id, store, _InProcess())
+    expected = _results(store0, run0)
+    assert set(expected["metric"]) >= {"share", "hhi", "price"}
+    pd.testing.assert_frame_equal(
+        _results(store, run_id), expected, check_exact=False, rtol=1e-7, atol=1e-6
+    )
+    pd.testing.assert_frame_equal(store.params(run_id), store0.params(run0))
+
+
+def test_summaries_by_hand(reference):
+    store, run_id, _ = reference
+    wide, ok = sample_table(store, run_id)
+    p = percentiles(wide).set_index(["metric", "stage", "region", "item", "year"])
+    res = store.results(run_id)
+    chn = res[
+        (res["metric"] == "share")
+        & (res["stage"] == "separation")
+        & (res["region"] == "CHN")
+        & (res["year"] == 2026)
+    ].set_index("sample")["value"]
+    assert p.loc[("share", "separation", "CHN", "TREO", 2026), "p50"] == pytest.approx(
+        float(np.quantile(chn.reindex(ok), 0.5))
+    )
+    d = deficit_probability(wide)
+    assert d["probability"].between(0, 1).all()
+    unmet = res[res["metric"] == "unmet"].groupby(["sample", "item", "year"])["value"].sum()
+    world = d[d["region"] == "WLD"].set_index(["item", "year"])["probability"]
+    for (item, year), prob in world.items():
+        per_sample = unmet.xs((item, year), level=["item", "year"]).reindex(ok).fillna(0.0)
+        assert prob == pytest.approx((per_sample > 1.0).mean())
+
+
+@pytest.mark.slow
 def test_two_ensembles_share_one_store(tmp_path):
+    """Two `reechain ensemble run` processes (the entry point, with the model) write one store."""
     path = tmp_path / "shared.duckdb"
     scenario = tmp_path / "s.yaml"
     scenario.write_text(SCENARIO, encoding="utf-8")
@@ -229,29 +327,6 @@ def test_two_ensembles_share_one_store(tmp_path):
     store = Store(path)
     for run_id in runs["run_id"]:
         assert store.done(run_id) == {0, 1, 2}
-
-
-def test_summaries_by_hand(reference):
-    store, run_id, _ = reference
-    wide, ok = sample_table(store, run_id)
-    p = percentiles(wide).set_index(["metric", "stage", "region", "item", "year"])
-    res = store.results(run_id)
-    chn = res[
-        (res["metric"] == "share")
-        & (res["stage"] == "separation")
-        & (res["region"] == "CHN")
-        & (res["year"] == 2026)
-    ].set_index("sample")["value"]
-    assert p.loc[("share", "separation", "CHN", "TREO", 2026), "p50"] == pytest.approx(
-        float(np.quantile(chn.reindex(ok), 0.5))
-    )
-    d = deficit_probability(wide)
-    assert d["probability"].between(0, 1).all()
-    unmet = res[res["metric"] == "unmet"].groupby(["sample", "item", "year"])["value"].sum()
-    world = d[d["region"] == "WLD"].set_index(["item", "year"])["probability"]
-    for (item, year), prob in world.items():
-        per_sample = unmet.xs((item, year), level=["item", "year"]).reindex(ok).fillna(0.0)
-        assert prob == pytest.approx((per_sample > 1.0).mean())
 
 
 def test_morris_ranks_the_input_that_matters(ds, tmp_path):
@@ -316,7 +391,7 @@ uncertainty:
     assert applied.events[0].feed.composition == row["split"]
     assert applied.intensity_factors["ev_traction_motor"] == pytest.approx(row["magnet per car"])
     bad = text.replace("monazite-australia-gupta-krishnamurthy-2005", "no-such-split")
-    with pytest.raises(Exception, match="unknown composition 'no-such-split'"):
+    with pytest.raises(ScenarioError, match="unknown composition 'no-such-split'"):
         Scenario.from_text(bad, "c.yaml").check(ds)
 
 
