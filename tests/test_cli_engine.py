@@ -79,7 +79,7 @@ def test_compare_two_scenarios(cli, tmp_path):
     r = cli("compare", *short, "--format", "json")
     assert r.exit_code == 0, r.output
     rows = pd.DataFrame(json.loads(r.output))
-    unmet = rows[(rows["metric"] == "unmet [t]") & (rows["year"] == 2025)].iloc[0]
+    unmet = select(rows, metric="unmet [t]", year=2025).iloc[0]
     # without Myanmar's 2025 feed (A) far more goes unmet than with it (B)
     assert unmet["A"] > unmet["B"] + 1000
     assert unmet["B - A"] == pytest.approx(unmet["B"] - unmet["A"])

@@ -20,6 +20,8 @@ from reechain.analysis.criticality.eu import supply_risk_range
 from reechain.data.dataset import Dataset
 from reechain.errors import ReechainError, UnknownNameError
 
+from conftest import select
+
 
 def test_processing_hhi_of_neodymium_from_the_published_shares(ds):
     # EU 2023, Nd processing (LREE): China 84.9 %, Malaysia 10.5 %, Russia 1.9 %, India 1.6 %,
@@ -142,13 +144,13 @@ def test_published_sr_reproduces_with_one_reduction_factor_for_both_groups(ds):
     assert factor_lree == pytest.approx(0.8916, abs=1e-3)
     assert abs(factor_lree - factor_hree) < 0.01
     assert 0 < factor_lree <= 1 and 0 < factor_hree <= 1
-    dy = t[(t["material"] == "Dy") & (t["stage"] == "processing")].iloc[0]
+    dy = select(t, material="Dy", stage="processing").iloc[0]
     assert dy["sr_basis"] == "global scope only"
 
 
 def test_an_element_borrows_its_groups_eu_sourcing(ds):
     t = eu_supply_risk(ds, "EU2023", "Dy")
-    eu = t[(t["stage"] == "extraction") & (t["scope"] == "EU")]
+    eu = select(t, stage="extraction", scope="EU")
     assert len(eu) == 1 and eu["missing"].iloc[0] == "EU sourcing of HREE"
 
 

@@ -21,7 +21,7 @@ from reechain.analysis.criticality.usgs import (
 from reechain.analysis.criticality.usgs_flows import usgs_factors_flows
 from reechain.errors import ReechainError
 
-from conftest import trade_rows, write_package
+from conftest import select, trade_rows, write_package
 
 
 def replaced(ds: Dataset, table: str, df: pd.DataFrame) -> Dataset:
@@ -151,7 +151,7 @@ def test_a_users_trade_package_gives_a_score(tmp_path):
     assert row["import_basis"] == "imports reported by TUR"
     # Japan's 6 % named as well: the producers cover the world and the bracket closes
     p = user.table("production")
-    jpn = p[(p["stage"] == "magnet") & (p["year"] == 2024) & (p["measure"] == "share")]
+    jpn = select(p, stage="magnet", year=2024, measure="share")
     jpn = jpn.assign(country="JPN", value=0.06)
     closed = replaced(user, "production", pd.concat([p, jpn], ignore_index=True))
     row = geopolrisk(closed, "TUR", "ndfeb_magnets", 2024).iloc[0]

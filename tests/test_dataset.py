@@ -8,7 +8,7 @@ from reechain import metrics
 from reechain.data.flows import observed_flows
 from reechain.errors import UnknownNameError
 
-from conftest import SHARE_TOL
+from conftest import SHARE_TOL, select
 
 
 def test_every_table_loads_with_its_schema_columns(ds):
@@ -35,13 +35,7 @@ def test_iea_separation_share_about_ninety_percent(ds):
 
 
 def test_usgs_editions_are_kept_and_one_is_preferred(ds):
-    p = ds.production
-    world_2024 = p[
-        (p["stage"] == "mining")
-        & (p["country"] == "WLD")
-        & (p["year"] == 2024)
-        & (p["measure"] == "output")
-    ]
+    world_2024 = select(ds.production, stage="mining", country="WLD", year=2024, measure="output")
     assert set(world_2024["value"]) >= {390_000, 380_000}  # MCS 2025 and MCS 2026
     assert world_2024.loc[world_2024["preferred"], "edition"].tolist() == ["MCS2025"]
 

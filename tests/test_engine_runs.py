@@ -28,10 +28,10 @@ def test_calibration_reproduces_observed_shares(calibration):
         part = table[table["stage"] == stage]
         assert len(part) > 0
         assert part["within"].all(), part
-    china_mining = table[(table["stage"] == "mining") & (table["country"] == "CHN")].iloc[0]
+    china_mining = select(table, stage="mining", country="CHN").iloc[0]
     assert abs(china_mining["residual_pp"]) <= TOLERANCE_PP
     # separation is compared on the IEA's magnet rare earth basis (Pr+Nd+Tb+Dy, 91 % in 2024)
-    sep = table[(table["stage"] == "separation") & (table["country"] == "CHN")].iloc[0]
+    sep = select(table, stage="separation", country="CHN").iloc[0]
     assert sep["material"] == "Pr+Nd+Tb+Dy" and sep["observed"] == pytest.approx(0.91)
 
 
@@ -113,7 +113,7 @@ def test_export_ban_leaves_heavy_magnets_unmet(ds):
     caps = res.inputs.network.lane_caps
     assert len(caps) and (caps["upper"] >= 0).all()
     unmet = res.unmet
-    gbd = unmet[(unmet["kind"] == "magnet") & (unmet["item"] == "GBD") & (unmet["year"] == 2026)]
+    gbd = select(unmet, kind="magnet", item="GBD", year=2026)
     assert gbd["unmet"].sum() > 1000  # Dy-bearing magnets outside China go short
     # the caps hold in the solution: no Dy oxide leaves China in 2026
     dy_out = select(res.flows, stage="separation", origin="CHN", material="Dy", year=2026)
@@ -129,7 +129,7 @@ def test_licensing_uses_a_reference_run(ds):
     assert res.reference is not None
     caps = res.inputs.network.lane_caps
     ref = res.reference.flows
-    cap = caps[(caps["year"] == 2026) & (caps["kind"] == "oxide") & (caps["item"] == "Dy")]
+    cap = select(caps, year=2026, kind="oxide", item="Dy")
     lanes = select(ref, stage="separation", material="Dy", year=2026, origin="CHN")
     lanes = lanes[lanes["destination"].isin(cap["dest"])]
     assert cap["upper"].iloc[0] == pytest.approx(0.5 * lanes["value"].sum(), rel=1e-9)

@@ -26,7 +26,7 @@ from reechain.ensemble.store import Store
 from reechain.ensemble.summary import deficit_probability, percentiles, sample_table, sensitivity
 from reechain.errors import ReechainError
 
-from conftest import echo_sample
+from conftest import echo_sample, select
 
 SCENARIO = """\
 name: small ensemble
@@ -277,12 +277,8 @@ def test_summaries_by_hand(reference):
     wide, ok = sample_table(store, run_id)
     p = percentiles(wide).set_index(["metric", "stage", "region", "item", "year"])
     res = store.results(run_id)
-    chn = res[
-        (res["metric"] == "share")
-        & (res["stage"] == "separation")
-        & (res["region"] == "CHN")
-        & (res["year"] == 2026)
-    ].set_index("sample")["value"]
+    chn = select(res, metric="share", stage="separation", region="CHN", year=2026)
+    chn = chn.set_index("sample")["value"]
     assert p.loc[("share", "separation", "CHN", "TREO", 2026), "p50"] == pytest.approx(
         float(np.quantile(chn.reindex(ok), 0.5))
     )
@@ -417,7 +413,7 @@ def test_intensity_factor_scales_the_demand_event(ds):
     def tur_magnets(factor: float) -> float:
         sc = Scenario.model_validate({**base, "intensity_factors": {"ev_traction_motor": factor}})
         d = build_inputs(ds, sc).network.demand
-        return d[(d["region"] == "TUR") & (d["year"] == 2025)]["quantity"].sum()
+        return select(d, region="TUR", year=2025)["quantity"].sum()
 
     # 100,000 cars x 2.0 kg NdFeB (the preferred intensity) = 200 t; x 1.5 = 300 t
     assert tur_magnets(1.0) == pytest.approx(200.0)

@@ -9,7 +9,7 @@ from reechain import Dataset
 from reechain.data.importers.trade import import_trade
 from reechain.errors import ImportFormatError
 
-from conftest import DATA
+from conftest import DATA, select
 
 TRADE = DATA / "trade"
 
@@ -18,12 +18,11 @@ def test_baci_keeps_rare_earth_codes_and_units(tmp_path):
     result = import_trade(TRADE / "BACI_HS17_Y2022_V202401.csv", tmp_path)
     assert result.rows_read == 9 and result.rows_kept == 7  # pig iron and cars dropped
     t = pd.read_csv(tmp_path / "trade.csv")
-    magnets = t[
-        (t["reporter"] == "CHN") & (t["partner"] == "DEU") & (t["product"] == "permanent_magnets")
-    ].set_index("unit")
+    magnets = select(t, reporter="CHN", partner="DEU", product="permanent_magnets")
+    magnets = magnets.set_index("unit")
     assert magnets.loc["t", "value"] == pytest.approx(9512.3)
     assert magnets.loc["USD", "value"] == pytest.approx(512_345_678)  # thousand USD -> USD
-    missing = t[(t["partner"] == "JPN") & (t["reporter"] == "CHN") & (t["unit"] == "t")].iloc[0]
+    missing = select(t, partner="JPN", reporter="CHN", unit="t").iloc[0]
     assert pd.isna(missing["value"]) and missing["status"] == "missing"  # NA stays missing
     # the package layers over the embedded data and passes every check
     ds = Dataset.load(extra=tmp_path)
@@ -47,9 +46,9 @@ def test_comtrade_keeps_each_reporters_view(tmp_path):
     assert result.rows_kept == 3
     t = pd.read_csv(tmp_path / "trade.csv")
     assert set(t["flow"]) == {"export", "import"}
-    world = t[(t["partner"] == "WLD") & (t["unit"] == "t")].iloc[0]
+    world = select(t, partner="WLD", unit="t").iloc[0]
     assert world["status"] == "missing"  # no net weight given
-    kg = t[(t["reporter"] == "CHN") & (t["partner"] == "DEU") & (t["unit"] == "t")].iloc[0]
+    kg = select(t, reporter="CHN", partner="DEU", unit="t").iloc[0]
     assert kg["value"] == pytest.approx(9512.3)  # kg -> t
     Dataset.load(extra=tmp_path)
 

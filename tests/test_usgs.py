@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
 from reechain import Dataset, metrics
-from reechain.cli import app
 from reechain.data.importers.usgs import clean_country, import_usgs, parse_cell
 from reechain.errors import ImportFormatError
 
-from conftest import DATA
+from conftest import DATA, select
 
 USGS = DATA / "usgs"
 
@@ -83,9 +81,7 @@ def test_quirky_file_units_and_markers(tmp_path, ds):
 def test_newer_edition_becomes_preferred(tmp_path, ds):
     import_usgs([USGS / "MCS2025_raree_world.csv"], tmp_path, ds)
     result = import_usgs([USGS / "quirks_world.csv"], tmp_path, ds)
-    world_2024 = result.production[
-        (result.production["country"] == "WLD") & (result.production["year"] == 2024)
-    ]
+    world_2024 = select(result.production, country="WLD", year=2024)
     assert set(world_2024["edition"]) == {"MCS2025", "MCS2026"}
     assert world_2024.set_index("edition")["preferred"].to_dict() == {
         "MCS2025": False,
@@ -114,22 +110,10 @@ def test_unknown_country_names_line(tmp_path, ds):
         import_usgs([bad], tmp_path / "out", ds)
 
 
-def test_cli_import(tmp_path):
-    result = CliRunner().invoke(
-        app,
-        [
-            "data",
-            "import-usgs",
-            str(USGS / "MCS2025_raree_world.csv"),
-            "--out",
-            str(tmp_path / "pkg"),
-        ],
-    )
+def test_cli_import(cli, tmp_path):
+    result = cli("data", "import-usgs", USGS / "MCS2025_raree_world.csv", "--out", tmp_path / "pkg")
     assert result.exit_code == 0, result.output
     assert "imported MCS2025: 36 production, 18 reserves" in result.output
-    bad = CliRunner().invoke(
-        app,
-        ["data", "import-usgs", str(USGS / "broken_world.csv"), "--out", str(tmp_path / "pkg2")],
-    )
+    bad = cli("data", "import-usgs", USGS / "broken_world.csv", "--out", tmp_path / "pkg2")
     assert bad.exit_code == 2
-    assert "line 3" in bad.output
+    assert "broken_world.csv, line 3" in bad.output
