@@ -23,8 +23,25 @@ SHARE_TOL = 5e-4
 
 
 @pytest.fixture(scope="session")
-def ds() -> Dataset:
-    return Dataset.load()
+def ds():
+    """The embedded dataset, shared by every test (and, through the ``cli`` fixture, by the
+    commands they run). ``Dataset.table`` hands out the same DataFrame to every caller, so
+    the session ends by checking that no one changed it."""
+    data = Dataset.load()
+    before = _fingerprint(data)
+    yield data
+    changed = [name for name, h in _fingerprint(data).items() if h != before[name]]
+    assert not changed, f"tables of the shared dataset were changed in place: {changed}"
+
+
+def _fingerprint(data: Dataset) -> dict[str, tuple]:
+    return {
+        name: (
+            tuple(data.table(name).columns),
+            int(pd.util.hash_pandas_object(data.table(name), index=True).sum()),
+        )
+        for name in data.table_names
+    }
 
 
 # -- solved examples (each solved once per session) -----------------------------------------
