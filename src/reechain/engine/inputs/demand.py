@@ -1,0 +1,363 @@
+"""Demand: magnets by region and grade, and non-magnet oxides by element, each split into price
+blocks (the rows of ``Network.demand``).
+
+- base-year magnet demand by region: China's output minus its exports; exports split by
+  destination with the latest full-year destination split in the trade table; Japan and the
+  rest of the world use their own output;
+- it grows at the IEA-derived rate (or a demand event's ``growth_rate`` for its region), less
+  recycling, with substitution moving high-coercivity (GBD) magnets to another grade;
+- demand events with an activity (vehicles, MW, GW or t magnet per year) add magnet demand;
+- non-magnet oxide demand: what the base year separated beyond the magnets' needs, by
+  element, where it was separated (so the base year has no surplus by construction, and
+  surplus in later years is the balance problem of the scenario's changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reechain.engine.inputs.context import (
+    HIGH_COERCIVITY_USES,
+    ROW,
+    Book,
+    Context,
+    preferred,
+    preferred_value,
+    ramp,
+)
+from reechain.engine.inputs.processing import MagnetBase
+from reechain.engine.inputs.supply import Pools
+from reechain.engine.scenario import DemandEvent
+from reechain.errors import ReechainError
+
+Blocks = tuple[tuple[int, float, float], ...]  # (block, share of demand, price multiple)
+
+
+@dataclass(frozen=True)
+class DemandDrivers:
+    """Base-year magnet demand by region [t magnet/yr], the high-coercivity (GBD) share of
+    magnets [fraction], the growth of magnet and of non-magnet demand [fraction/yr] and the
+    price blocks."""
+
+    by_region: pd.Series
+    high_coercivity: float
+    magnet_growth: float
+    nonmagnet_growth: float
+    blocks: Blocks
+
+
+def demand_drivers(ctx: Context, magnets: MagnetBase, destinations: pd.Series) -> DemandDrivers:
+    """What base and later demand are made of (each noted in provenance)."""
+    by_region = magnet_demand_by_region(ctx, magnets, destinations)
+    return DemandDrivers(
+        by_region=by_region,
+        high_coercivity=high_coercivity_share(ctx, magnets.world),
+        magnet_growth=magnet_growth(ctx),
+        nonmagnet_growth=ctx.book.assumption("nonmagnet_demand_growth"),
+        blocks=demand_blocks(ctx.book),
+    )
+
+
+def magnet_demand_by_region(
+    ctx: Context, magnets: MagnetBase, destinations: pd.Series
+) -> pd.Series:
+    """Region -> base-year magnet demand [t magnet/yr]: China's output minus its exports;
+    exports by ``destinations`` (shares [fraction]; the unassigned rest to ROW); the non-China
+    output where it is made."""
+    exports, src = preferred_value(
+        ctx.table("trade"),
+        "China's magnet exports",
+        flow="export",
+        reporter="CHN",
+        partner="WLD",
+        product="ndfeb_magnets",
+        year=ctx.base,
+        period="annual",
+    )
+    region_of = ctx.region_of
+    rest = magnets.world - magnets.china
+    out = pd.Series(0.0, index=ctx.regions)
+    out[region_of("CHN")] += magnets.china - exports
+    for country, share in destinations.items():
+        out[region_of(country)] += exports * share
+    out[region_of("JPN")] += rest * magnets.japan_part
+    out[ROW] += rest * (1 - magnets.japan_part) + exports * max(0.0, 1 - destinations.sum())
+    ctx.book.note(
+        "magnet demand by region",
+        out.round(0).to_dict(),
+        "t magnet",
+        f"China output - exports ({exports:,.0f} t); exports by the destination split of "
+        f"{int(destinations.attrs.get('year', 0))}",
+        src,
+    )
+    return out
+
+
+def magnet_growth(ctx: Context) -> float:
+    """Yearly growth of magnet demand [fraction/yr]: IEA magnet rare earth demand, latest
+    historical year -> first projected year (derived)."""
+    d = preferred(ctx.table("demand"))
+    d = d[
+        (d["metric"] == "magnet_ree_demand")
+        & (d["region"] == "WLD")
+        & d["value"].notna()
+        & (d["material"] == "Pr+Nd+Tb+Dy")
+    ]
+    hist = d[d["scenario"] == "historical"].sort_values("year").iloc[-1]
+    proj = (
+        d[(d["scenario"] != "historical") & (d["year"] > hist["year"])].sort_values("year").iloc[0]
+    )
+    g = (proj["value"] / hist["value"]) ** (1 / (proj["year"] - hist["year"])) - 1
+    ctx.book.note(
+        "magnet demand growth",
+        round(g, 4),
+        "fraction/yr",
+        f"DERIVED: ({proj['value']:,.0f} / {hist['value']:,.0f})^(1/"
+        f"{int(proj['year'] - hist['year'])}) - 1 ({proj['scenario']})",
+        f"{hist['source_id']};{proj['source_id']}",
+    )
+    return float(g)
+
+
+def high_coercivity_share(ctx: Context, world_magnets: float) -> float:
+    """Share of magnets that are high-coercivity [fraction]: EV sales x kg/vehicle + wind
+    additions [GW] x kg/MW, over world magnet output ``world_magnets`` [t magnet]."""
+    d = preferred(ctx.table("demand"))
+    world = d[(d["region"] == "WLD") & d["value"].notna() & (d["year"] <= ctx.base)]
+    ev = (
+        world[(world["metric"] == "ev_sales") & (world["scenario"] == "historical")]
+        .sort_values("year")
+        .iloc[-1]
+    )
+    wind = (
+        world[
+            (world["metric"] == "wind_additions")
+            & (world["material"] == "wind capacity (onshore+offshore)")
+        ]
+        .sort_values("year")
+        .iloc[-1]
+    )
+    ints = preferred(ctx.table("intensities"))
+    ndfeb = ints[ints["material"] == "NdFeB"]
+    kg_ev = float(
+        ndfeb[(ndfeb["end_use"] == "ev_traction_motor") & (ndfeb["unit"] == "kg/vehicle")]["value"]
+        .dropna()
+        .iloc[0]
+    )
+    kg_mw = float(
+        ndfeb[
+            (ndfeb["end_use"] == "wind_turbine")
+            & ndfeb["technology"].str.startswith("fleet average (all")
+        ]["value"].iloc[0]
+    )
+    tonnes = ev["value"] * kg_ev / 1000 + wind["value"] * 1000 * kg_mw / 1000
+    share = min(1.0, tonnes / world_magnets)
+    ctx.book.note(
+        "high-coercivity magnet share",
+        round(share, 4),
+        "fraction",
+        f"DERIVED: EV sales {ev['value']:,.0f} ({int(ev['year'])}) x {kg_ev} kg + wind "
+        f"{wind['value']} GW ({int(wind['year'])}) x {kg_mw} kg/MW = {tonnes:,.0f} t of "
+        f"{world_magnets:,.0f} t",
+        f"{ev['source_id']};{wind['source_id']}",
+    )
+    return float(share)
+
+
+def demand_blocks(book: Book) -> Blocks:
+    """Price blocks of every demand (block, share of the quantity [fraction], multiple of the
+    base price): the assumptions' first block, a 30 % block at 5x and the rest at 1.5x."""
+    share = book.assumption("demand_block_shares")
+    multiple = book.assumption("demand_block_price_multiples")
+    return ((0, share, multiple), (1, 0.3, 5.0), (2, max(0.0, 0.7 - share), 1.5))
+
+
+def block_rows(
+    year: int, region: str, kind: str, item: str, quantity: float, price: float, blocks: Blocks
+) -> list[dict]:
+    """Demand rows of one quantity [t/yr] at one base price [USD/t], one per price block."""
+    return [
+        {
+            "year": year,
+            "region": region,
+            "kind": kind,
+            "item": item,
+            "block": b,
+            "quantity": quantity * share,
+            "price": price * multiple,
+        }
+        for b, share, multiple in blocks
+    ]
+
+
+def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: float) -> list[dict]:
+    """Magnet demand rows of every year and region: base-year demand x growth, less
+    recycling, by grade after substitution; ``price`` [USD/t magnet]."""
+    region_growth = {
+        ctx.region_of(ev.region): ev.growth_rate
+        for ev in ctx.events.demand
+        if ev.growth_rate is not None and ev.activity is None and not ev.values
+    }
+    hc = drivers.high_coercivity
+    rows = []
+    for y in ctx.years:
+        for r in ctx.regions:
+            g = region_growth.get(r, drivers.magnet_growth)
+            total = drivers.by_region[r] * (1 + g) ** (y - ctx.base)
+            shares = substituted(ctx, r, y, {"N42": 1 - hc, "GBD": hc})
+            total *= 1 - recycled_share(ctx, r, y)
+            for grade, share in shares.items():
+                part = block_rows(y, r, "magnet", grade, total * share, price, drivers.blocks)
+                rows += [row for row in part if row["quantity"] > 0]
+    return rows
+
+
+def substituted(ctx: Context, region: str, year: int, shares: dict[str, float]) -> dict[str, float]:
+    """Grade shares [fraction] of ``region``'s magnets in ``year`` after the substitution
+    events: each moves its ramped share of the GBD part to its grade (N42 if the model has
+    no such grade)."""
+    for ev in ctx.events.substitution:
+        if ctx.region_of(ev.region) == region:
+            level = ramp([year], ev.start, ev.ramp_up_years, None)[0] * ev.share
+            target = ev.to_grade if ev.to_grade in shares else "N42"
+            moved = shares.get("GBD", 0.0) * level
+            shares = dict(shares)
+            shares["GBD"] = shares.get("GBD", 0.0) - moved
+            shares[target] = shares.get(target, 0.0) + moved
+    return shares
+
+
+def recycled_share(ctx: Context, region: str, year: int) -> float:
+    """Share of ``region``'s magnet demand met by recycling in ``year`` [fraction]: the sum of
+    its recycling events' ramped shares, at most 1."""
+    share = 0.0
+    for ev in ctx.events.recycling:
+        if ctx.region_of(ev.region) == region:
+            share += ramp([year], ev.start, ev.ramp_up_years, None)[0] * ev.share
+    return min(share, 1.0)
+
+
+def event_magnet_rows(ctx: Context, blocks: Blocks, price: float) -> list[dict]:
+    """Magnet demand rows of the demand events with an activity [unit/yr] or yearly values:
+    activity x ramp x magnet per unit of activity [t magnet/unit], high-coercivity grade for
+    EV, hybrid and wind end uses."""
+    rows = []
+    for ev in ctx.events.demand:
+        if ev.activity is None and not ev.values:
+            continue
+        per_unit = magnet_per_activity(ctx, ev)
+        for y in ctx.years:
+            act = ev.values.get(y, 0.0) if ev.values else ev.activity.value
+            level = ramp([y], ev.start or ctx.base, ev.ramp_up_years, None)[0]
+            qty = act * level * per_unit
+            if qty <= 0:
+                continue
+            grade = "GBD" if ev.end_use in HIGH_COERCIVITY_USES else "N42"
+            rows += block_rows(y, ctx.region_of(ev.region), "magnet", grade, qty, price, blocks)
+    return rows
+
+
+def magnet_per_activity(ctx: Context, ev: DemandEvent) -> float:
+    """t magnet per unit of the event's activity: the dataset's intensity times the
+    scenario's intensity factor for the end use (noted when not 1)."""
+    per_unit = intensity(ctx, ev.end_use, ev.activity.unit if ev.activity else "")
+    intensity_factor = ctx.sc.intensity_factors.get(ev.end_use, 1.0)
+    if intensity_factor != 1.0:
+        ctx.book.note(
+            f"intensity factor {ev.end_use}",
+            intensity_factor,
+            "x",
+            "scenario factor on the dataset's intensity",
+            "",
+        )
+        per_unit *= intensity_factor
+    return per_unit
+
+
+def intensity(ctx: Context, end_use: str, unit: str) -> float:
+    """t magnet per unit of activity for an activity ``unit`` (vehicles/yr: kg/vehicle; MW/yr
+    or GW/yr: fleet-average kg/MW; t magnet/yr: 1). Units are told apart by their prefix."""
+    ints = preferred(ctx.table("intensities"))
+    part = ints[
+        (ints["end_use"] == end_use) & (ints["material"] == "NdFeB") & ints["value"].notna()
+    ]
+    if unit.startswith("vehicles"):
+        part = part[part["unit"] == "kg/vehicle"]
+        per = 1e-3
+    elif unit.startswith(("MW", "GW")):
+        part = part[part["unit"] == "kg/MW"]
+        part = part[part["technology"].str.startswith("fleet average (all")]
+        per = 1e-3 * (1000 if unit.startswith("GW") else 1)
+    elif unit.startswith("t"):
+        return 1.0
+    else:
+        raise ReechainError(
+            f"demand activity unit {unit!r}: use vehicles/yr, MW/yr, GW/yr or t magnet/yr"
+        )
+    if part.empty:
+        raise ReechainError(f"no NdFeB intensity for end use {end_use!r} in unit {unit!r}")
+    value = float(part["value"].iloc[0])
+    ctx.book.note(
+        f"intensity {end_use}",
+        value,
+        part["unit"].iloc[0],
+        "preferred intensity row",
+        part["source_id"].iloc[0],
+    )
+    return value * per
+
+
+def nonmagnet_oxide_demand(
+    ctx: Context,
+    composition: pd.DataFrame,
+    pools: Pools,
+    recovery: float,
+    drivers: DemandDrivers,
+    recipe: pd.DataFrame,
+) -> pd.Series:
+    """Element -> base-year non-magnet oxide demand [t REO/yr]: separated oxide (pool output x
+    composition x ``recovery`` [fraction]) minus the oxide in the base year's magnets; 0
+    where the magnets need more than was separated."""
+    elements = list(composition.columns)
+    comp_base = composition.mul(pools.base.reindex(composition.index).fillna(0.0), axis=0)
+    separated = comp_base.sum() * recovery
+    hc = drivers.high_coercivity
+    magnet_metal = sum(
+        drivers.by_region.sum() * s * recipe.loc[g] for g, s in (("N42", 1 - hc), ("GBD", hc))
+    )
+    metal_per_oxide = ctx.element_table.loc[elements, "metal_per_oxide"]
+    magnet_oxide = magnet_metal.reindex(elements).fillna(0.0) / metal_per_oxide
+    residual = (separated - magnet_oxide).clip(lower=0.0)
+    ctx.book.note(
+        "non-magnet oxide demand",
+        residual.round(0).to_dict(),
+        "t REO",
+        "DERIVED: base-year separated oxide minus the magnets' needs (0 where magnets "
+        "need more than was separated)",
+        "",
+    )
+    return residual
+
+
+def oxide_rows(
+    ctx: Context,
+    residual: pd.Series,
+    separation: pd.Series,
+    drivers: DemandDrivers,
+    prices: pd.Series,
+) -> list[dict]:
+    """Oxide demand rows: ``residual`` [t REO/yr] by element, placed where the base year
+    separated (``separation`` [t REO/yr] by region), grown at the non-magnet rate, at the
+    oxide ``prices`` [USD/t]."""
+    where = separation / separation.sum()
+    rows = []
+    for y in ctx.years:
+        scale = (1 + drivers.nonmagnet_growth) ** (y - ctx.base)
+        for r in ctx.regions:
+            for e in residual.index:
+                qty = residual[e] * where[r] * scale
+                if qty > 1e-9:
+                    rows += block_rows(y, r, "oxide", e, qty, prices[e], drivers.blocks)
+    return rows
