@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from reechain.analysis import metrics
-from reechain.analysis.balance import deposit_output
-from reechain.analysis.ownership import owner_flows
+from reechain.cli import common
 from reechain.cli.common import (
     By,
     DataOpt,
@@ -23,13 +20,12 @@ from reechain.cli.common import (
     deposit_app,
     emit,
     friendly,
-    load,
     out,
 )
-from reechain.data.dataset import Dataset
-from reechain.data.flows import observed_flows
 from reechain.errors import ReechainError, UnknownNameError
-from reechain.reports.overview import STAGE_MATERIALS, write_overview
+
+if TYPE_CHECKING:  # pragma: no cover - the commands import what they use
+    from reechain.data.dataset import Dataset
 
 # ---------------------------------------------------------------------------------------------
 # analytics
@@ -40,6 +36,10 @@ def default_material(
 ) -> str:
     """The material asked for, else the first of the stage's usual materials with shares
     (in ``year`` when given)."""
+    from reechain.analysis import metrics
+    from reechain.data.flows import observed_flows
+    from reechain.reports.overview import STAGE_MATERIALS
+
     if element:
         return ds.check_element(element)
     if material:
@@ -83,7 +83,13 @@ def shares(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Shares of world output of a stage in a year, by country, bloc or owner."""
-    ds = load(data)
+    import pandas as pd
+
+    from reechain.analysis import metrics
+    from reechain.analysis.ownership import owner_flows
+    from reechain.data.flows import observed_flows
+
+    ds = common.load(data)
     stage = check_stage(stage)
     mat = default_material(ds, stage, element, material, year)
     flows = observed_flows(ds.table("production"))
@@ -167,7 +173,10 @@ def concentration(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """HHI (with its bracket where data is incomplete), CR1, CR3 and N-1 coverage per year."""
-    ds = load(data)
+    from reechain.analysis import metrics
+    from reechain.data.flows import observed_flows
+
+    ds = common.load(data)
     stage = check_stage(stage)
     mat = default_material(ds, stage, element, material)
     flows = observed_flows(ds.table("production"))
@@ -210,7 +219,7 @@ def concentration(
 def deposit_list(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """All deposits and projects."""
     emit(
-        load(data).table("deposits")[
+        common.load(data).table("deposits")[
             ["deposit_id", "name", "country", "deposit_type", "status", "operator"]
         ],
         fmt,
@@ -226,7 +235,9 @@ def deposit_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """A deposit's description, its facts (ore, grade, plant outputs) and compositions."""
-    ds = load(data)
+    import pandas as pd
+
+    ds = common.load(data)
     dep_id = _deposit_id(ds, name)
     dep = ds.table("deposits").set_index("deposit_id").loc[dep_id]
     facts = ds.table("deposit_facts")
@@ -295,7 +306,9 @@ def balance(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Per-element output of a tonnage of a deposit's TREO: oxides, metals, NdPr, surplus."""
-    ds = load(data)
+    from reechain.analysis.balance import deposit_output
+
+    ds = common.load(data)
     res = deposit_output(ds, _deposit_id(ds, deposit), tonnes, composition)
     if fmt is not Format.table:
         emit(
@@ -346,6 +359,8 @@ def overview(
     data: DataOpt = None,
 ) -> None:
     """Write an HTML overview: stage shares, HHI over time, BRICS with and without Türkiye."""
-    ds = load(data)
+    from reechain.reports.overview import write_overview
+
+    ds = common.load(data)
     path = write_overview(ds, out_file, until)
     out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")

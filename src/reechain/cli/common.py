@@ -2,6 +2,12 @@
 
 Every command takes ``--format table|csv|json`` where it prints data and ``--data DIR`` to layer a
 user's package over the embedded one. Bad input exits with code 2 and one line on stderr.
+
+Start-up time: every command module is imported to register its commands, so module level here
+and in the command modules imports only Typer, Rich's console and the standard library. pandas,
+the analysis and engine layers, DuckDB, plotly and the rest are imported inside the commands that
+use them. Commands get the dataset through :func:`load`, looked up at call time
+(``common.load(data)``), so a test can replace it for every command at once.
 """
 
 from __future__ import annotations
@@ -12,18 +18,19 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from reechain import __version__
-from reechain.data.dataset import Dataset
 from reechain.data.schema import STAGES
 from reechain.errors import ReechainError, UnknownNameError
+
+if TYPE_CHECKING:  # pragma: no cover - imported where used, to keep start-up light
+    import pandas as pd
+
+    from reechain.data.dataset import Dataset
 
 SCENARIO_TABLES = ("flows", "prices", "unmet", "surplus", "capacity_use", "pool_output")
 
@@ -84,6 +91,10 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load(data: Path | None) -> Dataset:
+    """The embedded dataset with the user's package ``data`` on top (the one way commands get
+    it: call it as ``common.load(data)``)."""
+    from reechain.data.dataset import Dataset
+
     return Dataset.load(extra=data)
 
 
@@ -101,6 +112,10 @@ def emit(
     caption: str | None = None,
 ) -> None:
     """Print a DataFrame as a Rich table, CSV or JSON records."""
+    import pandas as pd
+    from rich.markup import escape
+    from rich.table import Table
+
     if fmt is Format.csv:
         df.to_csv(sys.stdout, index=False)
         return
@@ -128,6 +143,8 @@ def emit(
 
 
 def _cell(value: Any, percent: bool, year: bool = False) -> str:
+    import pandas as pd
+
     if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
         return "–"
     if year:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from reechain.cli import common
 from reechain.cli.analysis import default_material
 from reechain.cli.common import (
     DataOpt,
@@ -17,7 +18,6 @@ from reechain.cli.common import (
     check_stage,
     emit,
     friendly,
-    load,
     load_scenario,
 )
 from reechain.errors import ReechainError, UnknownNameError
@@ -84,7 +84,7 @@ def criticality_command(
     from reechain.analysis.criticality.common import eu_assessment, material_of
     from reechain.analysis.criticality.summary import side_by_side_view, with_spans
 
-    ds = load(data)
+    ds = common.load(data)
     year_asked, year = year, year or 2023
     material = material_of(ds, element, group)
     if scenario is not None:
@@ -259,7 +259,7 @@ def dependency_command(
     from reechain.engine.run import run as run_scenario
     from reechain.engine.scenario import Scenario
 
-    ds = load(data)
+    ds = common.load(data)
     sc = (
         load_scenario(scenario, ds)
         if scenario
@@ -311,7 +311,7 @@ def stress_command(
     stop; and the EU CRMA benchmarks."""
     from reechain.analysis.dependency import crma_benchmarks, stress
 
-    ds = load(data)
+    ds = common.load(data)
     stage = check_stage(stage)
     mat = default_material(ds, stage, None, material, year)
     withdraw = ds.bloc_members(ds.check_bloc(bloc), on=f"{year}-12-31") if bloc else None

@@ -6,13 +6,10 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from reechain.cli.common import DataOpt, Format, FormatOpt, app, data_app, emit, friendly, load, out
-from reechain.data import store
-from reechain.data.dataset import Dataset
-from reechain.data.importers.usgs import import_usgs
+from reechain.cli import common
+from reechain.cli.common import DataOpt, Format, FormatOpt, app, data_app, emit, friendly, out
 from reechain.data.schema import data_dictionary
 from reechain.errors import ReechainError, UnknownNameError
 
@@ -24,7 +21,9 @@ from reechain.errors import ReechainError, UnknownNameError
 @friendly
 def data_list(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """The tables of the dataset, their rows and what they hold."""
-    ds = load(data)
+    import pandas as pd
+
+    ds = common.load(data)
     rows = [
         {"table": n, "rows": len(ds.table(n)), "description": t.description}
         for n, t in ds.schema.tables.items()
@@ -47,7 +46,9 @@ def data_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rows of one table (or, with --columns, its schema: column, type, unit, description)."""
-    ds = load(data)
+    import pandas as pd
+
+    ds = common.load(data)
     df = ds.table(table)
     if columns:
         schema = ds.schema.tables[table]
@@ -91,7 +92,7 @@ def data_sources(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every source the data cites."""
-    df = load(data).table("sources")
+    df = common.load(data).table("sources")
     if search:
         text = df[["source_id", "title", "publisher"]].astype(str).agg(" ".join, axis=1)
         df = df[text.str.contains(search, case=False, regex=False)]
@@ -106,14 +107,14 @@ def data_sources(
 @friendly
 def data_assumptions(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Labelled assumptions: numbers with no public figure, each with a range and a rationale."""
-    emit(load(data).table("assumptions"), fmt, title="Assumptions (not reported facts)")
+    emit(common.load(data).table("assumptions"), fmt, title="Assumptions (not reported facts)")
 
 
 @data_app.command("validate")
 @friendly
 def data_validate(data: DataOpt = None) -> None:
     """Load and check the dataset (and your package with --data); list every problem."""
-    ds = load(data)
+    ds = common.load(data)
     rows = sum(len(ds.table(n)) for n in ds.table_names)
     out.print(
         f"ok: {len(ds.table_names)} tables, {rows:,} rows, every check passed "
@@ -145,7 +146,9 @@ def data_sql(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Query the tables with SQL (DuckDB)."""
-    emit(store.query(load(data), query), fmt)
+    from reechain.data import store
+
+    emit(store.query(common.load(data), query), fmt)
 
 
 @data_app.command("import-usgs")
@@ -159,6 +162,9 @@ def data_import_usgs(
     ],
 ) -> None:
     """Read USGS Mineral Commodity Summaries data-release CSVs into a user package."""
+    from reechain.data.dataset import Dataset
+    from reechain.data.importers.usgs import import_usgs
+
     result = import_usgs(files, out_dir)
     out.print(
         f"imported {result.edition}: {len(result.production)} production, "
@@ -199,6 +205,7 @@ def trade_import_command(
 ) -> None:
     """Keep the rare earth HS codes (2805.30, 2846.10, 2846.90, 8505.11, 2530.90) of a trade
     file and write them as a user package (use it with --data)."""
+    from reechain.data.dataset import Dataset
     from reechain.data.importers.trade import import_trade
 
     result = import_trade(file, out_dir, countries)

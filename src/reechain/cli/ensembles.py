@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from reechain.cli import common
 from reechain.cli.common import (
     DEFAULT_STORE,
     DataOpt,
@@ -18,7 +19,6 @@ from reechain.cli.common import (
     emit,
     err,
     friendly,
-    load,
     load_scenario,
     out,
 )
@@ -125,7 +125,7 @@ def ensemble_run(
 
     if method not in METHODS:
         raise UnknownNameError("method", method, METHODS)
-    ds = load(data)
+    ds = common.load(data)
     sc = load_scenario(scenario, ds)
     store = Store(store_path)
     run_id = start(

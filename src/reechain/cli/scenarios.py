@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from reechain.cli import common
 from reechain.cli.common import (
     SCENARIO_TABLES,
     DataOpt,
@@ -18,12 +19,13 @@ from reechain.cli.common import (
     emit,
     err,
     friendly,
-    load,
     load_scenario,
     out,
     scenario_app,
 )
-from reechain.data.dataset import Dataset
+
+if TYPE_CHECKING:  # pragma: no cover - the commands import what they use
+    from reechain.data.dataset import Dataset
 
 # ---------------------------------------------------------------------------------------------
 # scenarios
@@ -41,7 +43,7 @@ def scenario_schema() -> None:
 @friendly
 def validate(scenario: ScenarioArg, data: DataOpt = None) -> None:
     """Check a scenario file against the schema and the dataset; list every problem."""
-    sc = load_scenario(scenario, load(data))
+    sc = load_scenario(scenario, common.load(data))
     out.print(f"ok: {sc.name!r}, {sc.base_year}-{sc.horizon}, {len(sc.events)} event(s)")
 
 
@@ -90,7 +92,7 @@ def run_command(
     from reechain.engine.run import baseline_of
     from reechain.reports.scenario import key_figures, write_report
 
-    ds = load(data)
+    ds = common.load(data)
     sc = load_scenario(scenario, ds)
     out_dir = out_dir or Path("out") / scenario.stem
     res = _progress_run(sc, ds, foresight, "scenario")
@@ -149,7 +151,7 @@ def report_command(
     from reechain.engine.run import baseline_of
     from reechain.reports.scenario import write_report
 
-    ds = load(data)
+    ds = common.load(data)
     sc = load_scenario(scenario, ds)
     res = _progress_run(sc, ds, foresight, "scenario")
     base = _progress_run(baseline_of(sc), ds, foresight, "baseline")
@@ -169,7 +171,7 @@ def compare(
     """Run two scenarios and show HHI, CR1, unmet and surplus side by side (B - A)."""
     from reechain.analysis.outcomes import compare as compare_results
 
-    ds = load(data)
+    ds = common.load(data)
     ra = _progress_run(load_scenario(a, ds), ds, foresight, a.stem)
     rb = _progress_run(load_scenario(b, ds), ds, foresight, b.stem)
     table = compare_results(ra, rb)
@@ -187,7 +189,7 @@ def calibrate(
     from reechain.analysis.calibration import TOLERANCE_PP
     from reechain.analysis.calibration import calibrate as run_calibration
 
-    table, _ = run_calibration(load(data), base_year)
+    table, _ = run_calibration(common.load(data), base_year)
     if fmt is not Format.table:
         emit(table, fmt)
         return

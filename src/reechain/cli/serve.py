@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from reechain import __version__
-from reechain.cli.common import DEFAULT_STORE, DataOpt, StoreOpt, app, friendly, load, out
+from reechain.cli import common
+from reechain.cli.common import DEFAULT_STORE, DataOpt, StoreOpt, app, friendly, out
 from reechain.errors import ReechainError
 
 
@@ -33,4 +34,6 @@ def serve(
             "pip install 'reechain[web]'"
         ) from None
     out.print(f"reechain {__version__} on http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(create_app(load(data), store=store_path), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(common.load(data), store=store_path), host=host, port=port, log_level="info"
+    )
