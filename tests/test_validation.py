@@ -41,7 +41,7 @@ def prod(**kw) -> dict:
     return row
 
 
-def problems(tmp_path: Path, ds: Dataset, table: str, rows: list[dict]) -> str:
+def issues_in(tmp_path: Path, ds: Dataset, table: str, rows: list[dict]) -> str:
     """Every problem the data checks find in ``rows`` of a user's ``table``, one per line:
     the table is written, read and typed as ``Dataset.load`` does, then checked beside the
     session's tables that it refers to (not a whole package: no load, no re-validation)."""
@@ -86,7 +86,7 @@ BAD_ROWS = [
 
 @pytest.mark.parametrize(("row", "expected"), BAD_ROWS)
 def test_one_error_per_problem(tmp_path, ds, row, expected):
-    found = problems(tmp_path, ds, "production", [row]).splitlines()
+    found = issues_in(tmp_path, ds, "production", [row]).splitlines()
     here = "pkg/production.csv, line 2, column '"
     assert any(text.startswith(here) and expected in text for text in found), found
 
@@ -123,7 +123,7 @@ def test_shares_summing_over_one(tmp_path, ds):
         )
         for c, v in (("AUS", "0.6"), ("USA", "0.5"))
     ]
-    found = problems(tmp_path, ds, "production", rows)
+    found = issues_in(tmp_path, ds, "production", rows)
     assert "country shares of metal REM in 2031 sum to 1.100 (> 1 + 0.02); lines 2, 3" in found
 
 
@@ -132,7 +132,7 @@ def test_conflicting_duplicates_without_a_preferred_mark(tmp_path, ds):
         prod(value="1000", preferred="false", edition="A"),
         prod(value="1200", preferred="false", edition="B"),
     ]
-    msg = problems(tmp_path, ds, "production", rows)
+    msg = issues_in(tmp_path, ds, "production", rows)
     assert "2 rows for stage=mining, country=AUS, year=2030" in msg
     assert "(lines 2, 3) and none is marked preferred" in msg
 
@@ -152,7 +152,7 @@ def test_composition_not_summing_to_100(tmp_path, ds):
         }
         for e, v in (("La", "40"), ("Ce", "40"))
     ]
-    msg = problems(tmp_path, ds, "compositions", rows)
+    msg = issues_in(tmp_path, ds, "compositions", rows)
     assert "composition 'bad' sums to 80.00 % of TREO" in msg
 
 
@@ -166,7 +166,7 @@ def test_unknown_bloc_in_membership(tmp_path, ds):
             "source_id": "usgs-mcs-2025",
         }
     ]
-    found = problems(tmp_path, ds, "bloc_membership", rows)
+    found = issues_in(tmp_path, ds, "bloc_membership", rows)
     assert "pkg/bloc_membership.csv, line 2, column 'bloc_id': unknown bloc 'NATO'" in found
 
 
@@ -180,7 +180,7 @@ def test_bad_date_and_header(tmp_path, ds):
             "source_id": "usgs-mcs-2025",
         }
     ]
-    assert "write dates as YYYY-MM-DD" in problems(tmp_path, ds, "bloc_membership", rows)
+    assert "write dates as YYYY-MM-DD" in issues_in(tmp_path, ds, "bloc_membership", rows)
     folder = tmp_path / "hdr"
     folder.mkdir()
     (folder / "production.csv").write_text("stage,country,tonnes\nmining,AUS,1\n")
