@@ -12,13 +12,10 @@ import pytest
 from reechain import Dataset
 from reechain.data.checks import run_all
 from reechain.data.dataset import read_table
-from reechain.data.schema import embedded_schema
 from reechain.errors import DataValidationError, ReechainError
 
 from conftest import select
 from conftest import write_package as write
-
-PROD_HEADER = embedded_schema().tables["production"].column_names
 
 
 def prod(**kw) -> dict:
