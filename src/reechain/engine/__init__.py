@@ -1,7 +1,10 @@
 """The engine: a scenario (YAML) -> network inputs -> network LP (linopy + HiGHS) -> tidy results.
 
 Submodules: :mod:`.scenario` (the scenario file's models and checks), :mod:`.uncertainty` (the
-scenario's uncertain inputs), :mod:`.inputs` (dataset + scenario -> network), :mod:`.network`
-(the inputs of one run, checked), :mod:`.model` (building and solving the LP), :mod:`.results`
-(flows, prices, unmet, surplus; invariant checks), :mod:`.run` (the whole pipeline).
+scenario's uncertain inputs), :mod:`.inputs` (dataset + scenario -> network, one module per part
+of the network), :mod:`.network` (the inputs of one run, checked), :mod:`.stages` (the oxide,
+metal and magnet stages as one table), :mod:`.arrays` (the network's tables as labelled
+arrays), :mod:`.model` (building and solving the LP, one ``define_*`` function per constraint
+family), :mod:`.results` (invariant checks, tidy flows, prices, unmet, surplus), :mod:`.run`
+(the whole pipeline).
 """
