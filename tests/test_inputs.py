@@ -198,10 +198,12 @@ def toy() -> Dataset:
         ("lynas-like", "Lynas-like", "MYS", "separation", "d-aus", "operating", "s"),
         ("planned-sep", "Planned", "USA", "separation", "d-aus", "planned", "s"),
         ("mag-j", "Magnets J", "JPN", "magnet", None, "operating", "s"),
+        ("mine-a", "Mine A", "AUS", "mining", "d-aus", "operating", "s"),
     )
     capacity = _rows(
         "facility_id year measure material value unit preferred source_id",
         ("mag-j", 2022, "capacity", "NdFeB", 30.0, "t/yr", True, "s"),
+        ("mine-a", 2023, "output", "TREO", 60.0, "t REO/yr", True, "s"),
     )
     deposits = _rows(
         "deposit_id country ore_type",
@@ -668,6 +670,41 @@ def test_outages_after_projects_country_share_and_facility_tonnes(toy_ds):
     # a deposit's outage at a stage: its country's separation, 20 % in 2024
     assert out.separation["AUS"].tolist() == pytest.approx([80.0, 100.0, 100.0])
     assert caps.mine.shape == (3, 1) and caps.magnet.loc[2026, "JPN"] == 60.5  # not mutated
+
+
+def test_a_mines_outage_comes_out_of_its_countrys_pools_pro_rata(toy_ds):
+    sc = scenario(
+        events=[
+            {
+                "type": "project",
+                "name": "P",
+                "country": "AUS",
+                "stage": "mining",
+                "feed": {"deposit": "d-aus", "composition": "c1"},
+                "capacity": {"value": 100, "unit": "t REO/yr"},
+                "start": 2025,
+            },
+            {"type": "outage", "facility": "mine-a", "share": 0.5, "from": "2026-01-01"},
+        ]
+    )
+    ctx = context(toy_ds, sc)
+    years = ctx.years
+    regions = pd.DataFrame(100.0, index=years, columns=["AUS", "JPN"])
+    caps = Capacities(
+        mine=pd.DataFrame({"AUS:c1": [150.0, 165.0, 181.5]}, index=years),
+        separation=regions.copy(),
+        metal=regions.copy(),
+        magnet=regions.copy(),
+    )
+    fx = project_effects(ctx)
+    pools = Pools((pool_row("AUS:c1", "AUS", "AUS", "c1", 150.0, "own"), *fx.pools), {})
+    out = apply_capacity_events(ctx, caps, pools, fx, pd.Index(["AUS:c1", "d-aus:P"]))
+    # half the mine's 60 t (2023 output) from 2026, out of AUS's 181.5 + 100 t of pools
+    kept = 1 - 30 / 281.5
+    assert out.mine.loc[2026].tolist() == pytest.approx([181.5 * kept, 100 * kept])
+    assert out.mine.loc[2026].sum() == pytest.approx(281.5 - 30)
+    assert out.mine.loc[2025].tolist() == pytest.approx([165.0, 100.0])
+    assert out.separation.equals(caps.separation)
 
 
 # -- trade -----------------------------------------------------------------------------------

@@ -119,6 +119,25 @@ events:
     assert "give exactly one of country, deposit or facility" in problems(both)
 
 
+def test_demand_values_need_the_unit_of_an_activity(ds):
+    text = """\
+name: t
+base_year: 2024
+horizon: 2026
+events:
+  - type: demand
+    name: plant
+    region: TUR
+    end_use: ev_traction_motor
+    values: {2025: 50000, 2026: 100000}
+"""
+    assert "line 5, events[0]: values are activity per year in the unit of" in (problems(text))
+    with_unit = text.replace(
+        "    values:", "    activity: {value: 0, unit: vehicles/yr}\n    values:"
+    )
+    assert Scenario.from_text(with_unit, "s.yaml").check(ds).events[0].values[2026] == 100_000
+
+
 def test_yaml_syntax_error_has_a_line():
     msg = problems("name: t\nbase_year: 2024\nhorizon: [2030\n")
     assert "line 4, column 1: not valid YAML" in msg  # where the parser found the open bracket

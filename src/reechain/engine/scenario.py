@@ -177,6 +177,11 @@ class DemandEvent(_Strict):
     def _some_path(self) -> DemandEvent:
         if self.activity is None and self.growth_rate is None and self.values is None:
             raise ValueError("give activity, growth_rate or values")
+        if self.values is not None and self.activity is None:
+            raise ValueError(
+                "values are activity per year in the unit of 'activity': give activity too, "
+                "e.g. activity: {value: 150000, unit: vehicles/yr}"
+            )
         if self.values and any(v < 0 for v in self.values.values()):
             raise ValueError("values must not be negative")
         return self

@@ -132,16 +132,17 @@ def apply_capacity_events(
     out = replace(out, mine=out.mine[mine_order])
     for ev in ctx.events.outages:
         if ev.facility is not None:
-            facility_outage(ctx, ev, out)
+            facility_outage(ctx, ev, out, pools)
         else:
             area_outage(ctx, ev, out, pools)
     return out
 
 
-def facility_outage(ctx: Context, ev: OutageEvent, caps: Capacities) -> None:
+def facility_outage(ctx: Context, ev: OutageEvent, caps: Capacities, pools: Pools) -> None:
     """Take a facility's latest reported capacity (or output) [t/yr] x the share out of its
     country's capacity at its stage, pro rata for the part of each year (in place, never
-    below 0)."""
+    below 0). A mine's loss comes out of its country's mining pools in proportion to their
+    capacity."""
     fac = ctx.table("facilities").set_index("facility_id").loc[ev.facility]
     table = preferred(ctx.table("facility_capacity"))
     rows = table[
@@ -157,13 +158,12 @@ def facility_outage(ctx: Context, ev: OutageEvent, caps: Capacities) -> None:
         )
     row = rows.sort_values(["year", "measure"]).iloc[-1]
     target = caps.of(fac["stage"])
-    region = ctx.region_of(fac["country"])
+    cols = _capacity_columns(ctx, fac["stage"], fac["country"], pools)
     for y in ctx.years:
-        in_force = share_in_force(ev.from_, ev.until, y)
-        if in_force > 0:
-            target.loc[y, region] = max(
-                0.0, target.loc[y, region] - float(row["value"]) * ev.share * in_force
-            )
+        lost = float(row["value"]) * ev.share * share_in_force(ev.from_, ev.until, y)
+        total = float(target.loc[y, cols].sum())
+        if lost > 0 and total > 0:
+            target.loc[y, cols] *= max(0.0, 1 - lost / total)
     ctx.book.note(
         f"outage {ev.name or ev.facility}",
         float(row["value"]) * ev.share,
@@ -182,12 +182,7 @@ def area_outage(ctx: Context, ev: OutageEvent, caps: Capacities, pools: Pools) -
         country = ctx.table("deposits").set_index("deposit_id").loc[ev.deposit, "country"]
     else:
         country = ev.country
-    table = pools.table
-    cols = (
-        list(table.loc[table["country"] == country, "pool"])
-        if ev.stage == "mining"
-        else [ctx.region_of(country)]
-    )
+    cols = _capacity_columns(ctx, ev.stage, country, pools)
     target = caps.of(ev.stage)
     for y in ctx.years:
         in_force = share_in_force(ev.from_, ev.until, y)
@@ -200,3 +195,11 @@ def area_outage(ctx: Context, ev: OutageEvent, caps: Capacities, pools: Pools) -
         f"{ev.stage} capacity of {country} cut from {ev.from_} to {ev.until}",
         "",
     )
+
+
+def _capacity_columns(ctx: Context, stage: str, country: str, pools: Pools) -> list[str]:
+    """The capacity columns of a country at a stage: its mining pools, or its region."""
+    if stage == "mining":
+        table = pools.table
+        return list(table.loc[table["country"] == country, "pool"])
+    return [ctx.region_of(country)]
