@@ -5,6 +5,9 @@ hand-made tables."""
 from __future__ import annotations
 
 import csv
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +23,16 @@ EXAMPLES = Path(__file__).parents[1] / "examples"
 TURKIYE = EXAMPLES / "turkiye-beylikova.yaml"
 # Tolerance for shares re-derived from published tonnages [fraction].
 SHARE_TOL = 5e-4
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests (and the commands they start) keep the validated-package cache in a folder of
+    their own, never the user's."""
+    os.environ["REECHAIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="reechain-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("REECHAIN_CACHE_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -149,12 +149,6 @@ def test_criticality_bad_input(cli):
         assert "Traceback" not in r.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: `reechain --version` exits 2 with 'Missing command' because the app's "
-    "callback only runs with a subcommand (no invoke_without_command / eager --version option "
-    "in reechain/cli/common.py)",
-)
 def test_version(cli):
     from reechain import __version__
 

@@ -158,14 +158,23 @@ def _cell(value: Any, percent: bool, year: bool = False) -> str:
     return str(value)
 
 
+def _print_version(value: bool) -> None:
+    """Print the version and stop (an eager option: no command needed)."""
+    if value:
+        out.print(f"reechain {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        out.print(f"reechain {__version__}")
-        raise typer.Exit()
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
