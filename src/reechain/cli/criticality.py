@@ -73,16 +73,7 @@ def criticality_command(
 ) -> None:
     """How critical is each rare earth, by the EU method, USGS-style supply risk and
     GeoPolRisk, with the published scores beside."""
-    from reechain.analysis.criticality import (
-        economic_importance,
-        eu_supply_risk,
-        geopolrisk_table,
-        published,
-        side_by_side,
-        usgs_supply_risk,
-    )
     from reechain.analysis.criticality.common import eu_assessment, material_of
-    from reechain.analysis.criticality.summary import side_by_side_view, with_spans
 
     ds = common.load(data)
     year_asked, year = year, year or 2023
@@ -91,82 +82,114 @@ def criticality_command(
         if method not in (Method.gpr, Method.usgs):
             raise ReechainError("--scenario works with --method gpr or --method usgs")
         _scenario_scores(ds, scenario, method, year_asked, importer, product, element, fmt)
-        return
-    if method is Method.gpr:
+    elif method is Method.gpr:
         if material is not None:
             raise ReechainError(
                 "GeoPolRisk works on traded products (--product), not elements: rare earths "
                 "trade as ores, compounds, metals and magnets"
             )
-        table = geopolrisk_table(ds, year, importer, product)
-        if fmt is Format.table:
-            table = with_spans(
-                table,
-                {"GeoPolRisk": ("score_low", "score_high")},
-                ["importer", "product", "stage", "hhi", "imports_unit", "missing"],
-            )
-        emit(
+        _geopolrisk_scores(ds, year, importer, product, fmt)
+    elif method is Method.usgs:
+        _usgs_scores(ds, year, importer or "USA", material, fmt)
+    elif method is Method.eu:
+        _eu_scores(ds, eu_assessment(ds, year), material, fmt)
+    else:
+        _all_scores(ds, eu_assessment(ds, year), year, importer or "USA", element, group, fmt)
+
+
+def _geopolrisk_scores(
+    ds, year: int, importer: str | None, product: str | None, fmt: Format
+) -> None:
+    from reechain.analysis.criticality import geopolrisk_table
+    from reechain.analysis.criticality.summary import with_spans
+
+    table = geopolrisk_table(ds, year, importer, product)
+    if fmt is Format.table:
+        table = with_spans(
             table,
-            fmt,
-            title=f"GeoPolRisk {year} (0-1; Koyamparambath et al. 2024)",
-            caption=RANGE_NOTE,
+            {"GeoPolRisk": ("score_low", "score_high")},
+            ["importer", "product", "stage", "hhi", "imports_unit", "missing"],
         )
-        return
-    if method is Method.usgs:
-        table = usgs_supply_risk(ds, importer or "USA", year, material=material)
-        if fmt is Format.table:
-            table = with_spans(
-                table,
-                {"DP": ("dp_low", "dp_high"), "TE": ("te_low", "te_high")},
-                ["material", "stage", "te_source", "missing"],
-            )
-        emit(
+    emit(
+        table,
+        fmt,
+        title=f"GeoPolRisk {year} (0-1; Koyamparambath et al. 2024)",
+        caption=RANGE_NOTE,
+    )
+
+
+def _usgs_scores(ds, year: int, importer: str, material: str | None, fmt: Format) -> None:
+    from reechain.analysis.criticality import usgs_supply_risk
+    from reechain.analysis.criticality.summary import with_spans
+
+    table = usgs_supply_risk(ds, importer, year, material=material)
+    if fmt is Format.table:
+        table = with_spans(
             table,
-            fmt,
-            title=f"USGS-style supply risk factors, {importer or 'USA'} {year}",
-            caption="SR = (DP x TE x EV)^(1/3) (Nassar et al. 2020, as restated); EV is not "
-            "public, so SR is not computed. " + RANGE_NOTE,
+            {"DP": ("dp_low", "dp_high"), "TE": ("te_low", "te_high")},
+            ["material", "stage", "te_source", "missing"],
         )
+    emit(
+        table,
+        fmt,
+        title=f"USGS-style supply risk factors, {importer} {year}",
+        caption="SR = (DP x TE x EV)^(1/3) (Nassar et al. 2020, as restated); EV is not "
+        "public, so SR is not computed. " + RANGE_NOTE,
+    )
+
+
+def _eu_scores(ds, assessment: str, material: str | None, fmt: Format) -> None:
+    from reechain.analysis.criticality import economic_importance, eu_supply_risk, published
+    from reechain.analysis.criticality.summary import with_spans
+
+    sr = eu_supply_risk(ds, assessment, material)
+    ei = economic_importance(ds, assessment, material)
+    if fmt is not Format.table:
+        emit(sr.merge(ei, on="material", how="outer"), fmt)
         return
-    assessment = eu_assessment(ds, year)
-    if method is Method.eu:
-        sr = eu_supply_risk(ds, assessment, material)
-        ei = economic_importance(ds, assessment, material)
-        if fmt is not Format.table:
-            emit(sr.merge(ei, on="material", how="outer"), fmt)
-            return
-        emit(
-            with_spans(
-                sr,
-                {"SR": ("sr_low", "sr_high")},
-                ["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr_missing"],
-            ),
-            fmt,
-            title=f"{assessment}: supply risk by stage and scope",
-            caption="HHI 0-1; HHI_WGI,t with WGI rescaled 0-10 (assumption eu_wgi_rescaling). "
-            + RANGE_NOTE,
-        )
-        emit(
-            with_spans(
-                ei, {"EI": ("ei_low", "ei_high")}, ["material", "unassigned_share", "missing"]
-            ),
-            fmt,
-            title=f"{assessment}: economic importance from end uses and sector value added",
-            percent=("unassigned_share",),
-        )
-        emit(
-            published(ds, assessment),
-            fmt,
-            title=f"{assessment}: published SR and EI (critical if SR >= 1 and EI >= 2.8)",
-        )
-        return
-    table = side_by_side(ds, assessment, year, importer or "USA", element, group)
+    emit(
+        with_spans(
+            sr,
+            {"SR": ("sr_low", "sr_high")},
+            ["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr_missing"],
+        ),
+        fmt,
+        title=f"{assessment}: supply risk by stage and scope",
+        caption="HHI 0-1; HHI_WGI,t with WGI rescaled 0-10 (assumption eu_wgi_rescaling). "
+        + RANGE_NOTE,
+    )
+    emit(
+        with_spans(ei, {"EI": ("ei_low", "ei_high")}, ["material", "unassigned_share", "missing"]),
+        fmt,
+        title=f"{assessment}: economic importance from end uses and sector value added",
+        percent=("unassigned_share",),
+    )
+    emit(
+        published(ds, assessment),
+        fmt,
+        title=f"{assessment}: published SR and EI (critical if SR >= 1 and EI >= 2.8)",
+    )
+
+
+def _all_scores(
+    ds,
+    assessment: str,
+    year: int,
+    importer: str,
+    element: str | None,
+    group: str | None,
+    fmt: Format,
+) -> None:
+    from reechain.analysis.criticality import side_by_side
+    from reechain.analysis.criticality.summary import side_by_side_view
+
+    table = side_by_side(ds, assessment, year, importer, element, group)
     if fmt is Format.table:
         table = side_by_side_view(table)
     emit(
         table,
         fmt,
-        title=f"Criticality side by side: EU {assessment} and USGS-style ({importer or 'USA'})",
+        title=f"Criticality side by side: EU {assessment} and USGS-style ({importer})",
         caption=RANGE_NOTE + " GeoPolRisk is per traded product: --method gpr.",
     )
 
