@@ -185,6 +185,27 @@ def make_flows(
     )
 
 
+def production_row(**kw) -> dict:
+    """One good ``production`` row of a user package (CSV text cells); ``kw`` changes cells."""
+    row = {
+        "stage": "mining",
+        "country": "AUS",
+        "year": "2030",
+        "material": "TREO",
+        "measure": "output",
+        "value": "1000",
+        "unit": "t REO",
+        "basis": "REO",
+        "status": "reported",
+        "edition": "",
+        "preferred": "true",
+        "source_id": "usgs-mcs-2025",
+        "note": "test row",
+    }
+    row.update(kw)
+    return row
+
+
 def write_package(folder: Path, table: str, rows: list[dict]) -> Path:
     """Write one table of a user package (the embedded schema's columns; absent cells empty)
     to ``folder`` and return the folder, for ``Dataset.load(extra=folder)``."""

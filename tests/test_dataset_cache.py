@@ -16,7 +16,7 @@ from reechain.data.dataset import Dataset
 from reechain.data.schema import embedded_data_dir
 from reechain.errors import DataValidationError
 
-from conftest import write_package
+from conftest import production_row, write_package
 
 
 @pytest.fixture
@@ -144,30 +144,14 @@ def test_user_packages_are_checked_on_every_load(
     cache_dir: Path, tmp_path: Path, count_checks: list[int]
 ) -> None:
     Dataset.load()
-    row = {
-        "stage": "mining",
-        "country": "AUS",
-        "year": "2030",
-        "material": "TREO",
-        "measure": "output",
-        "value": "1000",
-        "unit": "t REO",
-        "basis": "REO",
-        "status": "reported",
-        "preferred": "true",
-        "source_id": "usgs-mcs-2025",
-        "note": "test row",
-    }
-    columns = dataset.embedded_schema().tables["production"].column_names
-    good = write_package(tmp_path / "good", "production", [{c: row.get(c, "") for c in columns}])
+    row = production_row()
+    good = write_package(tmp_path / "good", "production", [row])
     ds = Dataset.load(extra=good)  # the embedded part from the cache, checked with the user's
     assert count_checks == [1, 1]
     assert ds.packages == ("embedded", str(good))
     prod = ds.table("production")
     assert list(prod.loc[prod["note"] == "test row", "value"]) == [1000]
-    bad = write_package(
-        tmp_path / "bad", "production", [{c: {**row, "country": "ATL"}.get(c, "") for c in columns}]
-    )
+    bad = write_package(tmp_path / "bad", "production", [{**row, "country": "ATL"}])
     with pytest.raises(DataValidationError, match="unknown country 'ATL'"):
         Dataset.load(extra=bad)
     assert count_checks == [1, 1, 1]

@@ -14,28 +14,9 @@ from reechain.data.checks import run_all
 from reechain.data.dataset import read_table
 from reechain.errors import DataValidationError, ReechainError
 
+from conftest import production_row as prod
 from conftest import select
 from conftest import write_package as write
-
-
-def prod(**kw) -> dict:
-    row = {
-        "stage": "mining",
-        "country": "AUS",
-        "year": "2030",
-        "material": "TREO",
-        "measure": "output",
-        "value": "1000",
-        "unit": "t REO",
-        "basis": "REO",
-        "status": "reported",
-        "edition": "",
-        "preferred": "true",
-        "source_id": "usgs-mcs-2025",
-        "note": "test row",
-    }
-    row.update(kw)
-    return row
 
 
 def issues_in(tmp_path: Path, ds: Dataset, table: str, rows: list[dict]) -> str:
