@@ -617,37 +617,20 @@ def test_project_pool_capacity_owners_dedication_and_offtake(toy_ds):
     ]
 
 
-def test_outages_after_projects_country_share_and_facility_tonnes(toy_ds):
-    sc = scenario(
-        events=[
-            {
-                "type": "outage",
-                "country": "AUS",
-                "stage": "mining",
-                "share": 0.5,
-                "from": "2025-07-01",
-                "until": "2025-12-31",
-            },
-            {
-                "type": "project",
-                "name": "P",
-                "country": "AUS",
-                "stage": "mining",
-                "feed": {"deposit": "d-aus", "composition": "c1"},
-                "capacity": {"value": 100, "unit": "t REO/yr"},
-                "start": 2025,
-            },
-            {"type": "outage", "facility": "mag-j", "share": 0.5, "from": "2026-01-01"},
-            {
-                "type": "outage",
-                "deposit": "d-aus",
-                "stage": "separation",
-                "share": 0.2,
-                "from": "2024-01-01",
-                "until": "2024-12-31",
-            },
-        ]
-    )
+AUS_MINE_PROJECT = {
+    "type": "project",
+    "name": "P",
+    "country": "AUS",
+    "stage": "mining",
+    "feed": {"deposit": "d-aus", "composition": "c1"},
+    "capacity": {"value": 100, "unit": "t REO/yr"},
+    "start": 2025,
+}
+
+
+def capacities_after_events(toy_ds, sc) -> tuple[Capacities, Capacities]:
+    """Capacities 2024-2026 (AUS pool 150 t grown 10 %/yr; 100 t of separation and metal in AUS
+    and JPN; JPN magnets 50 t grown 10 %/yr) before and after the scenario's events."""
     ctx = context(toy_ds, sc)
     years = ctx.years
     regions = pd.DataFrame(100.0, index=years, columns=["AUS", "JPN"])
@@ -659,8 +642,33 @@ def test_outages_after_projects_country_share_and_facility_tonnes(toy_ds):
     )
     fx = project_effects(ctx)
     pools = Pools((pool_row("AUS:c1", "AUS", "AUS", "c1", 150.0, "own"), *fx.pools), {})
-    order = pd.Index(["AUS:c1", "d-aus:P"])
-    out = apply_capacity_events(ctx, caps, pools, fx, order)
+    return caps, apply_capacity_events(ctx, caps, pools, fx, pd.Index(["AUS:c1", "d-aus:P"]))
+
+
+def test_outages_after_projects_country_share_and_facility_tonnes(toy_ds):
+    sc = scenario(
+        events=[
+            {
+                "type": "outage",
+                "country": "AUS",
+                "stage": "mining",
+                "share": 0.5,
+                "from": "2025-07-01",
+                "until": "2025-12-31",
+            },
+            AUS_MINE_PROJECT,
+            {"type": "outage", "facility": "mag-j", "share": 0.5, "from": "2026-01-01"},
+            {
+                "type": "outage",
+                "deposit": "d-aus",
+                "stage": "separation",
+                "share": 0.2,
+                "from": "2024-01-01",
+                "until": "2024-12-31",
+            },
+        ]
+    )
+    caps, out = capacities_after_events(toy_ds, sc)
     cut = 1 - 0.5 * IN_FORCE_JUL  # half of the second half of 2025
     assert out.mine.columns.tolist() == ["AUS:c1", "d-aus:P"]
     assert out.mine.loc[2025].tolist() == pytest.approx([165 * cut, 100 * cut])  # project too
@@ -675,30 +683,11 @@ def test_outages_after_projects_country_share_and_facility_tonnes(toy_ds):
 def test_a_mines_outage_comes_out_of_its_countrys_pools_pro_rata(toy_ds):
     sc = scenario(
         events=[
-            {
-                "type": "project",
-                "name": "P",
-                "country": "AUS",
-                "stage": "mining",
-                "feed": {"deposit": "d-aus", "composition": "c1"},
-                "capacity": {"value": 100, "unit": "t REO/yr"},
-                "start": 2025,
-            },
+            AUS_MINE_PROJECT,
             {"type": "outage", "facility": "mine-a", "share": 0.5, "from": "2026-01-01"},
         ]
     )
-    ctx = context(toy_ds, sc)
-    years = ctx.years
-    regions = pd.DataFrame(100.0, index=years, columns=["AUS", "JPN"])
-    caps = Capacities(
-        mine=pd.DataFrame({"AUS:c1": [150.0, 165.0, 181.5]}, index=years),
-        separation=regions.copy(),
-        metal=regions.copy(),
-        magnet=regions.copy(),
-    )
-    fx = project_effects(ctx)
-    pools = Pools((pool_row("AUS:c1", "AUS", "AUS", "c1", 150.0, "own"), *fx.pools), {})
-    out = apply_capacity_events(ctx, caps, pools, fx, pd.Index(["AUS:c1", "d-aus:P"]))
+    caps, out = capacities_after_events(toy_ds, sc)
     # half the mine's 60 t (2023 output) from 2026, out of AUS's 181.5 + 100 t of pools
     kept = 1 - 30 / 281.5
     assert out.mine.loc[2026].tolist() == pytest.approx([181.5 * kept, 100 * kept])
