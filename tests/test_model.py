@@ -150,18 +150,21 @@ def test_magnet_chain_recipe_and_oxide_to_metal(solve_lp):
 
 def test_export_ban_reroutes_or_leaves_unmet(solve_lp):
     net = two_mines(55.0)
-    net.lane_caps = pd.DataFrame(
-        [
-            {
-                "cap_id": "ban-R2",
-                "year": 2030,
-                "kind": "oxide",
-                "item": "Nd",
-                "origin": "R2",
-                "dest": "R1",
-                "upper": 0.0,
-            }
-        ]
+    net = replace(
+        net,
+        lane_caps=pd.DataFrame(
+            [
+                {
+                    "cap_id": "ban-R2",
+                    "year": 2030,
+                    "kind": "oxide",
+                    "item": "Nd",
+                    "origin": "R2",
+                    "dest": "R1",
+                    "upper": 0.0,
+                }
+            ]
+        ),
     )
     r = collect(solve_lp(net), "ban")
     # B's Nd cannot reach R1 as oxide: it goes as concentrate to R1's separator instead
@@ -181,18 +184,21 @@ def test_export_ban_reroutes_or_leaves_unmet(solve_lp):
 def test_licensing_cap_below_need_leaves_unmet(solve_lp):
     net = two_mines(55.0)
     net.costs["transport_concentrate"] = 1e6  # concentrate cannot move
-    net.lane_caps = pd.DataFrame(
-        [
-            {
-                "cap_id": "lic",
-                "year": 2030,
-                "kind": "oxide",
-                "item": "Nd",
-                "origin": "R2",
-                "dest": "R1",
-                "upper": 2.0,
-            }
-        ]
+    net = replace(
+        net,
+        lane_caps=pd.DataFrame(
+            [
+                {
+                    "cap_id": "lic",
+                    "year": 2030,
+                    "kind": "oxide",
+                    "item": "Nd",
+                    "origin": "R2",
+                    "dest": "R1",
+                    "upper": 2.0,
+                }
+            ]
+        ),
     )
     r = collect(solve_lp(net), "lic")
     assert r.unmet["unmet"].sum() == pytest.approx(3.0)
@@ -215,24 +221,29 @@ def test_foresight_stocks_carry_oxide_to_a_later_shortage(solve_lp):
 def test_offtake_floor_conflicting_with_a_ban_is_named(solve_lp):
     net = two_mines(40.0)
     # R1 must separate what it did in the base year (a calibration floor) ...
-    net.sep_min = pd.DataFrame({"R1": [80.0], "R2": [0.0]}, index=[2030])
+    net = replace(net, sep_min=pd.DataFrame({"R1": [80.0], "R2": [0.0]}, index=[2030]))
     # ... and send half its oxide to R2, while every R1 -> R2 oxide lane is banned
-    net.offtake = pd.DataFrame([{"year": 2030, "origin": "R1", "dest": "R2", "share": 0.5}])
-    net.lane_caps = pd.DataFrame(
-        [
-            {
-                "cap_id": "ban",
-                "year": 2030,
-                "kind": "oxide",
-                "item": i,
-                "origin": "R1",
-                "dest": "R2",
-                "upper": 0.0,
-            }
-            for i in ("La", "Nd")
-        ]
+    net = replace(
+        net, offtake=pd.DataFrame([{"year": 2030, "origin": "R1", "dest": "R2", "share": 0.5}])
     )
-    net.labels = {"offtake floors": "project X"}
+    net = replace(
+        net,
+        lane_caps=pd.DataFrame(
+            [
+                {
+                    "cap_id": "ban",
+                    "year": 2030,
+                    "kind": "oxide",
+                    "item": i,
+                    "origin": "R1",
+                    "dest": "R2",
+                    "upper": 0.0,
+                }
+                for i in ("La", "Nd")
+            ]
+        ),
+    )
+    net = replace(net, labels={"offtake floors": "project X"})
     with pytest.raises(InfeasibleModelError, match="offtake floors.*project X"):
         solve_lp(net)
 
@@ -270,17 +281,20 @@ def test_bad_inputs_are_refused(cached, table, row, column, value, message):
 def test_tariff_adds_to_the_lane_cost(solve_lp):
     net = two_mines(55.0)
     base = collect(solve_lp(net), "toy").objective
-    net.tariffs = pd.DataFrame(
-        [
-            {
-                "year": 2030,
-                "kind": "oxide",
-                "item": "Nd",
-                "origin": "R2",
-                "dest": "R1",
-                "usd_per_t": 2.0,
-            }
-        ]
+    net = replace(
+        net,
+        tariffs=pd.DataFrame(
+            [
+                {
+                    "year": 2030,
+                    "kind": "oxide",
+                    "item": "Nd",
+                    "origin": "R2",
+                    "dest": "R1",
+                    "usd_per_t": 2.0,
+                }
+            ]
+        ),
     )
     r = collect(solve_lp(net), "tariff")
     # 5 t of Nd still shipped from R2 (cheaper than 50 t of concentrate): + 5 x 2
@@ -311,7 +325,7 @@ def test_a_cached_model_updated_to_new_bounds_equals_a_fresh_build():
 
 def _with_separation_floor(net: Network) -> Network:
     """R2 must separate at least 80 t a year (a calibration floor)."""
-    net.sep_min = pd.DataFrame({"R1": 0.0, "R2": 80.0}, index=net.years)
+    net = replace(net, sep_min=pd.DataFrame({"R1": 0.0, "R2": 80.0}, index=net.years))
     return net
 
 
@@ -346,11 +360,21 @@ def test_for_years_keeps_the_tariffs_of_its_years_only():
     """55 t of Nd: 312 (toys.two_mines), 5 t of it shipped from R2. A duty of 2 USD/t in 2030
     adds 10; one of 100 USD/t in 2031 makes R2's concentrate move instead (+25 - 2.5)."""
     net = two_mines(55.0, years=(2030, 2031))
-    net.tariffs = pd.DataFrame(
-        [
-            {"year": y, "kind": "oxide", "item": "Nd", "origin": "R2", "dest": "R1", "usd_per_t": d}
-            for y, d in ((2030, 2.0), (2031, 100.0))
-        ]
+    net = replace(
+        net,
+        tariffs=pd.DataFrame(
+            [
+                {
+                    "year": y,
+                    "kind": "oxide",
+                    "item": "Nd",
+                    "origin": "R2",
+                    "dest": "R1",
+                    "usd_per_t": d,
+                }
+                for y, d in ((2030, 2.0), (2031, 100.0))
+            ]
+        ),
     )
     first, second = net.for_years([2030]), net.for_years([2031])
     assert list(first.tariffs["year"]) == [2030]

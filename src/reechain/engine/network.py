@@ -20,7 +20,7 @@ from reechain.errors import ReechainError
 KINDS = ("oxide", "metal", "magnet")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Network:
     """One run's inputs.
 

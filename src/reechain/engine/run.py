@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -152,10 +152,16 @@ def run(
         reference = _solve_all(
             net, foresight, f"{sc.name} (without export controls)", progress, cache
         )
-    net.lane_caps = lane_caps(lanes, reference)
-    net.labels["export-control lane caps"] = (
-        ";".join(f"export_control #{i}" for i in sorted(set(lanes["event"]))) if len(lanes) else ""
+    controls = sorted(set(lanes["event"])) if len(lanes) else []
+    net = replace(
+        net,
+        lane_caps=lane_caps(lanes, reference),
+        labels={
+            **net.labels,
+            "export-control lane caps": ";".join(f"export_control #{i}" for i in controls),
+        },
     )
+    inputs = replace(inputs, network=net)
     result = _solve_all(net, foresight, sc.name, progress, cache)
     result.timings["inputs"] = t_inputs
     owner_flows = attribute_owners(result, inputs) if owners else pd.DataFrame()

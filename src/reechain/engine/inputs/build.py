@@ -15,7 +15,7 @@ outages, offtake) and :mod:`.trade` (routes, tariffs, export-control lanes).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -123,7 +123,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         projects=projects,
         routes=routes,
     )
-    net.tariffs = tariff_table(ctx, net)
+    net = replace(net, tariffs=tariff_table(ctx, net))
     lanes = control_lanes(ctx, net)
     logger.debug(
         "inputs of %r: %d regions, %d pools, %d demand rows, %d export-control lanes",
