@@ -3,6 +3,7 @@ and the effects each example is about."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from reechain import metrics
@@ -89,6 +90,22 @@ def test_offtake_and_ownership(turkiye):
     # China owns 49 % of the Turkish plant: its share by ownership exceeds its share by location
     assert ov.loc[(y, "CHN"), "share_by_ownership"] > ov.loc[(y, "CHN"), "share_by_location"]
     assert ov.loc[(y, "TUR"), "share_by_ownership"] < ov.loc[(y, "TUR"), "share_by_location"]
+
+
+def test_owner_attribution_conserves_every_tonne(turkiye):
+    """Split by owner, production adds back to the production of every (year, stage,
+    material, region); only the Turkish plant's output changes hands (49 % Chinese-owned)."""
+    key = ["year", "stage", "material", "origin"]
+    flows = turkiye.flows
+    produced = flows[flows["destination"].isna()].groupby(key)["value"].sum()
+    owned = turkiye.owner_flows.groupby(key)["value"].sum()
+    pd.testing.assert_series_equal(owned.sort_index(), produced.sort_index(), rtol=1e-9)
+    o = turkiye.owner_flows
+    foreign = o[(o["owner"] != o["origin"]) & (o["origin"] != "WLD")]
+    assert set(zip(foreign["origin"], foreign["owner"], strict=True)) == {("TUR", "CHN")}
+    tur = select(o, stage="separation", origin="TUR", year=2031, material="TREO")
+    by_owner = tur.groupby("owner")["value"].sum()
+    assert by_owner["CHN"] / by_owner.sum() == pytest.approx(0.49, rel=1e-9)
 
 
 def test_brics_share_with_turkiye(turkiye, ds):

@@ -205,6 +205,26 @@ def test_licensing_cap_below_need_leaves_unmet(solve_lp):
     assert nd_price(r) == pytest.approx(1000.0)
 
 
+def test_one_lp_over_all_years_equals_each_year_alone(solve_lp):
+    """Myopic runs solve every year in one block-diagonal LP: the objective and the scarcity
+    prices must be those of each year solved alone (40, 55 and 70 t: the three regimes of
+    ``two_mines``, with prices 4.1, 21.4 and 1,000 USD/t in R1)."""
+    net = two_mines(0.0, years=(2030, 2031, 2032))
+    quantities = {2030: 40.0, 2031: 55.0, 2032: 70.0}
+    net.demand["quantity"] = net.demand["year"].map(quantities)
+    together = collect(solve_lp(net), "all")
+    alone = [collect(solve_lp(net.for_years([y])), str(y)) for y in net.years]
+    assert together.objective == pytest.approx(sum(r.objective for r in alone), rel=1e-9)
+    # 70 t: both mines full (2 x 200), 140 t La to surplus, 10 t Nd shipped, 10 t unmet
+    assert together.objective == pytest.approx(164 + 312 + (400 + 140 * 0.1 + 10 * 0.5 + 10_000))
+    key = ["year", "region", "kind", "item"]
+    prices = together.prices.set_index(key)["price"].sort_index()
+    each = pd.concat([r.prices for r in alone]).set_index(key)["price"].sort_index()
+    pd.testing.assert_series_equal(prices, each, rtol=1e-9, atol=1e-9)
+    nd = prices.xs(("R1", "oxide", "Nd"), level=["region", "kind", "item"])
+    assert nd.tolist() == pytest.approx([4.1, 21.4, 1000.0])
+
+
 def test_foresight_stocks_carry_oxide_to_a_later_shortage(solve_lp):
     net = two_mines(0.0, years=(2030, 2031))
     net.demand.loc[net.demand["year"] == 2031, "quantity"] = 100.0
