@@ -696,6 +696,14 @@ def test_a_mines_outage_comes_out_of_its_countrys_pools_pro_rata(toy_ds):
     assert out.separation.equals(caps.separation)
 
 
+def test_a_project_capacity_in_kilotonnes_is_counted_in_tonnes(toy_ds):
+    kilo = {**AUS_MINE_PROJECT, "capacity": {"value": 0.1, "unit": "kt REO/yr"}}
+    _, in_tonnes = capacities_after_events(toy_ds, scenario(events=[AUS_MINE_PROJECT]))
+    _, in_kilotonnes = capacities_after_events(toy_ds, scenario(events=[kilo]))
+    assert in_kilotonnes.mine["d-aus:P"].tolist() == pytest.approx([0.0, 100.0, 100.0])
+    pd.testing.assert_frame_equal(in_kilotonnes.mine, in_tonnes.mine)
+
+
 # -- trade -----------------------------------------------------------------------------------
 
 

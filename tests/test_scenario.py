@@ -138,6 +138,55 @@ events:
     assert Scenario.from_text(with_unit, "s.yaml").check(ds).events[0].values[2026] == 100_000
 
 
+@pytest.mark.parametrize(
+    ("unit", "tonnes"),
+    [("t REO/yr", 10_000.0), ("kt REO/yr", 10_000_000.0), ("t/yr", 10_000.0), ("kg/d", 3652.5)],
+)
+def test_a_capacity_is_converted_from_its_unit(ds, unit, tonnes):
+    sc = Scenario.from_text(GOOD.replace("t REO/yr", unit), "s.yaml").check(ds)
+    assert sc.events[0].capacity_t_per_yr() == pytest.approx(tonnes)
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("bananas", "unit 'bananas' is not one reechain reads"),
+        ("vehicles/yr", "unit 'vehicles/yr' is not a mass per time"),
+        ("t magnet/yr", "unit 't magnet/yr' counts magnet; this quantity is in REO"),
+        ("kt", "unit 'kt' is not a mass per time"),
+    ],
+)
+def test_a_capacity_unit_that_does_not_fit_is_refused_with_its_line(unit, expected):
+    assert f"line 5, events[0]: {expected}" in problems(GOOD.replace("t REO/yr", unit))
+
+
+def test_quota_and_activity_units_are_read(ds):
+    text = """\
+name: t
+base_year: 2024
+horizon: 2026
+events:
+  - type: export_control
+    actor: CHN
+    elements: [Dy]
+    stages: [separation]
+    from: 2025-04-04
+    quota: {value: 1.5, unit: kt REO/yr}
+  - type: demand
+    name: wind
+    region: TUR
+    end_use: wind_turbine
+    activity: {value: 2, unit: GW/yr}
+"""
+    sc = Scenario.from_text(text, "s.yaml").check(ds)
+    assert sc.events[0].quota_t_per_yr() == pytest.approx(1500.0)
+    assert sc.events[1].activity.per_year() == (2000.0, "power")  # MW/yr installed
+    bad = text.replace("unit: GW/yr", "unit: thousand vehicles/yr")
+    assert "line 11, events[1]: unit 'thousand vehicles/yr' is not one reechain reads" in (
+        problems(bad)
+    )
+
+
 def test_yaml_syntax_error_has_a_line():
     msg = problems("name: t\nbase_year: 2024\nhorizon: [2030\n")
     assert "line 4, column 1: not valid YAML" in msg  # where the parser found the open bracket

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from reechain.data import units
 from reechain.data.schema import STAGES
 from reechain.engine.uncertainty import TARGET, Uncertainty
 from reechain.errors import ReechainError, unknown_message
@@ -41,6 +42,8 @@ from reechain.errors import ReechainError, unknown_message
 logger = logging.getLogger(__name__)
 
 Stage = Literal["mining", "separation", "metal", "magnet"]
+# The material a stage's capacity is counted in (the basis word a capacity unit may name).
+STAGE_BASES = {"mining": {"REO"}, "separation": {"REO"}, "metal": {"metal"}, "magnet": {"magnet"}}
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
@@ -63,7 +66,19 @@ class Quantity(_Strict):
     """A number with its unit, e.g. ``{value: 10000, unit: t REO/yr}``."""
 
     value: float = Field(ge=0.0, description="Amount (never negative).")
-    unit: str = Field(description="Unit, e.g. 't REO/yr', 't magnet/yr', 'vehicles/yr', 'GW/yr'.")
+    unit: str = Field(
+        description="Unit, e.g. 't REO/yr', 'kt REO/yr', 't magnet/yr', 'vehicles/yr', 'GW/yr'; "
+        "parsed and converted (reechain.data.units), a unit that doesn't fit is an error."
+    )
+
+    def tonnes_per_year(self, bases: Collection[str]) -> float:
+        """The amount in t/yr (its unit's basis word, if any, one of ``bases``)."""
+        return units.mass_per_year(self.value, self.unit, bases)
+
+    def per_year(self) -> tuple[float, str]:
+        """An activity in its canonical unit per year and its kind (see
+        :func:`reechain.data.units.activity_per_year`)."""
+        return units.activity_per_year(self.value, self.unit)
 
 
 class Feed(_Strict):
@@ -111,7 +126,12 @@ class ProjectEvent(_Strict):
             raise ValueError(f"end {self.end} is before start {self.start}")
         if self.stage == "mining" and self.feed is None:
             raise ValueError("a mining project needs feed: {deposit: ID} (its composition)")
+        self.capacity_t_per_yr()  # the unit fits the stage
         return self
+
+    def capacity_t_per_yr(self) -> float:
+        """Full capacity [t/yr, in the stage's basis: REO, metal or magnet]."""
+        return self.capacity.tonnes_per_year(STAGE_BASES[self.stage])
 
 
 class ExportControlEvent(_Strict):
@@ -141,7 +161,14 @@ class ExportControlEvent(_Strict):
             )
         if self.until is not None and self.until < self.from_:
             raise ValueError(f"until {self.until} is before from {self.from_}")
+        self.quota_t_per_yr()  # the unit is a mass per year
         return self
+
+    def quota_t_per_yr(self) -> float | None:
+        """The quota [t/yr] (of oxide, metal or magnets, as the controlled stages count)."""
+        if self.quota is None:
+            return None
+        return self.quota.tonnes_per_year({"REO", "metal", "magnet"})
 
     def share_in_force(self, year: int) -> float:
         """Fraction of ``year`` the control is in force [0-1]."""
@@ -177,6 +204,8 @@ class DemandEvent(_Strict):
     def _some_path(self) -> DemandEvent:
         if self.activity is None and self.growth_rate is None and self.values is None:
             raise ValueError("give activity, growth_rate or values")
+        if self.activity is not None:
+            self.activity.per_year()  # the unit is an activity per year
         if self.values is not None and self.activity is None:
             raise ValueError(
                 "values are activity per year in the unit of 'activity': give activity too, "

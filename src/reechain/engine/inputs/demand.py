@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reechain.data.units import activity_per_year
 from reechain.engine.inputs.context import (
     HIGH_COERCIVITY_USES,
     ROW,
@@ -260,9 +261,12 @@ def event_magnet_rows(ctx: Context, blocks: Blocks, price: float) -> list[dict]:
 
 
 def magnet_per_activity(ctx: Context, ev: DemandEvent) -> float:
-    """t magnet per unit of the event's activity: the dataset's intensity times the
-    scenario's intensity factor for the end use (noted when not 1)."""
-    per_unit = intensity(ctx, ev.end_use, ev.activity.unit if ev.activity else "")
+    """t magnet per unit of the event's activity, in the unit the scenario gives it: the
+    dataset's intensity per vehicle, MW or t of magnets, times the unit's conversion (GW/yr ->
+    1,000 MW/yr) and the scenario's intensity factor for the end use (noted when not 1)."""
+    # e.g. 1 GW/yr is 1,000 MW/yr: the canonical units in one of the scenario's units
+    per_canonical_unit, kind = activity_per_year(1.0, ev.activity.unit) if ev.activity else (1, "")
+    per_unit = per_canonical_unit * intensity(ctx, ev.end_use, kind)
     intensity_factor = ctx.sc.intensity_factors.get(ev.end_use, 1.0)
     if intensity_factor != 1.0:
         ctx.book.note(
@@ -276,28 +280,29 @@ def magnet_per_activity(ctx: Context, ev: DemandEvent) -> float:
     return per_unit
 
 
-def intensity(ctx: Context, end_use: str, unit: str) -> float:
-    """t magnet per unit of activity for an activity ``unit`` (vehicles/yr: kg/vehicle; MW/yr
-    or GW/yr: fleet-average kg/MW; t magnet/yr: 1). Units are told apart by their prefix."""
+# The intensity rows that serve each kind of activity, and their unit in t magnet per unit.
+INTENSITY_UNIT = {"vehicle": ("kg/vehicle", 1e-3), "power": ("kg/MW", 1e-3)}
+
+
+def intensity(ctx: Context, end_use: str, kind: str) -> float:
+    """t magnet per vehicle (``kind`` 'vehicle'), per MW installed ('power': the fleet
+    average) or per t of magnets ('mass': 1)."""
+    if kind == "mass":
+        return 1.0
+    if kind not in INTENSITY_UNIT:
+        raise ReechainError(f"demand activity of kind {kind!r}: no intensity applies")
+    unit, t_per_unit = INTENSITY_UNIT[kind]
     ints = preferred(ctx.table("intensities"))
     part = ints[
-        (ints["end_use"] == end_use) & (ints["material"] == "NdFeB") & ints["value"].notna()
+        (ints["end_use"] == end_use)
+        & (ints["material"] == "NdFeB")
+        & ints["value"].notna()
+        & (ints["unit"] == unit)
     ]
-    if unit.startswith("vehicles"):
-        part = part[part["unit"] == "kg/vehicle"]
-        per = 1e-3
-    elif unit.startswith(("MW", "GW")):
-        part = part[part["unit"] == "kg/MW"]
+    if kind == "power":
         part = part[part["technology"].str.startswith("fleet average (all")]
-        per = 1e-3 * (1000 if unit.startswith("GW") else 1)
-    elif unit.startswith("t"):
-        return 1.0
-    else:
-        raise ReechainError(
-            f"demand activity unit {unit!r}: use vehicles/yr, MW/yr, GW/yr or t magnet/yr"
-        )
     if part.empty:
-        raise ReechainError(f"no NdFeB intensity for end use {end_use!r} in unit {unit!r}")
+        raise ReechainError(f"no NdFeB intensity for end use {end_use!r} in {unit}")
     value = float(part["value"].iloc[0])
     ctx.book.note(
         f"intensity {end_use}",
@@ -306,7 +311,7 @@ def intensity(ctx: Context, end_use: str, unit: str) -> float:
         "preferred intensity row",
         part["source_id"].iloc[0],
     )
-    return value * per
+    return value * t_per_unit
 
 
 def nonmagnet_oxide_demand(

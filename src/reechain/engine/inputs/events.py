@@ -58,7 +58,7 @@ def project_effects(ctx: Context) -> ProjectEffects:
     offtake: list[dict] = []
     for ev in ctx.events.projects:
         share_of_full = ramp(ctx.years, ev.start, ev.ramp_up_years, ev.end)
-        tonnes = share_of_full * ev.capacity.value
+        tonnes = share_of_full * ev.capacity_t_per_yr()
         region = ctx.region_of(ev.country)
         if ev.stage in ("mining", "separation") and ev.feed is not None:
             row, shares = feed_pool(ctx, ev, region)

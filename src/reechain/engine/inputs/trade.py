@@ -175,7 +175,7 @@ def control_rows(
                     "in_force": in_force,
                     "mode": mode,
                     "rate": ev.licence_approval_rate,
-                    "quota": ev.quota.value if ev.quota else None,
+                    "quota": ev.quota_t_per_yr(),
                 }
                 for item in items
                 for d in dests
