@@ -205,15 +205,15 @@ def test_licensing_cap_below_need_leaves_unmet(solve_lp):
     assert nd_price(r) == pytest.approx(1000.0)
 
 
-def test_one_lp_over_all_years_equals_each_year_alone(solve_lp):
+def test_one_lp_over_all_years_equals_each_year_alone():
     """Myopic runs solve every year in one block-diagonal LP: the objective and the scarcity
     prices must be those of each year solved alone (40, 55 and 70 t: the three regimes of
     ``two_mines``, with prices 4.1, 21.4 and 1,000 USD/t in R1)."""
     net = two_mines(0.0, years=(2030, 2031, 2032))
     quantities = {2030: 40.0, 2031: 55.0, 2032: 70.0}
     net.demand["quantity"] = net.demand["year"].map(quantities)
-    together = collect(solve_lp(net), "all")
-    alone = [collect(solve_lp(net.for_years([y])), str(y)) for y in net.years]
+    together = collect(solve(net), "all")
+    alone = [collect(solve(net.for_years([y])), str(y)) for y in net.years]
     assert together.objective == pytest.approx(sum(r.objective for r in alone), rel=1e-9)
     # 70 t: both mines full (2 x 200), 140 t La to surplus, 10 t Nd shipped, 10 t unmet
     assert together.objective == pytest.approx(164 + 312 + (400 + 140 * 0.1 + 10 * 0.5 + 10_000))

@@ -22,7 +22,7 @@ from toys import two_mines
 demand_t = st.floats(0.0, 150.0)  # Nd oxide demanded in R1 [t]
 capacity_t = st.floats(0.0, 200.0)  # a mine's capacity [t ore]
 price = st.floats(50.0, 5_000.0)  # willingness to pay [USD/t]
-SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def run(net) -> RunResult:

@@ -1,5 +1,6 @@
 """/api/shares, /api/concentration and /api/criticality*: analytics on the observed data."""
 
+import functools
 from typing import Annotated, Any
 
 import pandas as pd
@@ -70,6 +71,26 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
         Query(description="An element or group (LREE, HREE, Sc); default all.", **elements.schema),
     ]
 
+    # The dataset doesn't change while the app runs: each answer is computed once per question.
+    @functools.lru_cache(maxsize=256)
+    def summary_rows(year: int, importer: str, element: str | None, group: str | None) -> list:
+        from reechain.analysis.criticality import side_by_side
+        from reechain.analysis.criticality.common import eu_assessment
+
+        return as_json(side_by_side(ds, eu_assessment(ds, year), year, importer, element, group))
+
+    @functools.lru_cache(maxsize=256)
+    def usgs_rows(year: int, importer: str, material: str | None) -> list:
+        from reechain.analysis.criticality import usgs_supply_risk
+
+        return as_json(usgs_supply_risk(ds, importer, year, material=material))
+
+    @functools.lru_cache(maxsize=256)
+    def geopolrisk_rows(year: int, importer: str | None, product: str | None) -> list:
+        from reechain.analysis.criticality import geopolrisk_table
+
+        return as_json(geopolrisk_table(ds, year, importer, product))
+
     def element_or_group(material: str | None) -> tuple[str | None, str | None]:
         if material is None or material == "REE":
             return None, None
@@ -94,22 +115,16 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
         """The methods side by side per element or group: EU SR and EI ranges, published EU
         scores and verdicts, USGS-style disruption potential and trade exposure. A missing
         input makes a range (_low, _high); it is never read as zero."""
-        from reechain.analysis.criticality import side_by_side
-        from reechain.analysis.criticality.common import eu_assessment
-
         element, group = element_or_group(material)
-        table = side_by_side(ds, eu_assessment(ds, year), year, importers(importer), element, group)
-        return as_json(table)
+        return summary_rows(year, importers(importer), element, group)
 
     @api.get("/criticality/usgs")
     def criticality_usgs(
         year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
     ) -> list[dict[str, Any]]:
         """USGS-style factors per stage: DP and TE ranges; SR stays empty with the reason."""
-        from reechain.analysis.criticality import usgs_supply_risk
-
         element, group = element_or_group(material)
-        return as_json(usgs_supply_risk(ds, importers(importer), year, material=element or group))
+        return usgs_rows(year, importers(importer), element or group)
 
     @api.get("/criticality/geopolrisk")
     def criticality_geopolrisk(
@@ -124,13 +139,8 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
     ) -> list[dict[str, Any]]:
         """GeoPolRisk (0-1) of importers for traded rare earth products, as a range where
         inputs are missing, with what is missing."""
-        from reechain.analysis.criticality import geopolrisk_table
-
-        return as_json(
-            geopolrisk_table(
-                ds,
-                year,
-                importers(importer) if importer is not None else None,
-                products(product) if product is not None else None,
-            )
+        return geopolrisk_rows(
+            year,
+            importers(importer) if importer is not None else None,
+            products(product) if product is not None else None,
         )
