@@ -83,14 +83,17 @@ def lane_caps(lanes: pd.DataFrame, reference: RunResult | None) -> pd.DataFrame:
     columns = ["cap_id", "year", "kind", "item", "origin", "dest", "upper"]
     if lanes.empty:
         return pd.DataFrame(columns=columns)
+    if reference is not None:
+        lanes = lanes.assign(reference=_reference_flows(lanes, reference))
     rows = []
     for (event, year), ev_part in lanes.groupby(["event", "year"]):
         f = float(ev_part["in_force"].iloc[0])
         mode = ev_part["mode"].iloc[0]
-        refs = {
-            key: (_reference_flow(part, reference) if reference is not None else 0.0)
-            for key, part in ev_part.groupby(["kind", "item"])
-        }
+        refs = (
+            ev_part.groupby(["kind", "item"])["reference"].sum().to_dict()
+            if reference is not None
+            else dict.fromkeys(ev_part.groupby(["kind", "item"]).groups, 0.0)
+        )
         total_ref = sum(refs.values())
         for (kind, item), part in ev_part.groupby(["kind", "item"]):
             ref = refs[(kind, item)]
@@ -108,19 +111,23 @@ def lane_caps(lanes: pd.DataFrame, reference: RunResult | None) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)[columns]
 
 
-def _reference_flow(lanes: pd.DataFrame, reference: RunResult) -> float:
-    f = reference.flows
-    total = 0.0
-    for r in lanes.itertuples():
-        sel = f[
-            (f["year"] == r.year)
-            & (f["stage"] == BY_KIND[r.kind].stage)
-            & (f["origin"] == r.origin)
-            & (f["destination"] == r.dest)
-        ]
-        sel = sel[sel["material"] == (f"NdFeB:{r.item}" if r.kind == "magnet" else r.item)]
-        total += float(sel["value"].sum())
-    return total
+def _reference_flows(lanes: pd.DataFrame, reference: RunResult) -> pd.Series:
+    """Each lane's flow in the reference run [t/yr] (0 where the run has none), aligned with
+    ``lanes``: matched on year, the stage of the lane's kind, origin, destination and material
+    (a magnet lane's material is its grade, 'NdFeB:<grade>')."""
+    flows = reference.flows
+    shipped = (
+        flows[flows["destination"].notna()]
+        .groupby(["year", "stage", "origin", "destination", "material"])["value"]
+        .sum()
+    )
+    kinds = lanes["kind"].map(lambda k: BY_KIND[k].stage)
+    materials = lanes["item"].where(lanes["kind"] != "magnet", "NdFeB:" + lanes["item"])
+    keys = pd.MultiIndex.from_arrays(
+        [lanes["year"], kinds, lanes["origin"], lanes["dest"], materials],
+        names=shipped.index.names,
+    )
+    return pd.Series(shipped.reindex(keys).fillna(0.0).to_numpy(), index=lanes.index)
 
 
 def run(
