@@ -280,21 +280,24 @@ def define_lane_caps(m: linopy.Model, net: Network) -> None:
     if not len(caps):
         return
     for cap_id, rows in caps.groupby("cap_id", sort=False):
-        expr = None
-        for kind, part in rows.groupby("kind"):
-            term = _lanes_of(m, BY_KIND[kind], part).sum()
-            expr = term if expr is None else expr + term
+        terms = [_lane_sum(m, BY_KIND[kind], part) for kind, part in rows.groupby("kind")]
+        expr = sum(terms[1:], terms[0])
         upper = float(rows["upper"].iloc[0])
         m.add_constraints(expr <= upper, name=f"lane-cap[{cap_id}]")
 
 
-def _lanes_of(m: linopy.Model, stage: Stage, rows: pd.DataFrame) -> linopy.Variable:
-    """The stage's lane variable restricted to the (year, item, origin, dest) of ``rows``."""
+def _lane_sum(m: linopy.Model, stage: Stage, rows: pd.DataFrame) -> linopy.LinearExpression:
+    """Sum of the stage's lane flows [t] over the (year, item, origin, dest) of ``rows``:
+    one selection per (year, item, origin) with its list of destinations."""
     var = m.variables[stage.lane]
-    mask = xr.zeros_like(var.labels, dtype=bool)
-    for r in rows.itertuples():
-        mask.loc[{"year": r.year, stage.item: r.item, "origin": r.origin, "dest": r.dest}] = True
-    return var.where(mask)
+    terms = [
+        # lists keep every dimension, so the sums carry no scalar coordinates that could clash
+        var.sel(
+            {"year": [y], stage.item: [item], "origin": [origin], "dest": list(part["dest"])}
+        ).sum()
+        for (y, item, origin), part in rows.groupby(["year", "item", "origin"])
+    ]
+    return sum(terms[1:], terms[0])
 
 
 def define_offtake(m: linopy.Model, net: Network, produced: Expression) -> None:
