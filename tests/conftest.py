@@ -120,6 +120,9 @@ def cli(ds, monkeypatch):
     monkeypatch.setattr(
         reechain.cli.common, "load", lambda data: ds if data is None else real_load(data)
     )
+    # the same table layout in any runner (a terminal, CI, pytest-xdist's workers)
+    for console in (reechain.cli.common.out, reechain.cli.common.err):
+        monkeypatch.setattr(console, "width", 160)
     runner = CliRunner()
 
     def invoke(*args: str):
