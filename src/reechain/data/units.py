@@ -88,7 +88,7 @@ def registry() -> pint.UnitRegistry:
     """The registry of scenario units (built once; pint imported on first use)."""
     import pint
 
-    ureg = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    ureg = pint.UnitRegistry(None)
     for line in UNIT_DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg

@@ -56,7 +56,6 @@ def create_app(
         description="Rare earth supply chain data, concentration, scenarios.",
         responses=PROBLEMS,
     )
-    app.state.ds, app.state.jobs, app.state.store = ds, ctx.jobs, ctx.store_path
     _add_error_handling(app)
     for area in (data, analytics, scenarios, ensembles, site):
         app.include_router(area.router(ctx))
