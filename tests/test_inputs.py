@@ -250,7 +250,7 @@ def context(ds: Dataset, sc: Scenario | None = None) -> Context:
     """The build context of ``sc`` on ``ds`` (the toy's mining countries and export
     destinations)."""
     sc = sc or scenario()
-    regions = map_regions(sc, ["CHN", "AUS", "ZZZ"], ["DEU", "USA"])
+    regions = map_regions(sc, ["CHN", "AUS", "ZZZ"], ["DEU", "USA"], ds.table("blocs")["bloc_id"])
     return Context(ds, sc, Book(ds, sc.assumptions), regions, ScenarioEvents.of(sc.events))
 
 
@@ -715,6 +715,7 @@ def _net(**extra: object) -> SimpleNamespace:
         elements=["La", "Nd", "Dy"],
         grades=["N42", "GBD"],
         recipe=recipe,
+        prnd=None,
         **extra,
     )
 
@@ -777,10 +778,20 @@ def test_export_control_lanes_bloc_members_on_the_date_and_magnets_containing(to
     )
     ctx = context(toy_ds, sc)
     [(i, ev)] = ctx.events.controls
-    rows = control_rows(i, ev, toy_ds, _net(), ctx.region_of)
-    # 2025 only; Dy oxide and the grade containing Dy (GBD); DEU is in B1, FRA joins in 2030;
-    # mining is not traded
+    pools = ["CHN:c1", "CHN:c2", "AUS:c1"]
+    net = _net(
+        deposits=pools,
+        deposit_region=pd.Series(["CHN", "CHN", "AUS"], index=pools),
+        composition=pd.DataFrame(
+            {"La": [0.5, 1.0, 0.5], "Nd": [0.4, 0.0, 0.4], "Dy": [0.1, 0.0, 0.1]}, index=pools
+        ),
+    )
+    rows = control_rows(i, ev, ctx, net)
+    # 2025 only; the concentrate of China's pool that holds Dy (c2 has none; AUS is not the
+    # actor's), Dy oxide and the grade containing Dy (GBD); DEU is in B1, FRA joins in 2030
     assert [(r["year"], r["kind"], r["item"], r["dest"]) for r in rows] == [
+        (2025, "concentrate", "CHN:c1", "DEU"),
+        (2025, "concentrate", "CHN:c1", "JPN"),
         (2025, "oxide", "Dy", "DEU"),
         (2025, "oxide", "Dy", "JPN"),
         (2025, "magnet", "GBD", "DEU"),

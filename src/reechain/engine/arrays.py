@@ -78,3 +78,29 @@ def demand(net: Network, stage: Stage, column: str) -> xr.DataArray:
         full = series.reindex(pd.MultiIndex.from_product([coords[d] for d in dims], names=keys))
         arr.values[:] = full.fillna(0.0).to_numpy().reshape(arr.shape)
     return arr
+
+
+def content(net: Network, stage: Stage, items: list[str]) -> xr.DataArray:
+    """[stage item, item] t of each tracked content item (an element, or ``Pr+Nd``) per t of
+    the stage's product: oxide t metal per t oxide, metal 1, magnets their recipe (Pr+Nd:
+    the grade's Pr+Nd content when the model chooses the split)."""
+    rows = stage.items(net)
+    table = pd.DataFrame(0.0, index=rows, columns=items)
+    for item in items:
+        elements = ["Pr", "Nd"] if item == "Pr+Nd" else [item]
+        if stage.item == "element":
+            per = net.metal_per_oxide if stage.kind == "oxide" else pd.Series(1.0, index=rows)
+            for e in elements:
+                if e in table.index:
+                    table.loc[e, item] = float(per.get(e, 0.0))
+        elif item == "Pr+Nd" and net.prnd is not None:
+            table[item] = net.prnd.reindex(rows).fillna(0.0) + sum(
+                net.recipe.reindex(index=rows).get(e, 0.0) for e in elements
+            )
+        else:
+            table[item] = sum(net.recipe.reindex(index=rows).get(e, 0.0) for e in elements)
+    return xr.DataArray(
+        table.to_numpy(dtype=float),
+        dims=[stage.item, "item"],
+        coords={stage.item: rows, "item": items},
+    )

@@ -90,6 +90,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     for stage in STAGES:
         output = define_stage(m, net, bounds, stage, output, foresight)
     define_lane_caps(m, net)
+    define_tracking(m, net)
     define_offtake(m, net, produced)
     define_objective(m, net, foresight)
     return m
@@ -280,15 +281,24 @@ def define_lane_caps(m: linopy.Model, net: Network) -> None:
     if not len(caps):
         return
     for cap_id, rows in caps.groupby("cap_id", sort=False):
-        terms = [_lane_sum(m, BY_KIND[kind], part) for kind, part in rows.groupby("kind")]
+        terms = [_lane_sum(m, kind, part) for kind, part in rows.groupby("kind")]
         expr = sum(terms[1:], terms[0])
         upper = float(rows["upper"].iloc[0])
         m.add_constraints(expr <= upper, name=f"lane-cap[{cap_id}]")
 
 
-def _lane_sum(m: linopy.Model, stage: Stage, rows: pd.DataFrame) -> linopy.LinearExpression:
-    """Sum of the stage's lane flows [t] over the (year, item, origin, dest) of ``rows``:
-    one selection per (year, item, origin) with its list of destinations."""
+def _lane_sum(m: linopy.Model, kind: str, rows: pd.DataFrame) -> linopy.LinearExpression:
+    """Sum of a product's lane flows [t] over the (year, item, origin, dest) of ``rows``:
+    one selection per (year, item, origin) with its list of destinations. Concentrate lanes
+    are ``conc`` [year, deposit, region] (the item is the pool, the origin its region)."""
+    if kind == "concentrate":
+        conc = m.variables["conc"]
+        terms = [
+            conc.sel(year=[y], deposit=[item], region=list(part["dest"])).sum()
+            for (y, item), part in rows.groupby(["year", "item"])
+        ]
+        return sum(terms[1:], terms[0])
+    stage = BY_KIND[kind]
     var = m.variables[stage.lane]
     terms = [
         # lists keep every dimension, so the sums carry no scalar coordinates that could clash
@@ -298,6 +308,109 @@ def _lane_sum(m: linopy.Model, stage: Stage, rows: pd.DataFrame) -> linopy.Linea
         for (y, item, origin), part in rows.groupby(["year", "item", "origin"])
     ]
     return sum(terms[1:], terms[0])
+
+
+def define_tracking(m: linopy.Model, net: Network) -> None:
+    """Follow the content of an actor's controlled exports through third countries, so that
+    no control leaks (``net.tracking``; one set of variables per control).
+
+    Tagged content [t element] enters a source region with the actor's controlled exports
+    to it (times the part of the year in force); ``tag_<c>`` [year, item, origin, dest] moves
+    it on inside any product shipped (oxide, metal, magnets: at most their content), and
+    ``kept_<c>`` [year, item, region] is what a region's own final use absorbs. Tagged content
+    may not enter a blocked region (``rate`` 0) or only up to ``rate`` of what the region
+    received (re-export under licence). The decomposition is the model's: a third country
+    that also has its own supply may ship its own and keep the actor's (mass balance).
+    """
+    if not len(net.tracking):
+        return
+    for control, rows in net.tracking.groupby("control", sort=False):
+        _define_control_tracking(m, net, int(control), rows)
+
+
+def _define_control_tracking(
+    m: linopy.Model, net: Network, control: int, rows: pd.DataFrame
+) -> None:
+    first = rows.iloc[0]
+    years = sorted(set(rows["year"]))
+    items = sorted(set(rows["item"]))
+    actor, regions = first["actor"], net.regions
+    others = [r for r in regions if r != actor]
+    in_force = rows.groupby("year")["in_force"].first().reindex(years)
+    f = xr.DataArray(in_force.to_numpy(float), dims=["year"], coords={"year": years})
+    content = {s.kind: arrays.content(net, s, items) for s in STAGES}
+    out = _content_shipped(m, content, years)  # [year, item, origin, dest]
+    sources = set(first["sources"].split(";"))
+    from_actor = sum(
+        out[kind].sel(origin=actor, dest=others) for kind in first["kinds"].split(";")
+    ) * _indicator_over(others, sources, "dest")
+    tagged_in = (from_actor * f).rename({"dest": "region"})
+    coords = [
+        pd.Index(years, name="year"),
+        pd.Index(items, name="item"),
+        pd.Index(others, name="origin"),
+        pd.Index(regions, name="dest"),
+    ]
+    tag = m.add_variables(
+        lower=0, upper=_tag_upper(others, regions), coords=coords, name=f"tag_{control}"
+    )
+    total_out = sum(out.values()).sel(origin=others)
+    m.add_constraints(tag - total_out <= 0, name=f"tag-content_{control}")
+    kept = m.add_variables(
+        lower=0, coords=coords[:2] + [pd.Index(others, name="region")], name=f"kept_{control}"
+    )
+    received = tagged_in + tag.sum("origin").sel(dest=others).rename({"dest": "region"})
+    sent = tag.sum("dest").rename({"origin": "region"})
+    m.add_constraints(received - sent - kept == 0, name=f"tag-balance_{control}")
+    unmet, demand = _unmet_and_demand(m, net, content, years, others)
+    m.add_constraints(kept + unmet <= demand, name=f"tag-kept_{control}")
+    blocked = _indicator_over(regions, set(first["blocked"].split(";")), "dest")
+    leaving = (tag * blocked).sum("dest").rename({"origin": "region"})
+    m.add_constraints(leaving - float(first["rate"]) * received <= 0, name=f"tag-blocked_{control}")
+
+
+def _content_shipped(
+    m: linopy.Model, content: dict[str, xr.DataArray], years: list[int]
+) -> dict[str, linopy.LinearExpression]:
+    """Content [t element] of each product's lanes [year, item, origin, dest]."""
+    out = {}
+    for stage in STAGES:
+        lane = m.variables[stage.lane].sel(year=years)
+        out[stage.kind] = (lane * content[stage.kind]).sum(stage.item)
+    return out
+
+
+def _unmet_and_demand(
+    m: linopy.Model,
+    net: Network,
+    content: dict[str, xr.DataArray],
+    years: list[int],
+    regions: list[str],
+) -> tuple[linopy.LinearExpression, xr.DataArray]:
+    """Content [t element] of the demand left unmet and of all demand in each region [year,
+    item, region], over every product: what a region's final use absorbs is their
+    difference."""
+    unmet_terms, demand_terms = [], []
+    for stage in STAGES:
+        sel = {"year": years, "region": regions}
+        demand = arrays.demand(net, stage, "quantity").sum("block").sel(sel)
+        unmet = m.variables[f"unmet_{stage.kind}"].sum("block").sel(sel)
+        unmet_terms.append((unmet * content[stage.kind]).sum(stage.item))
+        demand_terms.append((demand * content[stage.kind]).sum(stage.item))
+    return sum(unmet_terms[1:], unmet_terms[0]), sum(demand_terms[1:], demand_terms[0])
+
+
+def _indicator_over(labels: list[str], chosen: set[str], dim: str) -> xr.DataArray:
+    """[dim] 1 for labels in ``chosen``, else 0."""
+    return xr.DataArray(
+        [1.0 if x in chosen else 0.0 for x in labels], dims=[dim], coords={dim: labels}
+    )
+
+
+def _tag_upper(origins: list[str], regions: list[str]) -> xr.DataArray:
+    """[origin, dest] no tagged flow from a region to itself."""
+    eye = np.array([[0.0 if o == d else np.inf for d in regions] for o in origins])
+    return xr.DataArray(eye, dims=["origin", "dest"], coords={"origin": origins, "dest": regions})
 
 
 def define_offtake(m: linopy.Model, net: Network, produced: Expression) -> None:

@@ -18,6 +18,9 @@ import pandas as pd
 from reechain.errors import ReechainError
 
 KINDS = ("oxide", "metal", "magnet")
+TRACKING_COLUMNS = [
+    "control", "year", "item", "actor", "in_force", "kinds", "sources", "blocked", "rate"
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,14 @@ class Network:
     offtake
         DataFrame [year, origin, dest, share]: at least ``share`` of the oxide separated in
         ``origin`` goes to ``dest`` (a partner's offtake).
+    tracking
+        DataFrame [control, year, item, actor, in_force, kinds, sources, blocked, rate]: the
+        content of the actor's controlled exports followed through third countries (no leak
+        around a control). ``item`` is an element, or ``Pr+Nd``; ``kinds`` the controlled
+        products (oxide, metal; ';'-joined); content exported by the actor to a region of
+        ``sources`` during the part ``in_force`` of the year is tagged, and tagged content
+        may leave a third region for a region of ``blocked`` only up to ``rate`` of what it
+        received (0: never).
     tariffs
         DataFrame [year, kind, item, origin, dest, usd_per_t]: duties added to the lanes' costs.
     routes
@@ -112,6 +123,7 @@ class Network:
             columns=["year", "kind", "item", "origin", "dest", "usd_per_t"]
         )
     )
+    tracking: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRACKING_COLUMNS))
     secondary: list[str] = field(default_factory=list)
     routes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["origin", "dest"]))
     prnd: pd.Series | None = None

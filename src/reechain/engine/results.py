@@ -143,11 +143,16 @@ def _use(solved: Solved, stage: Stage) -> xr.DataArray:
 
 
 def _lane_cap_excess(solved: Solved, tol: float) -> dict[str, float]:
-    """Flow above each export cap [t] (``lane-cap[<cap_id>]``); raise if one exceeds ``tol``."""
+    """Flow above each export cap [t] (``lane-cap[<cap_id>]``); raise if one exceeds ``tol``.
+    Concentrate caps name a pool as their item: its ``conc`` to the destination region."""
     excess = {}
     for cap_id, rows in solved.network.lane_caps.groupby("cap_id"):
         total = 0.0
         for r in rows.itertuples():
+            if r.kind == "concentrate":
+                where = {"year": r.year, "deposit": r.item, "region": r.dest}
+                total += float(solved.value("conc").sel(where))
+                continue
             stage = BY_KIND[r.kind]
             where = {"year": r.year, stage.item: r.item, "origin": r.origin, "dest": r.dest}
             total += float(solved.value(stage.lane).sel(where))
@@ -182,14 +187,30 @@ def _served(solved: Solved, stage: Stage) -> xr.DataArray:
     return demand - unmet.reindex_like(demand).fillna(0.0)
 
 
+DEMAND_COLUMNS = ["year", "region", "kind", "item", "quantity"]
+STOCK_COLUMNS = ["year", "region", "element", "stock"]
+# Magnet grades are named as materials with their family: 'NdFeB:N42', 'NdFeB:GBD'.
+MAGNET_FAMILY = "NdFeB"
+
+
 @dataclass
 class RunResult:
-    """Tidy results of a run.
+    """Tidy results of a run, as the model's variables give them. For tables a reader can't
+    misread (one unit per stage and form, no totals beside their parts, no domestic use
+    counted as trade) see :mod:`reechain.engine.tables`, which is computed from these.
 
     flows: the flows schema (``year, stage, material, origin, destination, owner, value, unit,
-    source``): production totals per region (destination empty, plus a WLD row per stage,
-    material and year) and shipments (destination set). prices: scarcity prices [USD/t] from
-    the duals of the receiving balances. unmet, surplus, capacity_use: per year and region.
+    source``), for the metrics shared with observed data: production per region (destination
+    empty) both in total (TREO, REM, NdFeB) and per element or grade, a WLD row per stage,
+    material and year, and shipments (destination set, domestic use included): never sum its
+    ``value`` column. prices: shadow prices [USD/t] (model duals of the receiving balances,
+    not market prices). unmet [t], surplus [t REO], capacity_use: per year and region.
+    pool_output: t REO taken from each pool (mine or recycled feed) per year. pools: each
+    pool's region and whether it is recycled feed (``secondary``). concentrate: t REO of each
+    pool separated in each region (``origin`` the pool's region, ``destination`` the
+    separating one; positive rows). demand: final demand [t] per year, region, kind and item
+    (blocks summed). stocks: oxide stock at the end of each year [t REO] (perfect foresight;
+    empty for myopic runs).
     """
 
     name: str
@@ -200,14 +221,29 @@ class RunResult:
     surplus: pd.DataFrame
     capacity_use: pd.DataFrame
     pool_output: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pools: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["deposit", "region", "secondary"])
+    )
+    concentrate: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["year", "deposit", "origin", "destination", "value"]
+        )
+    )
+    demand: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DEMAND_COLUMNS))
+    stocks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STOCK_COLUMNS))
     residuals: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     objective: float = float("nan")
 
 
+def magnet_material(grade: str) -> str:
+    """A magnet grade's name as a material: ``'GBD'`` -> ``'NdFeB:GBD'``."""
+    return f"{MAGNET_FAMILY}:{grade}"
+
+
 def _grade_material(arr: xr.DataArray) -> xr.DataArray:
     """Magnet values with grades named as materials: 'NdFeB:N42', 'NdFeB:GBD'."""
-    return arr.assign_coords(grade=[f"NdFeB:{g}" for g in arr["grade"].values])
+    return arr.assign_coords(grade=[magnet_material(g) for g in arr["grade"].values])
 
 
 def _production_rows(
@@ -262,6 +298,10 @@ def collect(solved: Solved, run_id: str) -> RunResult:
         surplus=_surplus(solved),
         capacity_use=_capacity_use(solved),
         pool_output=_df(solved.value("mine")),
+        pools=_pools(solved.network),
+        concentrate=_concentrate(solved),
+        demand=_demand(solved.network),
+        stocks=_stocks(solved),
         residuals=residuals,
         timings=dict(solved.timings),
         objective=float(solved.model.objective.value),
@@ -282,6 +322,41 @@ def _flows(solved: Solved, run_id: str) -> pd.DataFrame:
     flows["year"] = flows["year"].astype(int)
     flows["value"] = flows["value"].clip(lower=0.0)
     return flows
+
+
+def _pools(net: Network) -> pd.DataFrame:
+    """Each pool's region and whether it is recycled feed rather than a mine."""
+    return pd.DataFrame(
+        {
+            "deposit": net.deposits,
+            "region": [str(r) for r in net.deposit_region[net.deposits]],
+            "secondary": [d in net.secondary for d in net.deposits],
+        }
+    )
+
+
+def _concentrate(solved: Solved) -> pd.DataFrame:
+    """Concentrate [t REO] of each pool separated in each region, per year (positive rows)."""
+    df = _df(solved.value("conc")).rename(columns={"region": "destination"})
+    df = df[df["value"] > 0]
+    origin = solved.network.deposit_region
+    df.insert(2, "origin", origin.reindex(df["deposit"]).to_numpy())
+    return df[["year", "deposit", "origin", "destination", "value"]].reset_index(drop=True)
+
+
+def _demand(net: Network) -> pd.DataFrame:
+    """Final demand [t] per year, region, kind and item, its price blocks summed."""
+    if not len(net.demand):
+        return pd.DataFrame(columns=DEMAND_COLUMNS)
+    keys = DEMAND_COLUMNS[:-1]
+    return net.demand.groupby(keys, as_index=False)["quantity"].sum()[DEMAND_COLUMNS]
+
+
+def _stocks(solved: Solved) -> pd.DataFrame:
+    """Oxide stock at the end of each year [t REO] (perfect foresight; empty otherwise)."""
+    if not solved.foresight:
+        return pd.DataFrame(columns=STOCK_COLUMNS)
+    return _df(solved.value("stock"), "stock")[STOCK_COLUMNS]
 
 
 def _mines(net: Network) -> xr.DataArray:
@@ -354,8 +429,8 @@ def _trade(solved: Solved, run_id: str) -> pd.DataFrame:
 
 
 def _prices(solved: Solved) -> pd.DataFrame:
-    """Scarcity prices [USD/t]: the duals of the receiving balances, per year, region, kind and
-    item."""
+    """Shadow prices [USD/t]: the duals of the receiving balances, per year, region, kind and
+    item (model duals, not market prices)."""
     prices = []
     for stage in STAGES:
         df = _df(solved.dual(f"{stage.kind}-dest"), "price").rename(columns={stage.item: "item"})
@@ -384,7 +459,8 @@ def _surplus(solved: Solved) -> pd.DataFrame:
 
 
 def _capacity_use(solved: Solved) -> pd.DataFrame:
-    """Use, capacity [t/yr] and utilisation [fraction] of each stage per year and region."""
+    """Use, capacity [t/yr] and utilisation [fraction] of each stage per year and region, with
+    the unit of use and capacity (separation: t REO of concentrate taken in)."""
     rows = []
     for stage in STAGES:
         cap = getattr(solved.network, stage.capacity)
@@ -393,7 +469,8 @@ def _capacity_use(solved: Solved) -> pd.DataFrame:
             float(cap.loc[y, r]) for y, r in zip(df["year"], df["region"], strict=True)
         ]
         df["stage"] = stage.stage
+        df["unit"] = stage.unit
         rows.append(df)
     out = pd.concat(rows, ignore_index=True)
     out["utilisation"] = np.where(out["capacity"] > 0, out["used"] / out["capacity"], np.nan)
-    return out[["year", "stage", "region", "used", "capacity", "utilisation"]]
+    return out[["year", "stage", "region", "used", "capacity", "utilisation", "unit"]]

@@ -13,6 +13,7 @@ import pandas as pd
 from reechain.data.dataset import Dataset
 from reechain.data.flows import FLOW_COLUMNS, UNATTRIBUTED
 from reechain.engine.inputs import Inputs, build_inputs
+from reechain.engine.inputs.context import named_countries
 from reechain.engine.model import ModelCache, solve
 from reechain.engine.network import Network
 from reechain.engine.results import RunResult, collect
@@ -50,10 +51,11 @@ def _solve_all(
     name: str,
     progress: Progress | None,
     cache: ModelCache | None = None,
-) -> RunResult:
+) -> tuple[RunResult, pd.DataFrame]:
     """Solve every year in one LP. Myopic years share no variable, so the one block-diagonal
     LP has the same solution (and duals) as solving year by year, for one build instead of
-    many; with ``foresight`` the years are linked by stocks."""
+    many; with ``foresight`` the years are linked by stocks. Returns the results and the
+    concentrate shipped [year, deposit, origin, region, value] (t REO)."""
     if progress:
         progress(
             f"building and solving {len(net.years)} years "
@@ -67,13 +69,18 @@ def _solve_all(
     out = collect(solved, name)
     if progress:
         progress("done", 2, 2)
-    return out
+    conc = solved.value("conc").to_dataframe(name="value").reset_index()
+    conc["origin"] = conc["deposit"].map(net.deposit_region)
+    return out, conc[conc["value"] > 0]
 
 
-def lane_caps(lanes: pd.DataFrame, reference: RunResult | None) -> pd.DataFrame:
-    """Caps of the export-control lanes [t/yr], one per event, year and controlled product
-    (an element's oxide or metal, or a magnet grade containing a controlled element), summed
-    over the controlled destinations: a licence regime grants or refuses per product.
+def lane_caps(
+    lanes: pd.DataFrame, reference: RunResult | None, concentrate: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Caps of the export-control lanes [t/yr], one per event, year, controlled product (an
+    element's oxide or metal, a magnet grade containing a controlled element, or a mining
+    pool's concentrate) and approval rate, summed over the destinations that share the rate:
+    a licence regime grants or refuses per product.
 
     ban: 0 while in force (a part-year control keeps the reference flow for the rest of the
     year); quota: the quota shared over the products in proportion to their reference flows,
@@ -83,45 +90,51 @@ def lane_caps(lanes: pd.DataFrame, reference: RunResult | None) -> pd.DataFrame:
     columns = ["cap_id", "year", "kind", "item", "origin", "dest", "upper"]
     if lanes.empty:
         return pd.DataFrame(columns=columns)
-    if reference is not None:
-        lanes = lanes.assign(reference=_reference_flows(lanes, reference))
+    lanes = lanes.assign(
+        reference=_reference_flows(lanes, reference, concentrate) if reference is not None else 0.0,
+        rate=lanes["rate"].fillna(-1.0),
+    )
     rows = []
     for (event, year), ev_part in lanes.groupby(["event", "year"]):
         f = float(ev_part["in_force"].iloc[0])
         mode = ev_part["mode"].iloc[0]
-        refs = (
-            ev_part.groupby(["kind", "item"])["reference"].sum().to_dict()
-            if reference is not None
-            else dict.fromkeys(ev_part.groupby(["kind", "item"]).groups, 0.0)
-        )
-        total_ref = sum(refs.values())
-        for (kind, item), part in ev_part.groupby(["kind", "item"]):
-            ref = refs[(kind, item)]
+        refs = ev_part.groupby(["kind", "item", "rate"])["reference"].sum()
+        total_ref = float(refs.sum())
+        for (kind, item, rate), part in ev_part.groupby(["kind", "item", "rate"]):
+            ref = float(refs[(kind, item, rate)])
             if mode == "quota":
                 weight = ref / total_ref if total_ref > 0 else 1.0 / len(refs)
                 upper = float(part["quota"].iloc[0]) * f * weight + ref * (1 - f)
             elif mode == "ban":
                 upper = ref * (1 - f)
             else:
-                upper = ref * (1 - f + float(part["rate"].iloc[0]) * f)
+                upper = ref * (1 - f + rate * f)
             cap = part[["year", "kind", "item", "origin", "dest"]].copy()
-            cap["cap_id"] = f"event{event}-{year}-{kind}-{item}"
+            cap["cap_id"] = f"event{event}-{year}-{kind}-{item}-{rate:g}"
             cap["upper"] = upper
             rows.append(cap)
     return pd.concat(rows, ignore_index=True)[columns]
 
 
-def _reference_flows(lanes: pd.DataFrame, reference: RunResult) -> pd.Series:
+def _reference_flows(
+    lanes: pd.DataFrame, reference: RunResult, concentrate: pd.DataFrame | None
+) -> pd.Series:
     """Each lane's flow in the reference run [t/yr] (0 where the run has none), aligned with
     ``lanes``: matched on year, the stage of the lane's kind, origin, destination and material
-    (a magnet lane's material is its grade, 'NdFeB:<grade>')."""
+    (a magnet lane's material is its grade, 'NdFeB:<grade>'; a concentrate lane's its pool,
+    from ``concentrate`` [year, deposit, origin, region, value])."""
     flows = reference.flows
     shipped = (
         flows[flows["destination"].notna()]
         .groupby(["year", "stage", "origin", "destination", "material"])["value"]
         .sum()
     )
-    kinds = lanes["kind"].map(lambda k: BY_KIND[k].stage)
+    if concentrate is not None and len(concentrate):
+        conc = concentrate.assign(stage="concentrate").rename(
+            columns={"region": "destination", "deposit": "material"}
+        )
+        shipped = pd.concat([shipped, conc.groupby(list(shipped.index.names))["value"].sum()])
+    kinds = lanes["kind"].map(lambda k: BY_KIND[k].stage if k in BY_KIND else k)
     materials = lanes["item"].where(lanes["kind"] != "magnet", "NdFeB:" + lanes["item"])
     keys = pd.MultiIndex.from_arrays(
         [lanes["year"], kinds, lanes["origin"], lanes["dest"], materials],
@@ -153,23 +166,23 @@ def run(
     inputs = build_inputs(ds, sc)
     t_inputs = time.perf_counter() - t0
     net = inputs.network
-    reference = None
+    reference, reference_conc = None, None
     lanes = inputs.lane_events
     if len(lanes) and ((lanes["mode"] == "licence").any() or (lanes["in_force"] < 1).any()):
-        reference = _solve_all(
+        reference, reference_conc = _solve_all(
             net, foresight, f"{sc.name} (without export controls)", progress, cache
         )
     controls = sorted(set(lanes["event"])) if len(lanes) else []
     net = replace(
         net,
-        lane_caps=lane_caps(lanes, reference),
+        lane_caps=lane_caps(lanes, reference, reference_conc),
         labels={
             **net.labels,
             "export-control lane caps": ";".join(f"export_control #{i}" for i in controls),
         },
     )
     inputs = replace(inputs, network=net)
-    result = _solve_all(net, foresight, sc.name, progress, cache)
+    result, _ = _solve_all(net, foresight, sc.name, progress, cache)
     result.timings["inputs"] = t_inputs
     owner_flows = attribute_owners(result, inputs) if owners else pd.DataFrame()
     return ScenarioResult(
@@ -224,17 +237,13 @@ def attribute_owners(result: RunResult, inputs: Inputs) -> pd.DataFrame:
     return pd.concat([out, world], ignore_index=True)[FLOW_COLUMNS]
 
 
-def baseline_of(sc: Scenario) -> Scenario:
+def baseline_of(sc: Scenario, ds: Dataset | None = None) -> Scenario:
     """The same years and regions without events: the reference for 'before and after'.
 
     Countries the scenario's events name keep their own region, so that both runs have the
     same regions."""
-    named = {
-        getattr(ev, f)
-        for ev in sc.events
-        for f in ("country", "region", "actor")
-        if getattr(ev, f, None)
-    }
+    blocs = (ds or Dataset.load()).table("blocs")["bloc_id"]
+    named = named_countries(sc, blocs)
     taken = {c for members in sc.regions.values() for c in members}
     regions = dict(sc.regions)
     for c in sorted(named - taken - set(regions)):

@@ -82,11 +82,17 @@ class Quantity(_Strict):
 
 
 class Feed(_Strict):
-    """Where a separation plant's concentrate comes from."""
+    """Where a project's feed comes from: a deposit (a mining project's own ore) or, for a
+    separation plant, the concentrate of a mine that exists or that another project opens."""
 
     deposit: str = Field(description="Deposit id in the dataset (e.g. beylikova).")
     composition: str | None = Field(
         None, description="Composition id to use (default: the deposit's, or its ore type's)."
+    )
+    fraction: Literal["all", "heavy"] = Field(
+        "all",
+        description="'heavy': the plant separates only the heavy fraction of the feed (Sm to "
+        "Lu and Y); the light fraction is separated where it would be without the project.",
     )
 
 
@@ -104,7 +110,23 @@ class ProjectEvent(_Strict):
     feed: Feed | None = Field(None, description="Feed deposit (mining and separation projects).")
     owners: dict[str, Share] = Field(default_factory=dict, description="Owner country -> share.")
     offtake: dict[str, Share] = Field(
-        default_factory=dict, description="Country -> share of output reserved for it."
+        default_factory=dict,
+        description="Country -> share of the project's output reserved for it if it takes it "
+        "(a priority, never an obligation: offtake never shuts a plant).",
+    )
+    offtake_elements: list[str] | None = Field(
+        None,
+        description="Elements the offtake covers (separation and metal projects; default all "
+        "of the project's products).",
+    )
+    technology_from: str | None = Field(
+        None,
+        description="ISO3 of the partner whose technology the project uses; a technology "
+        "export ban of that country on the project's stage (policies table) stops the project "
+        "unless technology_licence is 'granted'.",
+    )
+    technology_licence: Literal["granted", "refused"] | None = Field(
+        None, description="Whether the technology partner's state licenses the transfer."
     )
     probability: Share = Field(
         1.0,
@@ -134,6 +156,18 @@ class ProjectEvent(_Strict):
         return self.capacity.tonnes_per_year(STAGE_BASES[self.stage])
 
 
+class LicenceTerm(_Strict):
+    """An approval rate for some elements, destinations or a period of an export control."""
+
+    rate: Share = Field(description="Share of the no-control flow that licences allow.")
+    elements: list[str] | None = Field(None, description="Element symbols (default: all).")
+    destinations: list[str] | None = Field(
+        None, description="ISO3 codes or bloc ids (default: all the control's destinations)."
+    )
+    from_: date | None = Field(None, alias="from", description="First day (default: control's).")
+    until: date | None = Field(None, description="Last day (default: the control's).")
+
+
 class ExportControlEvent(_Strict):
     """Export restrictions by an actor on elements (and magnets containing them) at stages."""
 
@@ -151,13 +185,31 @@ class ExportControlEvent(_Strict):
     licence_approval_rate: Share | None = Field(
         None, description="Share of the no-control flow that licences still allow."
     )
+    licence_terms: list[LicenceTerm] = Field(
+        default_factory=list,
+        description="Approval rates that differ by element, destination or period; the first "
+        "matching term applies, licence_approval_rate elsewhere.",
+    )
+    re_export: bool = Field(
+        False,
+        description="Also control material of the actor's origin inside other countries' "
+        "products (re-export), as China's October 2025 rules did: such content may not leave "
+        "the country that imported it. Without it, material exported under the control may "
+        "still not reach a controlled destination through a third country.",
+    )
 
     @model_validator(mode="after")
     def _one_mode(self) -> ExportControlEvent:
-        modes = [self.ban, self.quota is not None, self.licence_approval_rate is not None]
+        licence = self.licence_approval_rate is not None or bool(self.licence_terms)
+        modes = [self.ban, self.quota is not None, licence]
         if sum(modes) != 1:
             raise ValueError(
                 "give exactly one of ban: true, quota: {value, unit} or licence_approval_rate: 0-1"
+            )
+        if self.licence_terms and self.licence_approval_rate is None:
+            raise ValueError(
+                "licence_terms refine licence_approval_rate: give licence_approval_rate too "
+                "(the rate where no term matches)"
             )
         if self.until is not None and self.until < self.from_:
             raise ValueError(f"until {self.until} is before from {self.from_}")
@@ -495,7 +547,7 @@ def _check_places_and_year(ev: Any, loc: tuple, horizon: int, known: _Known, bad
 def _check_codes(ev: Any, loc: tuple, field: str, kind: str, valid: set[str], bad: Report) -> None:
     """Each code of a list field (or ``all``) is one of ``valid``."""
     values = getattr(ev, field)
-    for j, code in enumerate([] if values == "all" else values):
+    for j, code in enumerate([] if values in ("all", None) else values):
         if code not in valid:
             bad((*loc, field, j), unknown_message(kind, code, valid))
 
@@ -516,12 +568,27 @@ def _check_project(ev: ProjectEvent, loc: tuple, known: _Known, bad: Report) -> 
         for c in getattr(ev, field):
             if c not in known.countries:
                 bad((*loc, field, c), unknown_message("country", c, known.countries))
+    if ev.technology_from is not None and ev.technology_from not in known.countries:
+        bad(
+            (*loc, "technology_from"),
+            unknown_message("country", ev.technology_from, known.countries),
+        )
+    _check_codes(ev, loc, "offtake_elements", "element", known.elements, bad)
+    if ev.offtake_elements and ev.stage not in ("separation", "metal"):
+        bad((*loc, "offtake_elements"), "only separation and metal projects make elements")
+    if ev.feed is not None and ev.feed.fraction == "heavy" and ev.stage != "separation":
+        bad((*loc, "feed", "fraction"), "only a separation plant can take the heavy fraction")
 
 
 def _check_export_control(ev: ExportControlEvent, loc: tuple, known: _Known, bad: Report) -> None:
     _check_codes(ev, loc, "elements", "element", known.elements, bad)
     destinations = known.countries | known.blocs | known.named
     _check_codes(ev, loc, "destinations", "destination", destinations, bad)
+    for j, term in enumerate(ev.licence_terms):
+        _check_codes(term, (*loc, "licence_terms", j), "elements", "element", known.elements, bad)
+        _check_codes(
+            term, (*loc, "licence_terms", j), "destinations", "destination", destinations, bad
+        )
 
 
 def _check_tariff(ev: TariffEvent, loc: tuple, known: _Known, bad: Report) -> None:

@@ -58,6 +58,7 @@ from reechain.engine.inputs.trade import (
     control_lanes,
     export_destinations,
     tariff_table,
+    tracking_table,
 )
 from reechain.engine.network import Network
 from reechain.engine.scenario import Scenario
@@ -82,7 +83,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     book = Book(ds, sc.assumptions)
     mined = mine_output(ds, sc.base_year, book)
     destinations = export_destinations(ds.table("trade"), book)
-    region_of = map_regions(sc, mined.index, destinations.index)
+    region_of = map_regions(sc, mined.index, destinations.index, ds.table("blocs")["bloc_id"])
     ctx = Context(ds, sc, book, region_of, ScenarioEvents.of(sc.events))
     recipe = recipes(ds, book)
     pr_range = pr_share_range(book)
@@ -124,6 +125,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         routes=routes,
     )
     net = replace(net, tariffs=tariff_table(ctx, net))
+    net = replace(net, tracking=tracking_table(ctx, net))
     lanes = control_lanes(ctx, net)
     logger.debug(
         "inputs of %r: %d regions, %d pools, %d demand rows, %d export-control lanes",

@@ -129,17 +129,14 @@ class RegionMap:
         return sorted({self(c) for c in self.countries} | self.names | {ROW})
 
 
-def map_regions(sc: Scenario, mined: Iterable[str], destinations: Iterable[str]) -> RegionMap:
+def map_regions(
+    sc: Scenario, mined: Iterable[str], destinations: Iterable[str], blocs: Iterable[str]
+) -> RegionMap:
     """The regions of a run: mining countries, the calibration countries, the destinations of
     China's magnet exports and every country an event names; the scenario's named regions
     group their members."""
-    mentioned = {
-        getattr(ev, f)
-        for ev in sc.events
-        for f in ("country", "region", "actor")
-        if getattr(ev, f, None)
-    }
-    countries = (set(mined) | CALIBRATION_COUNTRIES | set(destinations) | mentioned) - {
+    named = named_countries(sc, blocs)
+    countries = (set(mined) | CALIBRATION_COUNTRIES | set(destinations) | named) - {
         "OTH",
         "WLD",
     }
@@ -148,6 +145,26 @@ def map_regions(sc: Scenario, mined: Iterable[str], destinations: Iterable[str])
         names=frozenset(sc.regions),
         countries=frozenset(countries),
     )
+
+
+def named_countries(sc: Scenario, blocs: Iterable[str]) -> set[str]:
+    """Every country code a scenario's events name (places, actors, destinations, partners,
+    importers and exporters): each is modelled as a region of its own (or in the named region
+    it belongs to), so that naming one never acts on another. ``blocs`` (bloc ids) are not
+    countries and are left out (a bloc's members keep their regions)."""
+    names: set[str] = set()
+    for ev in sc.events:
+        for f in ("country", "region", "actor", "importer", "technology_from"):
+            value = getattr(ev, f, None)
+            if isinstance(value, str):
+                names.add(value)
+        for f in ("destinations", "exporters", "offtake"):
+            value = getattr(ev, f, None)
+            if isinstance(value, list | dict):
+                names |= set(value)
+        for term in getattr(ev, "licence_terms", []):
+            names |= set(term.destinations or [])
+    return names - set(blocs) - set(sc.regions)
 
 
 @dataclass(frozen=True)
