@@ -1,7 +1,10 @@
 """Check that a refactor leaves the example scenarios' results unchanged.
 
 Runs every example scenario (myopic with its baseline, and with perfect foresight) through the
-CLI and compares each Parquet table with the same run made from another commit:
+CLI and compares each Parquet table of the run folders (production, trade, consumption, stocks,
+unmet, surplus, prices, capacity_use, owner_flows, provenance) with the same run made from
+another commit (a reference made before the typed tables holds flows.parquet and
+pool_output.parquet, which runs no longer write: they show as missing):
 
     git stash; python3 scripts/compare_results.py make /tmp/ref; git stash pop
     python3 scripts/compare_results.py check /tmp/ref

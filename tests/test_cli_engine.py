@@ -11,6 +11,8 @@ import sys
 import pandas as pd
 import pytest
 
+from reechain.engine.tables import result_tables
+
 from conftest import EXAMPLES, TURKIYE, select
 
 
@@ -40,16 +42,15 @@ def test_run_writes_results_and_report(cli, tmp_path, reuse_turkiye, turkiye, tu
     r = cli("run", TURKIYE, "--out", tmp_path / "out")
     assert r.exit_code == 0, r.output
     assert reuse_turkiye == [turkiye.scenario.name, turkiye_baseline.scenario.name]
-    flows = pd.read_parquet(tmp_path / "out" / "flows.parquet")
-    empty = {"destination": "", "owner": ""}  # None in the run, NaN once read back
-    pd.testing.assert_frame_equal(
-        flows.fillna(empty), turkiye.flows.reset_index(drop=True).fillna(empty), check_dtype=False
-    )
-    plant = select(flows, stage="separation", origin="TUR", destination=None, material="TREO")
+    production = pd.read_parquet(tmp_path / "out" / "production.parquet")
+    pd.testing.assert_frame_equal(production, result_tables(turkiye.result)["production"])
+    plant = select(production, stage="mining", region="TUR", form="concentrate")
     # Beylikova from 2028 with three ramp-up years: a quarter of 10,000 t REO/yr per year
     assert plant.set_index("year")["value"][[2028, 2029, 2031]].tolist() == pytest.approx(
         [2_500, 5_000, 10_000]
     )
+    assert set(plant["pool"]) == {"beylikova:Beylikova separation plant"}
+    assert not (tmp_path / "out" / "flows.parquet").exists()
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert html.count('"type":"sankey"') == 1  # the figure's own JSON, not plotly.js
     assert "Beylikova separation plant" in html and "baseline" in html

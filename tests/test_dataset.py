@@ -101,11 +101,12 @@ def test_tables_by_name_and_as_attributes(ds):
 
 
 def test_data_dictionary_is_current():
-    """docs/data-dictionary.md is rendered from datapackage.json; regenerate with
-    `reechain data docs --out docs/data-dictionary.md` after changing the schema."""
+    """docs/data-dictionary.md is rendered from datapackage.json and the run results' table
+    definitions (reechain.engine.tables); regenerate with
+    `reechain data docs --out docs/data-dictionary.md` after changing either."""
     from pathlib import Path
 
-    from reechain.data.schema import data_dictionary
+    from reechain.cli.data import dictionary
 
     committed = Path(__file__).parents[1] / "docs" / "data-dictionary.md"
-    assert committed.read_text(encoding="utf-8") == data_dictionary()
+    assert committed.read_text(encoding="utf-8") == dictionary()

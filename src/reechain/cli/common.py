@@ -32,8 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover - imported where used, to keep start-up li
 
     from reechain.data.dataset import Dataset
 
-SCENARIO_TABLES = ("flows", "prices", "unmet", "surplus", "capacity_use", "pool_output")
-
 app = typer.Typer(
     help="reechain: who controls the rare earth supply chain, element by element.",
     no_args_is_help=True,
@@ -131,7 +129,7 @@ def emit(
     )
     for col in df.columns:
         table.add_column(
-            str(col),
+            escape(str(col)),
             justify="right"
             if pd.api.types.is_numeric_dtype(df[col]) and df[col].dtype != bool
             else "left",

@@ -122,6 +122,13 @@ def data_validate(data: DataOpt = None) -> None:
     )
 
 
+def dictionary() -> str:
+    """docs/data-dictionary.md: the dataset's tables, then the run results' tables."""
+    from reechain.engine.tables import results_dictionary
+
+    return data_dictionary() + "\n" + results_dictionary()
+
+
 @data_app.command("docs")
 @friendly
 def data_docs(
@@ -129,8 +136,9 @@ def data_docs(
         Path | None, typer.Option("--out", "-o", help="Markdown file to write (default: print).")
     ] = None,
 ) -> None:
-    """The data dictionary (every table and column) as Markdown, from datapackage.json."""
-    text = data_dictionary()
+    """The data dictionary as Markdown: every table and column of the dataset (from
+    datapackage.json), then the tables of a run's results."""
+    text = dictionary()
     if out_file is None:
         sys.stdout.write(text)
     else:

@@ -10,7 +10,6 @@ import typer
 
 from reechain.cli import common
 from reechain.cli.common import (
-    SCENARIO_TABLES,
     DataOpt,
     Format,
     FormatOpt,
@@ -90,6 +89,7 @@ def run_command(
 ) -> None:
     """Run a scenario: Parquet results, a summary on screen and an HTML report."""
     from reechain.engine.run import baseline_of
+    from reechain.engine.tables import RESULT_TABLES, result_tables, write_tables
     from reechain.reports.scenario import key_figures, write_report
 
     ds = common.load(data)
@@ -97,11 +97,15 @@ def run_command(
     out_dir = out_dir or Path("out") / scenario.stem
     res = _progress_run(sc, ds, foresight, "scenario")
     base = _progress_run(baseline_of(sc), ds, foresight, "baseline") if baseline else None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in SCENARIO_TABLES:
-        getattr(res.result, name).to_parquet(out_dir / f"{name}.parquet", index=False)
-    res.owner_flows.to_parquet(out_dir / "owner_flows.parquet", index=False)
-    res.provenance.astype(str).to_parquet(out_dir / "provenance.parquet", index=False)
+    tables = {
+        **result_tables(res.result),
+        "capacity_use": res.capacity_use,
+        "owner_flows": res.owner_flows,
+        "provenance": res.provenance.astype(str),
+    }
+    write_tables(tables, out_dir)
+    for old in LEGACY_TABLES:  # an earlier version's mixed tables: never beside the new ones
+        (out_dir / f"{old}.parquet").unlink(missing_ok=True)
     report = write_report(res, ds, out_dir / "report.html", base)
     figures = key_figures(res, base, ds)
     years = sorted({sc.base_year, (sc.base_year + sc.horizon) // 2, sc.horizon})
@@ -111,6 +115,13 @@ def run_command(
         Format.table,
         title="Separation: share of world output and HHI (baseline = no events)",
         percent=tuple(c for c in sep.columns if c != "year" and not c.startswith("HHI")),
+    )
+    supply = figures["supply"]
+    emit(
+        supply[supply["year"].isin(years)],
+        Format.table,
+        title="Magnets [t magnet] and separated oxides [t REO]: world output and China's share",
+        percent=tuple(c for c in supply.columns if c != "year" and not c.endswith("_t")),
     )
     for key, title in (
         ("projects", "Projects [t/yr]"),
@@ -127,14 +138,40 @@ def run_command(
                 title=f"{title}, {sc.horizon}" if key != "blocs" else title,
                 percent=tuple(c for c in keep if c.endswith("coverage") or c.startswith("BRICS")),
             )
-    unmet = res.unmet.groupby("year")["unmet"].sum()
-    surplus = res.surplus.groupby("year")["surplus"].sum()
+    _print_balance(figures["balance"], sc.horizon)
+    out.print(f"solve {sum(v for k, v in res.timings.items() if k != 'highs'):.1f} s")
     out.print(
-        f"unmet demand in {sc.horizon}: {unmet.get(sc.horizon, 0.0):,.0f} t; surplus "
-        f"oxide: {surplus.get(sc.horizon, 0.0):,.0f} t; "
-        f"solve {sum(v for k, v in res.timings.items() if k != 'highs'):.1f} s"
+        f"wrote {out_dir}/ ({', '.join(RESULT_TABLES)}, capacity_use, owner_flows, provenance: "
+        f"Parquet) and {report}",
+        highlight=False,
     )
-    out.print(f"wrote {out_dir}/ (Parquet tables) and {report}")
+
+
+# Tables that earlier versions wrote to a run's folder (flows mixed totals, parts and world
+# rows; pool_output is now in production).
+LEGACY_TABLES = ("flows", "pool_output")
+
+
+def _print_balance(balance, year: int) -> None:
+    """Unmet demand and surplus per form and material in ``year`` (never added across forms):
+    magnets and the magnet elements as a table, other oxides' surplus on one line."""
+    from reechain.engine.tables import MAGNET_ELEMENTS
+
+    main = balance["material"].isin(MAGNET_ELEMENTS) | (balance["form"] == "magnet")
+    emit(
+        balance[main].drop(columns="year"),
+        Format.table,
+        title=f"Unmet demand and surplus, {year}",
+    )
+    others = balance[~main]
+    for column in ("unmet", "surplus"):
+        for (form, unit), part in others.groupby(["form", "unit"], sort=False):
+            part = part[part[column].fillna(0.0) > 0.5]
+            if len(part):
+                values = "; ".join(f"{r.material} {r[column]:,.0f}" for _, r in part.iterrows())
+                out.print(
+                    f"{column}, other {form} [{unit}]: {values}", highlight=False, markup=False
+                )
 
 
 @app.command("report")

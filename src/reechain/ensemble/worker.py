@@ -8,7 +8,8 @@ Summary rows (long form: ``metric, stage, region, item, year, value``):
 - ``unmet``: unmet demand per element, region and year [t], oxide + metal + the elements of
   the unmet magnets (by their recipe);
 - ``surplus``: world surplus oxide per element and year [t REO];
-- ``price``: scarcity price of Pr, Nd, Tb, Dy oxide per region and year [USD/t].
+- ``price``: shadow price (model dual, not a market price) of Pr, Nd, Tb, Dy oxide per region
+  and year [USD/t].
 """
 
 from __future__ import annotations

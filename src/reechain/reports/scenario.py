@@ -1,5 +1,6 @@
 """The HTML report of a scenario run: key figures, the Sankey of flows, shares and HHI against
-the no-event baseline, the element balance, prices, unmet demand, assumptions and sources.
+the no-event baseline, the element balance, shadow prices (model duals, not market prices), unmet
+demand, assumptions and sources.
 Self-contained (Plotly inlined)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import yaml
 from reechain.analysis import outcomes
 from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
+from reechain.engine.tables import balance_summary, result_tables, supply_summary
 from reechain.reports import plot
 from reechain.reports.page import figure_sections, write_page
 
@@ -44,6 +46,8 @@ def key_figures(
             bconc[bconc["stage"] == "separation"].set_index("year")["hhi"].rename("HHI (baseline)")
         )
     out["separation"] = table.reset_index()
+    typed = result_tables(res.result)
+    out["supply"] = supply_summary(typed["production"])
     projects = outcomes.project_outputs(res, ds)
     if len(projects):
         out["projects"] = projects
@@ -68,6 +72,7 @@ def key_figures(
         risk = magnet_supply_risk(res, base, ds)
         if len(risk):
             out["supply_risk"] = risk
+    out["balance"] = balance_summary(typed["unmet"], typed["surplus"], res.scenario.horizon)
     unmet = outcomes.unmet_by_region(res)
     if len(unmet):
         out["unmet"] = unmet.pivot_table(
@@ -106,6 +111,8 @@ def magnet_supply_risk(res: ScenarioResult, base: ScenarioResult, ds: Dataset) -
 TITLES = {
     "separation": "Separation: shares of world output (TREO), the project countries and China, "
     "with the HHI; baseline = the same years without the scenario's events",
+    "supply": "Magnets [t magnet, all grades] and separated Pr+Nd, Dy and Tb oxide [t REO]: "
+    "world output and China's share",
     "projects": "Projects: oxide output by element and by-products [t/yr] (by-products scaled "
     "from the deposit's planned plant)",
     "coverage": "Demand events: their magnets' Nd, Pr, Dy, Tb needs [t oxide] against the "
@@ -118,7 +125,10 @@ TITLES = {
     "supply_risk": "Supply risk of the scenario's regions' magnets in its last year (GeoPolRisk, "
     "0-1, from the model's flows: concentration of magnet making x political instability of "
     "each supplier x share of supply imported), against the baseline",
-    "unmet": "Unmet demand by region and material [t/yr]",
+    "balance": "Unmet demand and surplus in the last year, per form and material, each in its "
+    "unit (t magnet, t metal, t REO; never added across forms)",
+    "unmet": "Unmet demand by region and material [t/yr: oxide in t REO, metal in t metal, "
+    "magnets in t magnet]",
 }
 
 
@@ -127,6 +137,8 @@ def _is_percent(key: str, column: str) -> bool:
     column = str(column)
     if key in ("separation", "blocs"):
         return column != "year" and not column.startswith("HHI")
+    if key == "supply":
+        return column != "year" and not column.endswith("_t")
     return column.endswith("coverage") or column.startswith("share")
 
 
@@ -147,7 +159,7 @@ def table_html(key: str, df: pd.DataFrame) -> str:
 def scenario_figures(res: ScenarioResult, base: ScenarioResult | None = None) -> list:
     """The scenario's charts, shared by the report and the web page: the Sankey of the last
     year, shares of separation and magnets, HHI against the baseline, surplus by element and
-    scarcity prices."""
+    shadow prices (model duals, not market prices)."""
     figs = []
     last = res.scenario.horizon
     figs.append(plot.sankey(res.flows, last))
@@ -200,9 +212,9 @@ def scenario_figures(res: ScenarioResult, base: ScenarioResult | None = None) ->
             "year",
             "price",
             "item",
-            "Scarcity prices of magnet oxides [USD/t] (duals of the "
-            "oxide balances; CHN solid, others dashed)",
-            "USD/t",
+            "Shadow price (model dual, not a market price) of magnet oxides [USD/t REO]: the "
+            "cost of one more tonne delivered; CHN solid, others dashed",
+            "shadow price [USD/t REO]",
             dash="region",
         )
     )
