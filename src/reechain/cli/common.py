@@ -150,6 +150,7 @@ def _cell(value: Any, percent: bool, year: bool = False) -> str:
     if isinstance(value, pd.Timestamp):
         return str(value.date())
     if isinstance(value, float):
+        value += 0.0  # -0.0 prints as 0
         if percent:
             return f"{value:.1%}"
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
