@@ -46,9 +46,8 @@ def test_run_writes_results_and_report(cli, tmp_path, reuse_turkiye, turkiye, tu
     pd.testing.assert_frame_equal(production, result_tables(turkiye.result)["production"])
     plant = select(production, stage="mining", region="TUR", form="concentrate")
     # Beylikova from 2028 with three ramp-up years: a quarter of 10,000 t REO/yr per year
-    assert plant.set_index("year")["value"][[2028, 2029, 2031]].tolist() == pytest.approx(
-        [2_500, 5_000, 10_000]
-    )
+    by_year = plant.set_index("year")["value"].reindex([2028, 2029, 2031], fill_value=0.0)
+    assert by_year.tolist() == pytest.approx([2_500, 5_000, 10_000])
     assert set(plant["pool"]) == {"beylikova:Beylikova separation plant"}
     assert not (tmp_path / "out" / "flows.parquet").exists()
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
