@@ -31,8 +31,8 @@ from reechain.engine.inputs.context import (
 from reechain.engine.inputs.demand import (
     DemandDrivers,
     base_magnet_rows,
+    base_separated,
     event_magnet_rows,
-    high_coercivity_share,
     magnet_demand_by_region,
     magnet_growth,
     nonmagnet_oxide_demand,
@@ -40,6 +40,7 @@ from reechain.engine.inputs.demand import (
     recycled_share,
 )
 from reechain.engine.inputs.events import apply_capacity_events, project_effects
+from reechain.engine.inputs.grades import GradeMix, grade_mix
 from reechain.engine.inputs.prices import magnet_price, oxide_prices, unit_costs
 from reechain.engine.inputs.processing import (
     Capacities,
@@ -115,6 +116,8 @@ def toy() -> Dataset:
         "stage country year material measure value",
         *mine,
         ("separation", "CHN", 2024, "TREO", "recycled_output", 40.0),
+        ("separation", "CHN", 2024, "Pr+Nd", "recycled_output", 30.0),  # itemises 32 t of 40
+        ("separation", "CHN", 2024, "Dy", "recycled_output", 2.0),
         ("separation", "MYS", 2024, "Pr+Nd", "output", 36.0),
         ("separation", "USA", 2024, "TREO", "output", 30.0),
         ("magnet", "CHN", 2024, "NdFeB", "output", 900.0),
@@ -144,13 +147,13 @@ def toy() -> Dataset:
         ("grp", "d-grp", "mon", "Pr+Nd", 0.5, False, True),
     )
     pools = _rows(
-        "country composition_id share year basis source_id",
-        ("CHN", "c1", 0.75, 2024, "proxy", "s"),
-        ("CHN", "c2", 0.25, 2024, "proxy", "s"),
-        ("CHN", "c2", 1.0, 2018, "proxy", "s"),  # older split: not used
-        ("CHN", "c1", 0.5, 2030, "proxy", "s"),  # after the base year: not used
-        ("AUS", "c1", 1.0, 2020, "own", "s"),
-        ("OTH", "c1", 1.0, 2015, "proxy", "s"),
+        "country composition_id pool_type share year basis source_id",
+        ("CHN", "c1", "hard_rock", 0.75, 2024, "proxy", "s"),
+        ("CHN", "c2", "ionic_clay", 0.25, 2024, "proxy", "s"),
+        ("CHN", "c2", "ionic_clay", 1.0, 2018, "proxy", "s"),  # older split: not used
+        ("CHN", "c1", "hard_rock", 0.5, 2030, "proxy", "s"),  # after the base year: not used
+        ("AUS", "c1", "hard_rock", 1.0, 2020, "own", "s"),
+        ("OTH", "c1", "mineral_sands", 1.0, 2015, "proxy", "s"),
     )
     elements = _rows(
         "symbol atomic_number oxide_formula metal_per_oxide",
@@ -158,14 +161,35 @@ def toy() -> Dataset:
         ("Ce", 58, "CeO2", 0.81),  # in no pool and no recipe: not modelled
         ("Pr", 59, "Pr6O11", 0.83),
         ("Nd", 60, "Nd2O3", 0.8),
+        ("Tb", 65, "Tb4O7", 0.85),
         ("Dy", 66, "Dy2O3", 0.87),
     )
+    # the ladder: N42 30 % Pr+Nd; GBD 28 % Pr+Nd, 1.6 % Dy, 0.4 % Tb; EH 24 %, 6 %, 1 %
     recipes_ = _rows(
         "grade element value preferred",
-        ("sintered NdFeB, generic", "RE", 31.5, True),
-        ("sintered NdFeB, generic", "RE", 30.0, False),
+        ("N42", "Pr+Nd", 30.0, True),
         ("N42", "Dy", 0.0, True),
-        ("N38EH-equivalent, grain-boundary diffused (GBD)", "Dy", 3.0, True),
+        ("N42", "Tb", 0.0, True),
+        ("GBD", "Pr+Nd", 28.0, True),
+        ("GBD", "Dy", 1.6, True),
+        ("GBD", "Dy", 3.0, False),
+        ("GBD", "Tb", 0.4, True),
+        ("EH", "Pr+Nd", 24.0, True),
+        ("EH", "Dy", 6.0, True),
+        ("EH", "Tb", 1.0, True),
+    )
+    # EVs are half the magnets (GBD 80 %, EH 20 %), the other half N42 90 %, GBD 10 %
+    end_uses = _rows(
+        "end_use measure grade region year value",
+        ("ev_traction_motor", "share_of_magnets", None, "WLD", 2023, 0.5),
+        ("other", "share_of_magnets", None, "WLD", 2023, 0.5),
+        ("ev_traction_motor", "share_of_magnets", None, "WLD", 2025, 0.9),  # after the base year
+        ("ev_traction_motor", "grade_share", "N42", "WLD", 2024, 0.0),
+        ("ev_traction_motor", "grade_share", "GBD", "WLD", 2024, 0.8),
+        ("ev_traction_motor", "grade_share", "EH", "WLD", 2024, 0.2),
+        ("other", "grade_share", "N42", "WLD", 2024, 0.9),
+        ("other", "grade_share", "GBD", "WLD", 2024, 0.1),
+        ("other", "grade_share", "EH", "WLD", 2024, 0.0),
     )
     demand = _rows(
         "metric region material year value scenario",
@@ -187,7 +211,7 @@ def toy() -> Dataset:
         ("La2O3", 2025, 9.0),  # after the base year: not used
         ("Nd2O3", 2024, 50.0),
     )
-    for rows in (production, trade, compositions, demand, intensities, prices, recipes_):
+    for rows in (production, trade, compositions, demand, intensities, prices, recipes_, end_uses):
         for r in rows:
             r.setdefault("preferred", True)
             r.setdefault("source_id", "s")
@@ -206,10 +230,10 @@ def toy() -> Dataset:
         ("mine-a", 2023, "output", "TREO", 60.0, "t REO/yr", True, "s"),
     )
     deposits = _rows(
-        "deposit_id country ore_type",
-        ("d-aus", "AUS", "mon"),
-        ("d-grp", "TUR", "mon"),
-        ("d-ion", "TUR", "ion"),
+        "deposit_id country ore_type status",
+        ("d-aus", "AUS", "mon", "operating"),
+        ("d-grp", "TUR", "mon", "development"),
+        ("d-ion", "TUR", "ion", "development"),
     )
     membership = _rows(
         "bloc_id country role start_date",
@@ -223,6 +247,7 @@ def toy() -> Dataset:
         "mining_pools": pools,
         "elements": elements,
         "magnet_recipes": recipes_,
+        "magnet_end_uses": end_uses,
         "assumptions": _assumptions(),
         "demand": demand,
         "intensities": intensities,
@@ -259,7 +284,7 @@ def noted(ctx: Context, parameter: str) -> dict:
 
 
 def toy_pools(ctx: Context) -> Pools:
-    return mining_pools(ctx, mine_output(ctx.ds, 2024, ctx.book), recipes(ctx.ds, ctx.book))
+    return mining_pools(ctx, mine_output(ctx.ds, 2024, ctx.book))
 
 
 # -- context ---------------------------------------------------------------------------------
@@ -339,13 +364,16 @@ def test_mine_output_and_pools_split_by_the_latest_shares(toy_ds):
     }
     assert pools.secondary == ["CHN-scrap"]
     elements = model_elements(ctx.element_table, pools.compositions, recipes(toy_ds, ctx.book))
-    assert elements == ["La", "Pr", "Nd", "Dy"]  # Ce is in no pool and no recipe
+    assert elements == ["La", "Pr", "Nd", "Tb", "Dy"]  # Ce is in no pool and no recipe
     output = pools.composition(elements).mul(pools.base, axis=0)
     # element output = pool output x share; c2 itemises 90 %: Dy 0.1 / 0.9
     assert output.loc["CHN:c2", "Dy"] == pytest.approx(200 * 0.1 / 0.9)
     assert output.loc["CHN:c1", "Nd"] == pytest.approx(600 * 0.4)
-    # scrap: 80 % N42 (Dy 0) + 20 % GBD (Dy 0.03 of 0.315 t RE per t magnet)
-    assert output.loc["CHN-scrap", "Dy"] == pytest.approx(40 * 0.2 * 0.03 / 0.315)
+    # scrap: the reported oxides (Pr+Nd 30 t split 25/75, Dy 2 t) itemise 32 of 40 t, the
+    # rest spread in proportion
+    assert output.loc["CHN-scrap", ["Pr", "Nd", "Dy"]].tolist() == pytest.approx(
+        [7.5 * 40 / 32, 22.5 * 40 / 32, 2 * 40 / 32]
+    )
     assert output.loc["CHN-scrap"].sum() == pytest.approx(40)
 
 
@@ -372,14 +400,27 @@ def test_existing_capacity_grows_from_the_base_year(toy_ds):
 # -- processing ------------------------------------------------------------------------------
 
 
-def test_recipes_from_re_content_dy_and_pr_share(toy_ds):
+def test_recipes_of_the_ladder_with_tb_and_pr_share(toy_ds):
     recipe = recipes(toy_ds, Book(toy_ds, {}))
-    # RE 31.5 wt %; N42: Dy 0, Pr+Nd 31.5 % of which Pr 25 %; GBD: Dy 3 %, Pr+Nd 28.5 %
-    assert recipe.loc["N42"].to_dict() == pytest.approx({"Pr": 0.07875, "Nd": 0.23625, "Dy": 0})
-    assert recipe.loc["GBD"].to_dict() == pytest.approx({"Pr": 0.07125, "Nd": 0.21375, "Dy": 0.03})
-    assert recipes(toy_ds, Book(toy_ds, {"pr_share_of_prnd_in_magnets": 0.5})).loc["N42", "Pr"] == (
-        pytest.approx(0.1575)
+    # preferred contents (GBD's non-preferred 3 % Dy is not used); Pr is 25 % of Pr+Nd
+    assert recipe.loc["N42"].to_dict() == pytest.approx(
+        {"Pr": 0.075, "Nd": 0.225, "Dy": 0, "Tb": 0}
     )
+    assert recipe.loc["GBD"].to_dict() == pytest.approx(
+        {"Pr": 0.07, "Nd": 0.21, "Dy": 0.016, "Tb": 0.004}
+    )
+    assert recipe.loc["EH", ["Dy", "Tb"]].tolist() == pytest.approx([0.06, 0.01])
+    assert recipes(toy_ds, Book(toy_ds, {"pr_share_of_prnd_in_magnets": 0.5})).loc["N42", "Pr"] == (
+        pytest.approx(0.15)
+    )
+
+
+def test_a_grade_without_a_content_is_an_error(toy_ds):
+    table = toy_ds.table("magnet_recipes")
+    no_tb = table[~((table["grade"] == "EH") & (table["element"] == "Tb"))]
+    ds = Dataset(schema=toy_ds.schema, _tables={**toy_ds._tables, "magnet_recipes": no_tb})
+    with pytest.raises(ReechainError, match="Tb content of magnet grade EH"):
+        recipes(ds, Book(ds, {}))
 
 
 def test_separation_base_reported_plants_and_china_the_rest(toy_ds):
@@ -403,10 +444,12 @@ def test_magnet_and_metal_capacity_from_chinas_output_and_shares(toy_ds):
     assert magnets.world == pytest.approx(1000.0)  # 900 t / 0.9
     # the non-China 100 t: half in Japan (nonchina_magnet_location 0.5), half ROW
     assert magnets.capacity[["CHN", "JPN", ROW]].tolist() == pytest.approx([900, 50, 50])
-    metal = metal_base(ctx, magnets.world, recipes(toy_ds, ctx.book))
-    assert metal.re_per_magnet == pytest.approx(0.315)
-    # 1,000 t magnets x 0.315 t RE metal each = 315 t; China 80 %
-    assert metal.capacity[["CHN", ROW]].tolist() == pytest.approx([252.0, 63.0])
+    mix = pd.Series({"N42": 0.5, "GBD": 0.5, "EH": 0.0})
+    metal = metal_base(ctx, magnets.world, recipes(toy_ds, ctx.book), mix)
+    # half N42 (0.30 t RE per t magnet), half GBD (0.28 + 0.016 + 0.004 = 0.30)
+    assert metal.re_per_magnet == pytest.approx(0.30)
+    # 1,000 t magnets x 0.30 t RE metal each = 300 t; China 80 %
+    assert metal.capacity[["CHN", ROW]].tolist() == pytest.approx([240.0, 60.0])
 
 
 # -- demand ----------------------------------------------------------------------------------
@@ -426,12 +469,26 @@ def test_base_magnet_demand_by_region_from_exports(toy_ds):
     assert demand.sum() == pytest.approx(1000.0)
 
 
-def test_growth_and_high_coercivity_share_derived(toy_ds):
+def test_growth_and_the_grade_mix_reconciled_with_heavy_rare_earths(toy_ds):
     ctx = context(toy_ds)
     assert magnet_growth(ctx) == pytest.approx(2 ** (1 / 7) - 1)  # 100 t (2023) -> 200 t (2030)
-    # 50,000 EVs x 2 kg + 0.2 GW x 1,000 MW x 500 kg/MW = 200 t of 1,000 t
-    assert high_coercivity_share(ctx, 1000.0) == pytest.approx(0.2)
-    assert high_coercivity_share(ctx, 100.0) == 1.0  # capped
+    recipe = recipes(toy_ds, ctx.book)
+    # 2023 shares (the 2025 row is after the base year): EVs 0.5 x (0, 0.8, 0.2) + other
+    # 0.5 x (0.9, 0.1, 0) = N42 0.45, GBD 0.45, EH 0.1
+    plenty = grade_mix(ctx, 1000.0, pd.Series({"Dy": 100.0, "Tb": 100.0}), recipe)
+    assert plenty.world.to_dict() == pytest.approx({"N42": 0.45, "GBD": 0.45, "EH": 0.1})
+    assert plenty.scale == 1.0
+    assert plenty.of("wind_turbine").tolist() == [0.9, 0.1, 0.0]  # not listed: 'other'
+    # 1,000 t of magnets need Tb 1,000 x (0.45 x 0.4 % + 0.1 x 1 %) = 2.8 t metal; with only
+    # 1.4 t (1.4 / 0.85 t oxide) the heavy grades are halved and N42 takes the rest
+    scarce = grade_mix(ctx, 1000.0, pd.Series({"Dy": 100.0, "Tb": 1.4 / 0.85}), recipe)
+    assert scarce.scale == pytest.approx(0.5)
+    assert scarce.world.to_dict() == pytest.approx({"N42": 0.725, "GBD": 0.225, "EH": 0.05})
+
+
+def _mix(**shares: float) -> GradeMix:
+    world = pd.Series(shares)
+    return GradeMix(world=world, by_end_use=pd.DataFrame([world], index=["other"]), scale=1.0)
 
 
 def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
@@ -459,7 +516,10 @@ def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
     )
     ctx = context(toy_ds, sc)
     by_region = pd.Series({"USA": 75.0, "CHN": 600.0}).reindex(ctx.regions, fill_value=0.0)
-    drivers = DemandDrivers(by_region, 0.4, magnet_growth=0.05, nonmagnet_growth=0.0, blocks=BLOCKS)
+    drivers = DemandDrivers(
+        by_region, _mix(N42=0.6, GBD=0.4, EH=0.0), magnet_growth=0.05, nonmagnet_growth=0.0,
+        blocks=BLOCKS,
+    )  # fmt: skip
     d = pd.DataFrame(base_magnet_rows(ctx, drivers, price=100.0))
     q = d.groupby(["year", "region", "item"])["quantity"].sum()
     # USA 2025: 75 x 1.1 (its own growth), recycling 0.2 x 1/2 ramp = 10 %, half of GBD -> N42
@@ -507,14 +567,20 @@ def test_demand_event_rows_activity_times_intensity_and_factor(toy_ds):
         ],
     )
     ctx = context(toy_ds, sc)
-    d = pd.DataFrame(event_magnet_rows(ctx, BLOCKS, price=10.0))
+    grades = grade_mix(
+        ctx, 1000.0, pd.Series({"Dy": 100.0, "Tb": 100.0}), recipes(toy_ds, ctx.book)
+    )
+    d = pd.DataFrame(event_magnet_rows(ctx, BLOCKS, price=10.0, grades=grades))
     q = d.groupby(["year", "region", "item"])["quantity"].sum()
-    # 1,000 cars x 2 kg x factor 1.5 = 3 t; half in 2025 (one ramp-up year)
-    assert q[(2025, "DEU", "GBD")] == pytest.approx(1.5)
-    assert q[(2026, "DEU", "GBD")] == pytest.approx(3.0)
-    # 1 GW = 1,000 MW x 500 kg/MW (fleet average) = 500 t; 7 t in 2026 from values (N42)
-    assert q[(2024, "JPN", "GBD")] == pytest.approx(500.0)
-    assert q[(2026, "JPN", "N42")] == pytest.approx(7.0) and (2025, "JPN", "N42") not in q
+    # 1,000 cars x 2 kg x factor 1.5 = 3 t (EV mix: GBD 80 %, EH 20 %); half in 2025
+    assert q[(2025, "DEU", "GBD")] == pytest.approx(1.5 * 0.8)
+    assert q[(2026, "DEU", "EH")] == pytest.approx(3.0 * 0.2)
+    assert (2026, "DEU", "N42") not in q  # a zero share gives no row
+    # 1 GW = 1,000 MW x 500 kg/MW (fleet average) = 500 t, in the 'other' mix (wind has none
+    # of its own in the toy); 7 t in 2026 from values
+    assert q[(2024, "JPN", "N42")] == pytest.approx(500.0 * 0.9)
+    assert q[(2025, "JPN", "N42")] == pytest.approx(500.0 * 0.9)  # the 't' event: no 2025 value
+    assert q[(2026, "JPN", "N42")] == pytest.approx((500.0 + 7.0) * 0.9)
     assert noted(ctx, "intensity factor ev_traction_motor")["value"] == 1.5
     assert sorted(d["price"].unique()) == [15.0, 50.0, 200.0]
 
@@ -532,8 +598,11 @@ def test_nonmagnet_oxide_demand_is_what_magnets_leave(toy_ds):
         {},
     )
     recipe = pd.DataFrame({"Nd": [0.2, 0.2], "Dy": [0.0, 0.4]}, index=["N42", "GBD"])
-    drivers = DemandDrivers(pd.Series({"A": 60.0, "B": 40.0}), 0.25, 0.0, 0.1, BLOCKS)
-    residual = nonmagnet_oxide_demand(ctx, composition, pools, 0.9, drivers, recipe)
+    drivers = DemandDrivers(
+        pd.Series({"A": 60.0, "B": 40.0}), _mix(N42=0.75, GBD=0.25), 0.0, 0.1, BLOCKS
+    )
+    separated = base_separated(composition, pools, 0.9)
+    residual = nonmagnet_oxide_demand(ctx, separated, drivers, recipe)
     # separated: 100 t x share x 0.9; magnets: 100 t, Nd metal 20 t = 25 t oxide (0.8 t/t);
     # Dy metal 100 t x 25 % GBD x 0.4 = 10 t = 11.5 t oxide, more than the 4.5 t separated: 0
     assert residual.to_dict() == pytest.approx({"La": 45.0, "Nd": 40.5 - 25.0, "Dy": 0.0})
@@ -597,7 +666,7 @@ def test_project_pool_capacity_owners_dedication_and_offtake(toy_ds):
         ],
     )
     ctx = context(toy_ds, sc)
-    fx = project_effects(ctx)
+    fx = project_effects(ctx, Pools((), {}))
     assert [p["pool"] for p in fx.pools] == ["d-grp:Bey"]
     assert fx.pools[0]["composition_id"] == "c1" and fx.pools[0]["base"] == 0.0
     assert noted(ctx, "project Bey feed")["value"] == "c1"
@@ -640,7 +709,7 @@ def capacities_after_events(toy_ds, sc) -> tuple[Capacities, Capacities]:
         metal=regions.copy(),
         magnet=pd.DataFrame({"AUS": 0.0, "JPN": [50.0, 55.0, 60.5]}, index=years),
     )
-    fx = project_effects(ctx)
+    fx = project_effects(ctx, Pools((), {}))
     pools = Pools((pool_row("AUS:c1", "AUS", "AUS", "c1", 150.0, "own"), *fx.pools), {})
     return caps, apply_capacity_events(ctx, caps, pools, fx, pd.Index(["AUS:c1", "d-aus:P"]))
 

@@ -30,7 +30,9 @@ def test_side_by_side_gives_the_model_and_its_ratio_to_each_published_figure():
     table = script.side_by_side(pd.Series({"Dy": 3700.0, "Tb": 600.0}), published)
     dy = table[table["element"] == "Dy"].set_index("source_id")["model/published"]
     assert dy["adamas-gcc-2020-08"] == pytest.approx(2.0)  # 3,700 / 1,850
-    assert table.loc[table["element"] == "Tb", "model/published"].item() == pytest.approx(1.0)
+    tb = table[table["element"] == "Tb"].set_index("source_id")["model/published"]
+    assert tb["rareearthinvesting-tb"] == pytest.approx(1.0)  # 600 / 600
+    assert tb["smm-2024-05-06-mhree-output"] == pytest.approx(1.22)  # 600 / 490, 2 decimals
 
 
 def test_world_separated_reads_the_runs_world_rows(turkiye_baseline):

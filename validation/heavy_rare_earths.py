@@ -52,6 +52,8 @@ def main(base_year: int = 2024) -> None:
         f"{worst['country']})"
     )
     modelled = world_separated(result, base_year)
+    modelled["Pr+Nd"] = modelled.get("Pr", 0.0) + modelled.get("Nd", 0.0)
+    modelled["Pr+Nd+Dy+Tb"] = modelled["Pr+Nd"] + modelled.get("Dy", 0.0) + modelled.get("Tb", 0.0)
     elements = ["Pr", "Nd", "Sm", "Gd", "Tb", "Dy", "Y"]
     print(f"\nWorld separated oxide, {base_year} (model) [t REO]:")
     print(modelled.reindex(elements).round(0).to_string())

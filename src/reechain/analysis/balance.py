@@ -83,6 +83,14 @@ class ElementBalance:
         return list(self.table.loc[self.table["surplus"].fillna(False).astype(bool), "element"])
 
 
+def is_proxy(row: pd.Series) -> bool:
+    """Whether a composition row is a labelled proxy (its note's first sentence says PROXY,
+    e.g. 'PROXY:', 'CARBONATITE PROXY:', 'PARTLY PROXY'): a split borrowed or built from
+    other deposits', not a measurement of its own deposit."""
+    head = str(row.get("note", "")).split(":")[0].upper()
+    return "PROXY" in head
+
+
 def choose_composition(
     ds: Dataset, deposit_id: str, composition_id: str | None = None
 ) -> CompositionChoice:
@@ -104,8 +112,19 @@ def choose_composition(
         )
     own = comps[(comps["deposit_id"] == deposit_id) & comps["preferred"].fillna(False)]
     if not own.empty:
+        cid = own["composition_id"].iloc[0]
+        if is_proxy(own.iloc[0]):
+            return CompositionChoice(
+                cid,
+                deposit_id,
+                own["ore_type"].iloc[0],
+                True,
+                f"{dep['name']} has no published element split; its preferred composition "
+                f"({cid}) is a labelled proxy built from other deposits' splits (see its "
+                "note). This is an assumption, not a measurement of the deposit",
+            )
         return CompositionChoice(
-            own["composition_id"].iloc[0],
+            cid,
             deposit_id,
             own["ore_type"].iloc[0],
             False,

@@ -22,7 +22,9 @@ Constraints, in the order :func:`build` adds them (one ``define_*`` function per
 calibration floor, ``<stage>-use-min`` (separation, metal, magnet), ``<kind>-origin`` and
 ``<kind>-dest`` (oxide, metal, magnet), with ``stock-balance`` (foresight) and ``pr-share-min`` /
 ``pr-share-max`` (flexible Pr/Nd) where they belong; ``lane-cap[<cap_id>]`` (export controls);
-``offtake[<i>]``. The mine's calibration floor is a lower bound of ``mine``, not a constraint.
+``offtake-lane_<kind>``, ``offtake-output_<kind>``, ``offtake-feed``,
+``offtake-capacity[...]`` (offtake priorities). The mine's calibration floor is a lower
+bound of ``mine``, not a constraint.
 """
 
 from __future__ import annotations
@@ -91,8 +93,8 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
         output = define_stage(m, net, bounds, stage, output, foresight)
     define_lane_caps(m, net)
     define_tracking(m, net)
-    define_offtake(m, net, produced)
-    define_objective(m, net, foresight)
+    reward = define_offtake(m, net, produced)
+    define_objective(m, net, foresight, reward)
     return m
 
 
@@ -314,13 +316,17 @@ def define_tracking(m: linopy.Model, net: Network) -> None:
     """Follow the content of an actor's controlled exports through third countries, so that
     no control leaks (``net.tracking``; one set of variables per control).
 
-    Tagged content [t element] enters a source region with the actor's controlled exports
-    to it (times the part of the year in force); ``tag_<c>`` [year, item, origin, dest] moves
-    it on inside any product shipped (oxide, metal, magnets: at most their content), and
-    ``kept_<c>`` [year, item, region] is what a region's own final use absorbs. Tagged content
-    may not enter a blocked region (``rate`` 0) or only up to ``rate`` of what the region
-    received (re-export under licence). The decomposition is the model's: a third country
-    that also has its own supply may ship its own and keep the actor's (mass balance).
+    Tagged content [t element] enters a source region with the actor's controlled oxide and
+    metal (times the part of the year in force) and is followed form by form, as the chain
+    moves it: tagged oxide is used in the region (its final demand) or made into metal there;
+    metal made from it leaves on the region's metal lanes (``tagmet_<c>`` [year, item,
+    origin, dest], domestic use included) and tagged metal that arrives is used there or made
+    into magnets, which leave on its magnet lanes (``tagmag_<c>``). No tagged lane may carry
+    more than the lane's content, and none may enter a blocked region (re-export under
+    licence: at most ``rate`` of what a region received may leave it). Magnets are final
+    products (no lane re-ships them), and oxide is never re-shipped, so these are all the ways
+    content can travel. The split between tagged and clean is the model's (mass balance): a
+    third country with supply of its own may ship its own and use the actor's.
     """
     if not len(net.tracking):
         return
@@ -336,37 +342,77 @@ def _define_control_tracking(
     items = sorted(set(rows["item"]))
     actor, regions = first["actor"], net.regions
     others = [r for r in regions if r != actor]
+    content = {s.kind: arrays.content(net, s, items) for s in STAGES}
+    lanes = _content_shipped(m, content, years)  # [year, item, origin, dest]
+    tagged_in = _tagged_from_actor(rows, lanes, first, others, years)
+    made = _content_made(m, net, content, years, others)
+    final = _final_use(m, net, content, years, others)
+    coords = [pd.Index(years, name="year"), pd.Index(items, name="item")]
+    at = coords + [pd.Index(others, name="region")]
+    lane_coords = coords + [pd.Index(others, name="origin"), pd.Index(regions, name="dest")]
+    upper = _tag_upper(others, regions, set(first["blocked"].split(";")), first["rate"] > 0)
+    tag = {
+        kind: m.add_variables(lower=0, upper=upper, coords=lane_coords, name=f"tag{kind}_{control}")
+        for kind in ("metal", "magnet")
+    }
+    into = {
+        kind: m.add_variables(lower=0, coords=at, name=f"tag-into-{kind}_{control}")
+        for kind in ("metal", "magnet")
+    }
+    name = f"_{control}"
+    for kind in ("metal", "magnet"):
+        m.add_constraints(
+            tag[kind] - lanes[kind].sel(origin=others) <= 0, name=f"tag-lane-{kind}{name}"
+        )
+        m.add_constraints(into[kind] - made[kind] <= 0, name=f"tag-made-{kind}{name}")
+        m.add_constraints(
+            tag[kind].sum("dest").rename({"origin": "region"}) - into[kind] == 0,
+            name=f"tag-out-{kind}{name}",
+        )
+    oxide_in = tagged_in["oxide"]
+    m.add_constraints(into["metal"] - oxide_in <= 0, name=f"tag-oxide-used{name}")
+    m.add_constraints(-1 * into["metal"] + oxide_in <= final["oxide"], name=f"tag-oxide-kept{name}")
+    metal_in = tagged_in["metal"] + tag["metal"].sum("origin").sel(dest=others).rename(
+        {"dest": "region"}
+    )
+    m.add_constraints(into["magnet"] - metal_in <= 0, name=f"tag-metal-used{name}")
+    m.add_constraints(
+        -1 * into["magnet"] + metal_in <= final["metal"], name=f"tag-metal-kept{name}"
+    )
+    if first["rate"] > 0:
+        blocked = _indicator_over(regions, set(first["blocked"].split(";")), "dest")
+        leaving = sum(
+            (tag[kind] * blocked * _offdiag_tag(others, regions)).sum("dest") for kind in tag
+        ).rename({"origin": "region"})
+        arriving = tagged_in["metal"] + (tag["metal"] * _offdiag_tag(others, regions)).sum(
+            "origin"
+        ).sel(dest=others).rename({"dest": "region"})
+        m.add_constraints(
+            leaving - float(first["rate"]) * (oxide_in + arriving) <= 0, name=f"tag-licence{name}"
+        )
+
+
+def _tagged_from_actor(
+    rows: pd.DataFrame,
+    lanes: dict[str, linopy.LinearExpression],
+    first: pd.Series,
+    others: list[str],
+    years: list[int],
+) -> dict[str, linopy.LinearExpression | xr.DataArray]:
+    """Tagged content [year, item, region] arriving in each source region from the actor, by
+    form (oxide, metal): its controlled exports times the part of the year in force."""
     in_force = rows.groupby("year")["in_force"].first().reindex(years)
     f = xr.DataArray(in_force.to_numpy(float), dims=["year"], coords={"year": years})
-    content = {s.kind: arrays.content(net, s, items) for s in STAGES}
-    out = _content_shipped(m, content, years)  # [year, item, origin, dest]
-    sources = set(first["sources"].split(";"))
-    from_actor = sum(
-        out[kind].sel(origin=actor, dest=others) for kind in first["kinds"].split(";")
-    ) * _indicator_over(others, sources, "dest")
-    tagged_in = (from_actor * f).rename({"dest": "region"})
-    coords = [
-        pd.Index(years, name="year"),
-        pd.Index(items, name="item"),
-        pd.Index(others, name="origin"),
-        pd.Index(regions, name="dest"),
-    ]
-    tag = m.add_variables(
-        lower=0, upper=_tag_upper(others, regions), coords=coords, name=f"tag_{control}"
-    )
-    total_out = sum(out.values()).sel(origin=others)
-    m.add_constraints(tag - total_out <= 0, name=f"tag-content_{control}")
-    kept = m.add_variables(
-        lower=0, coords=coords[:2] + [pd.Index(others, name="region")], name=f"kept_{control}"
-    )
-    received = tagged_in + tag.sum("origin").sel(dest=others).rename({"dest": "region"})
-    sent = tag.sum("dest").rename({"origin": "region"})
-    m.add_constraints(received - sent - kept == 0, name=f"tag-balance_{control}")
-    unmet, demand = _unmet_and_demand(m, net, content, years, others)
-    m.add_constraints(kept + unmet <= demand, name=f"tag-kept_{control}")
-    blocked = _indicator_over(regions, set(first["blocked"].split(";")), "dest")
-    leaving = (tag * blocked).sum("dest").rename({"origin": "region"})
-    m.add_constraints(leaving - float(first["rate"]) * received <= 0, name=f"tag-blocked_{control}")
+    source = _indicator_over(others, set(first["sources"].split(";")), "dest")
+    kinds = set(first["kinds"].split(";"))
+    out: dict[str, linopy.LinearExpression | xr.DataArray] = {}
+    for kind in ("oxide", "metal"):
+        if kind in kinds:
+            shipped = lanes[kind].sel(origin=first["actor"], dest=others) * source * f
+            out[kind] = shipped.rename({"dest": "region"})
+        else:
+            out[kind] = xr.zeros_like(source.rename({"dest": "region"}), dtype=float)
+    return out
 
 
 def _content_shipped(
@@ -380,24 +426,42 @@ def _content_shipped(
     return out
 
 
-def _unmet_and_demand(
+def _content_made(
     m: linopy.Model,
     net: Network,
     content: dict[str, xr.DataArray],
     years: list[int],
     regions: list[str],
-) -> tuple[linopy.LinearExpression, xr.DataArray]:
-    """Content [t element] of the demand left unmet and of all demand in each region [year,
-    item, region], over every product: what a region's final use absorbs is their
-    difference."""
-    unmet_terms, demand_terms = [], []
+) -> dict[str, linopy.LinearExpression]:
+    """Content [t element] of the metal and the magnets made in each region [year, item,
+    region]."""
+    sel = {"year": years, "region": regions}
+    return {
+        stage.kind: (m.variables[stage.kind].sel(sel) * content[stage.kind]).sum(stage.item)
+        for stage in STAGES
+        if stage.kind != "oxide"
+    }
+
+
+def _final_use(
+    m: linopy.Model,
+    net: Network,
+    content: dict[str, xr.DataArray],
+    years: list[int],
+    regions: list[str],
+) -> dict[str, linopy.LinearExpression]:
+    """Content [t element] of the demand met for oxide and metal in each region [year, item,
+    region]: demand less unmet."""
+    out = {}
     for stage in STAGES:
+        if stage.kind == "magnet":
+            continue
         sel = {"year": years, "region": regions}
         demand = arrays.demand(net, stage, "quantity").sum("block").sel(sel)
         unmet = m.variables[f"unmet_{stage.kind}"].sum("block").sel(sel)
-        unmet_terms.append((unmet * content[stage.kind]).sum(stage.item))
-        demand_terms.append((demand * content[stage.kind]).sum(stage.item))
-    return sum(unmet_terms[1:], unmet_terms[0]), sum(demand_terms[1:], demand_terms[0])
+        demand_content = (demand * content[stage.kind]).sum(stage.item)
+        out[stage.kind] = -1 * (unmet * content[stage.kind]).sum(stage.item) + demand_content
+    return out
 
 
 def _indicator_over(labels: list[str], chosen: set[str], dim: str) -> xr.DataArray:
@@ -407,24 +471,127 @@ def _indicator_over(labels: list[str], chosen: set[str], dim: str) -> xr.DataArr
     )
 
 
-def _tag_upper(origins: list[str], regions: list[str]) -> xr.DataArray:
-    """[origin, dest] no tagged flow from a region to itself."""
-    eye = np.array([[0.0 if o == d else np.inf for d in regions] for o in origins])
+def _offdiag_tag(origins: list[str], regions: list[str]) -> xr.DataArray:
+    """[origin, dest] 1 where a lane leaves its origin, 0 on domestic use."""
+    eye = np.array([[0.0 if o == d else 1.0 for d in regions] for o in origins])
     return xr.DataArray(eye, dims=["origin", "dest"], coords={"origin": origins, "dest": regions})
 
 
-def define_offtake(m: linopy.Model, net: Network, produced: Expression) -> None:
-    """At least ``share`` of a region's separated oxide goes to a partner (``offtake[<i>]``)."""
-    ox = m.variables["ox"]
-    for i, r in enumerate(net.offtake.itertuples()):
-        to_partner = ox.sel(year=r.year, origin=r.origin, dest=r.dest).sum("element")
-        total = produced.sel(year=r.year, region=r.origin).sum("element")
-        m.add_constraints(to_partner - float(r.share) * total >= 0, name=f"offtake[{i}]")
+def _tag_upper(
+    origins: list[str], regions: list[str], blocked: set[str], licensed: bool
+) -> xr.DataArray:
+    """[origin, dest] bound of tagged lanes: none into a blocked region unless a licence rate
+    lets a share through (then the licence constraint bounds it); domestic use is free."""
+    values = [
+        [0.0 if (d in blocked and d != o and not licensed) else np.inf for d in regions]
+        for o in origins
+    ]
+    return xr.DataArray(
+        np.array(values), dims=["origin", "dest"], coords={"origin": origins, "dest": regions}
+    )
 
 
-def define_objective(m: linopy.Model, net: Network, foresight: bool) -> None:
+def define_offtake(
+    m: linopy.Model, net: Network, produced: Expression
+) -> linopy.LinearExpression | None:
+    """Offtake as a priority, never an obligation (``net.offtake``, one row per year, project,
+    partner and product item).
+
+    ``offtake_<kind>`` [offtake] is what the partner takes of a project's product: at most
+    what the lane to the partner carries, and at most ``share`` of the project's output (a
+    project with its own feed: that feed's output of the item; otherwise ``share`` of the
+    project's capacity over its items, and of its region's output of each). The objective
+    rewards it by more than any willingness to pay of the item, so that the partner is served
+    first; nothing forces it, so an offtake can't shut a plant. Returns the reward [USD] (a
+    device of the model, not a cost) or None.
+    """
+    if not len(net.offtake):
+        return None
+    rewards = []
+    for kind, part in net.offtake.groupby("kind", sort=False):
+        part = part.reset_index(drop=True)
+        offtake = pd.Index(range(len(part)), name="offtake")
+        take = m.add_variables(lower=0, coords=[offtake], name=f"offtake_{kind}")
+        lane, made, dim = _offtake_product(m, net, kind, produced)
+        at = _rows(part, offtake)
+        where = {"year": at("year"), dim: at("item"), "dest": at("dest")}
+        if kind != "concentrate":
+            where["origin"] = at("origin")
+        m.add_constraints(take - _pick(lane, where) <= 0, name=f"offtake-lane_{kind}")
+        output = {"year": at("year"), dim: at("item")}
+        if kind != "concentrate":
+            output["region"] = at("origin")
+        share = at("share")
+        m.add_constraints(take - _pick(made, output) * share <= 0, name=f"offtake-output_{kind}")
+        _offtake_project_bounds(m, net, part, take, kind)
+        rewards.append((take * at("reward")).sum())
+    return sum(rewards[1:], rewards[0])
+
+
+def _rows(part: pd.DataFrame, offtake: pd.Index) -> Callable[[str], xr.DataArray]:
+    """A column of ``part`` as an [offtake] array (to pick one slot per row)."""
+    return lambda column: xr.DataArray(
+        part[column].to_numpy(), dims="offtake", coords={"offtake": offtake}
+    )
+
+
+def _pick(expr: Expression, where: dict[str, xr.DataArray]) -> linopy.LinearExpression:
+    """One slot of ``expr`` per offtake row (pointwise selection), as an [offtake]
+    expression labelled like the rows."""
+    data = expr.to_linexpr().data if isinstance(expr, linopy.Variable) else expr.data
+    picked = data.sel(where).reset_coords(list(where), drop=True)
+    return linopy.LinearExpression(picked, expr.model)
+
+
+def _offtake_product(
+    m: linopy.Model, net: Network, kind: str, produced: Expression
+) -> tuple[Expression, Expression, str]:
+    """(lanes, output by region or pool, item dimension) of a product: concentrate lanes are
+    ``conc`` [year, deposit, dest] and its output ``mine``; oxide output is what is separated."""
+    v = m.variables
+    if kind == "concentrate":
+        return v["conc"].rename({"region": "dest"}), v["mine"], "deposit"
+    stage = BY_KIND[kind]
+    made = produced if kind == "oxide" else v[kind]
+    return v[stage.lane], made, stage.item
+
+
+def _offtake_project_bounds(
+    m: linopy.Model, net: Network, part: pd.DataFrame, take: linopy.Variable, kind: str
+) -> None:
+    """A project's own share: rows with a feed pool take at most ``share`` of that pool's
+    output of the item (separated oxide: concentrate x composition x recovery); the others at
+    most ``share`` of the project's capacity [t/yr] over its items, per year."""
+    offtake = take.indexes["offtake"]
+    pooled = part[part["pool"].notna()]
+    if kind == "oxide" and len(pooled):
+        sub = pooled.reset_index()
+        at = _rows(sub, pd.Index(sub["index"], name="offtake"))
+        conc = m.variables["conc"] * (arrays.composition(net) * arrays.recovery(net))
+        output = _pick(conc, {"year": at("year"), "deposit": at("pool"),
+                              "region": at("origin"), "element": at("item")})  # fmt: skip
+        m.add_constraints(
+            take.sel(offtake=list(sub["index"])) - output * at("share") <= 0,
+            name="offtake-feed",
+        )
+    unpooled = part[part["pool"].isna()]
+    for (event, year, dest), rows in unpooled.groupby(["event", "year", "dest"]):
+        share, capacity = float(rows["share"].iloc[0]), float(rows["capacity"].iloc[0])
+        m.add_constraints(
+            take.sel(offtake=offtake[rows.index]).sum() <= share * capacity,
+            name=f"offtake-capacity[{kind},{event},{year},{dest}]",
+        )
+
+
+def define_objective(
+    m: linopy.Model,
+    net: Network,
+    foresight: bool,
+    reward: linopy.LinearExpression | None = None,
+) -> None:
     """Total cost [USD]: mining, separation, making and transport per tonne, oxide put to
-    surplus, unmet demand at its willingness to pay, tariffs and (foresight) stocks."""
+    surplus, unmet demand at its willingness to pay, tariffs and (foresight) stocks, less the
+    offtake ``reward`` (a priority device, see :func:`define_offtake`)."""
     c, v = net.costs, m.variables
     off = _offdiag(net.regions)
     objective = (
@@ -443,6 +610,8 @@ def define_objective(m: linopy.Model, net: Network, foresight: bool) -> None:
         objective = objective + (v[f"unmet_{stage.kind}"] * price).sum()
     for duty in _tariff_costs(m, net):
         objective = objective + duty
+    if reward is not None:
+        objective = objective - reward
     if foresight:
         # Putting oxide into stock costs what disposal costs (handling, storage set-up), and
         # holding it costs per tonne and year; drawing it later saves mining it again.
@@ -669,11 +838,10 @@ def diagnose(net: Network, foresight: bool, condition: str) -> str:
     """Name the constraint family (and the event) that makes the model infeasible.
 
     Demand can always go unmet, so infeasibility comes from forced use (calibration minimums)
-    or offtake floors colliding with export caps or capacities: drop each family in turn and
-    report the first whose removal restores a solution.
+    colliding with export caps or capacities: drop each family in turn and report the first
+    whose removal restores a solution (offtake is a priority and never forces anything).
     """
     trials = [
-        ("offtake floors", {"offtake": net.offtake.iloc[0:0]}),
         ("export-control lane caps", {"lane_caps": net.lane_caps.iloc[0:0]}),
         (
             "calibration minimums (observed use in the base year)",
@@ -688,7 +856,7 @@ def diagnose(net: Network, foresight: bool, condition: str) -> str:
             hint = f" (from: {', '.join(events)})" if events else ""
             return (
                 f"the model is infeasible ({condition}) because of its {label}{hint}; "
-                "relax them (e.g. a smaller offtake share or a higher quota)"
+                "relax them (e.g. a higher quota)"
             )
     return (
         f"the model is infeasible ({condition}) and no single constraint family explains "

@@ -63,8 +63,11 @@ class Network:
         DataFrame [cap_id, year, kind, item, origin, dest, upper]: the sum of flows over the
         rows of one cap_id is at most its upper value [t/yr] (export controls).
     offtake
-        DataFrame [year, origin, dest, share]: at least ``share`` of the oxide separated in
-        ``origin`` goes to ``dest`` (a partner's offtake).
+        DataFrame [year, origin, dest, kind, item, share, pool, capacity, reward]: a partner
+        (region ``dest``) may take first up to ``share`` of a project's output of ``item``
+        (its ``kind`` of product: concentrate, oxide, metal, magnet) made in ``origin``: of its
+        feed ``pool``'s output where it has one, else of its ``capacity`` [t/yr]; ``reward``
+        [USD/t] gives the priority (see :func:`reechain.engine.model.define_offtake`).
     tracking
         DataFrame [control, year, item, actor, in_force, kinds, sources, blocked, rate]: the
         content of the actor's controlled exports followed through third countries (no leak
@@ -116,7 +119,19 @@ class Network:
         )
     )
     offtake: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["year", "origin", "dest", "share"])
+        default_factory=lambda: pd.DataFrame(
+            columns=[
+                "year",
+                "origin",
+                "dest",
+                "kind",
+                "item",
+                "share",
+                "pool",
+                "capacity",
+                "reward",
+            ]  # fmt: skip
+        )
     )
     tariffs: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(

@@ -82,17 +82,14 @@ class Quantity(_Strict):
 
 
 class Feed(_Strict):
-    """Where a project's feed comes from: a deposit (a mining project's own ore) or, for a
-    separation plant, the concentrate of a mine that exists or that another project opens."""
+    """Where a project's feed comes from: a deposit. A separation plant takes the concentrate
+    of the mine that works it (a mine in operation in the data, or the scenario's mining
+    project on it); a deposit no mine works is mined by the project itself, at its capacity
+    (an integrated mine and plant)."""
 
     deposit: str = Field(description="Deposit id in the dataset (e.g. beylikova).")
     composition: str | None = Field(
         None, description="Composition id to use (default: the deposit's, or its ore type's)."
-    )
-    fraction: Literal["all", "heavy"] = Field(
-        "all",
-        description="'heavy': the plant separates only the heavy fraction of the feed (Sm to "
-        "Lu and Y); the light fraction is separated where it would be without the project.",
     )
 
 
@@ -576,8 +573,6 @@ def _check_project(ev: ProjectEvent, loc: tuple, known: _Known, bad: Report) -> 
     _check_codes(ev, loc, "offtake_elements", "element", known.elements, bad)
     if ev.offtake_elements and ev.stage not in ("separation", "metal"):
         bad((*loc, "offtake_elements"), "only separation and metal projects make elements")
-    if ev.feed is not None and ev.feed.fraction == "heavy" and ev.stage != "separation":
-        bad((*loc, "feed", "fraction"), "only a separation plant can take the heavy fraction")
 
 
 def _check_export_control(ev: ExportControlEvent, loc: tuple, known: _Known, bad: Report) -> None:

@@ -29,12 +29,19 @@ from reechain.engine.inputs.context import (
 )
 from reechain.engine.inputs.demand import (
     base_magnet_rows,
+    base_separated,
     demand_drivers,
     event_magnet_rows,
     nonmagnet_oxide_demand,
     oxide_rows,
 )
-from reechain.engine.inputs.events import ProjectEffects, apply_capacity_events, project_effects
+from reechain.engine.inputs.events import (
+    ProjectEffects,
+    apply_capacity_events,
+    offtake_table,
+    project_effects,
+)
+from reechain.engine.inputs.grades import grade_mix
 from reechain.engine.inputs.prices import magnet_price, oxide_prices, unit_costs
 from reechain.engine.inputs.processing import (
     Capacities,
@@ -45,6 +52,7 @@ from reechain.engine.inputs.processing import (
     pr_share_range,
     recipes,
     separation_base,
+    unreported_feed,
 )
 from reechain.engine.inputs.supply import (
     Pools,
@@ -89,26 +97,30 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     pr_range = pr_share_range(book)
     recovery = book.assumption("separation_recovery_per_element_default")
 
-    pools = mining_pools(ctx, mined, recipe)
-    projects = project_effects(ctx)
+    observed_routes = concentrate_routes(ctx)
+    pools = mining_pools(ctx, mined)
+    pools = unreported_feed(ctx, pools, observed_routes, recovery)
+    projects = project_effects(ctx, pools)
     pools = pools.plus(projects.pools, projects.compositions)
     elements = model_elements(ctx.element_table, pools.compositions, recipe)
     composition = pools.composition(elements)
 
     growth_index = capacity_growth(ctx)
-    routes = concentrate_routes(ctx)
-    sep_base = separation_base(ctx, mined, pools, routes, recovery)
+    sep_base = separation_base(ctx, mined, pools, observed_routes, recovery)
+    routes = feed_routes(observed_routes, pools, projects)
     magnets = magnet_base(ctx)
-    metal = metal_base(ctx, magnets.world, recipe)
+    separated = base_separated(composition, pools, recovery)
+    grades = grade_mix(ctx, magnets.world, separated, recipe)
+    metal = metal_base(ctx, magnets.world, recipe, grades.world)
     caps = base_capacities(growth_index, pools, sep_base, magnets, metal)
 
-    drivers = demand_drivers(ctx, magnets, destinations)
+    drivers = demand_drivers(ctx, magnets, destinations, grades)
     prices = oxide_prices(ctx, elements)
     metal_per_oxide = ctx.element_table["metal_per_oxide"]
     magnet_usd = magnet_price(book, prices, recipe, metal_per_oxide, metal.re_per_magnet)
     rows = base_magnet_rows(ctx, drivers, magnet_usd)
-    rows += event_magnet_rows(ctx, drivers.blocks, magnet_usd)
-    residual = nonmagnet_oxide_demand(ctx, composition, pools, recovery, drivers, recipe)
+    rows += event_magnet_rows(ctx, drivers.blocks, magnet_usd, grades)
+    residual = nonmagnet_oxide_demand(ctx, separated, drivers, recipe)
     demand = pd.DataFrame(rows + oxide_rows(ctx, residual, sep_base, drivers, prices))
 
     caps = apply_capacity_events(ctx, caps, pools, projects, composition.index)
@@ -125,7 +137,11 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         routes=routes,
     )
     net = replace(net, tariffs=tariff_table(ctx, net))
-    net = replace(net, tracking=tracking_table(ctx, net))
+    net = replace(
+        net,
+        tracking=tracking_table(ctx, net),
+        offtake=offtake_table(ctx, net, projects.offtake),
+    )
     lanes = control_lanes(ctx, net)
     logger.debug(
         "inputs of %r: %d regions, %d pools, %d demand rows, %d export-control lanes",
@@ -176,12 +192,32 @@ def assemble_network(
         costs=unit_costs(ctx.book),
         mine_min=mine_min,
         sep_min=sep_min,
-        dedicated=projects.dedicated,
+        dedicated=dedication(ctx, pools, projects),
         secondary=pools.secondary,
         routes=routes,
-        offtake=projects.offtake,
         labels={
-            "offtake floors": ";".join(projects.offtake["event"]),
             "calibration minimums (observed use in the base year)": f"base year {ctx.base}",
         },
     )
+
+
+def feed_routes(routes: pd.DataFrame, pools: Pools, projects: ProjectEffects) -> pd.DataFrame:
+    """Observed concentrate routes [origin, dest] plus one from each feed pool's region to the
+    plant it feeds (no transport cost: a supply relation)."""
+    region = pools.table.set_index("pool")["region"]
+    fed = pd.DataFrame(
+        {"origin": projects.feeds["pool"].map(region), "dest": projects.feeds["region"]}
+    )
+    fed = fed[fed["origin"] != fed["dest"]]
+    return pd.concat([routes, fed], ignore_index=True).drop_duplicates()
+
+
+def dedication(ctx: Context, pools: Pools, projects: ProjectEffects) -> pd.DataFrame:
+    """[deposit, region] where restricted pools may be separated: the observed destinations of
+    the mining pools, a project's own feed at its plant, and a plant fed by a restricted pool
+    added to that pool's places."""
+    observed = pools.dedication(ctx.region_of)
+    restricted = set(observed["deposit"])
+    fed = projects.feeds.rename(columns={"pool": "deposit"})
+    fed = fed[fed["deposit"].isin(restricted)]
+    return pd.concat([observed, projects.dedicated, fed], ignore_index=True).drop_duplicates()

@@ -25,8 +25,11 @@ from reechain.engine.scenario import (
 from reechain.errors import ReechainError
 
 ROW = "ROW"
-GRADES = ("N42", "GBD")  # Dy-free standard grade; grain-boundary-diffused high-coercivity grade
-HIGH_COERCIVITY_USES = ("ev_traction_motor", "wind_turbine", "hybrid_vehicle")
+# The magnet grade ladder: standard grades without heavy rare earths (N42), high-coercivity
+# grades made by grain-boundary diffusion of Dy and Tb (GBD), conventional bulk high-Dy grades
+# (EH). Their contents are in the magnet_recipes table, the mix each end use draws in
+# magnet_end_uses.
+GRADES = ("N42", "GBD", "EH")
 SCRAP_POOL = "CHN-scrap"
 # Countries modelled on their own whatever the scenario: the base year's separation, metal and
 # magnet calibration names them.

@@ -20,7 +20,6 @@ import pandas as pd
 
 from reechain.data.units import activity_per_year
 from reechain.engine.inputs.context import (
-    HIGH_COERCIVITY_USES,
     ROW,
     Book,
     Context,
@@ -28,6 +27,7 @@ from reechain.engine.inputs.context import (
     preferred_value,
     ramp,
 )
+from reechain.engine.inputs.grades import GradeMix
 from reechain.engine.inputs.processing import MagnetBase
 from reechain.engine.inputs.supply import Pools
 from reechain.engine.scenario import DemandEvent
@@ -38,23 +38,24 @@ Blocks = tuple[tuple[int, float, float], ...]  # (block, share of demand, price 
 
 @dataclass(frozen=True)
 class DemandDrivers:
-    """Base-year magnet demand by region [t magnet/yr], the high-coercivity (GBD) share of
-    magnets [fraction], the growth of magnet and of non-magnet demand [fraction/yr] and the
-    price blocks."""
+    """Base-year magnet demand by region [t magnet/yr], the grade mix (world, and by end
+    use), the growth of magnet and of non-magnet demand [fraction/yr] and the price blocks."""
 
     by_region: pd.Series
-    high_coercivity: float
+    grades: GradeMix
     magnet_growth: float
     nonmagnet_growth: float
     blocks: Blocks
 
 
-def demand_drivers(ctx: Context, magnets: MagnetBase, destinations: pd.Series) -> DemandDrivers:
+def demand_drivers(
+    ctx: Context, magnets: MagnetBase, destinations: pd.Series, grades: GradeMix
+) -> DemandDrivers:
     """What base and later demand are made of (each noted in provenance)."""
     by_region = magnet_demand_by_region(ctx, magnets, destinations)
     return DemandDrivers(
         by_region=by_region,
-        high_coercivity=high_coercivity_share(ctx, magnets.world),
+        grades=grades,
         magnet_growth=magnet_growth(ctx),
         nonmagnet_growth=ctx.book.assumption("nonmagnet_demand_growth"),
         blocks=demand_blocks(ctx.book),
@@ -122,51 +123,6 @@ def magnet_growth(ctx: Context) -> float:
     return float(g)
 
 
-def high_coercivity_share(ctx: Context, world_magnets: float) -> float:
-    """Share of magnets that are high-coercivity [fraction]: EV sales x kg/vehicle + wind
-    additions [GW] x kg/MW, over world magnet output ``world_magnets`` [t magnet]."""
-    d = preferred(ctx.table("demand"))
-    world = d[(d["region"] == "WLD") & d["value"].notna() & (d["year"] <= ctx.base)]
-    ev = (
-        world[(world["metric"] == "ev_sales") & (world["scenario"] == "historical")]
-        .sort_values("year")
-        .iloc[-1]
-    )
-    wind = (
-        world[
-            (world["metric"] == "wind_additions")
-            & (world["material"] == "wind capacity (onshore+offshore)")
-        ]
-        .sort_values("year")
-        .iloc[-1]
-    )
-    ints = preferred(ctx.table("intensities"))
-    ndfeb = ints[ints["material"] == "NdFeB"]
-    kg_ev = float(
-        ndfeb[(ndfeb["end_use"] == "ev_traction_motor") & (ndfeb["unit"] == "kg/vehicle")]["value"]
-        .dropna()
-        .iloc[0]
-    )
-    kg_mw = float(
-        ndfeb[
-            (ndfeb["end_use"] == "wind_turbine")
-            & ndfeb["technology"].str.startswith("fleet average (all")
-        ]["value"].iloc[0]
-    )
-    tonnes = ev["value"] * kg_ev / 1000 + wind["value"] * 1000 * kg_mw / 1000
-    share = min(1.0, tonnes / world_magnets)
-    ctx.book.note(
-        "high-coercivity magnet share",
-        round(share, 4),
-        "fraction",
-        f"DERIVED: EV sales {ev['value']:,.0f} ({int(ev['year'])}) x {kg_ev} kg + wind "
-        f"{wind['value']} GW ({int(wind['year'])}) x {kg_mw} kg/MW = {tonnes:,.0f} t of "
-        f"{world_magnets:,.0f} t",
-        f"{ev['source_id']};{wind['source_id']}",
-    )
-    return float(share)
-
-
 def demand_blocks(book: Book) -> Blocks:
     """Price blocks of every demand (block, share of the quantity [fraction], multiple of the
     base price): the assumptions' first block, a 30 % block at 5x and the rest at 1.5x."""
@@ -201,13 +157,13 @@ def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: float) -> list
         for ev in ctx.events.demand
         if ev.growth_rate is not None and ev.activity is None and not ev.values
     }
-    hc = drivers.high_coercivity
+    mix = drivers.grades.world.to_dict()
     rows = []
     for y in ctx.years:
         for r in ctx.regions:
             g = region_growth.get(r, drivers.magnet_growth)
             total = drivers.by_region[r] * (1 + g) ** (y - ctx.base)
-            shares = substituted(ctx, r, y, {"N42": 1 - hc, "GBD": hc})
+            shares = substituted(ctx, r, y, mix)
             total *= 1 - recycled_share(ctx, r, y)
             for grade, share in shares.items():
                 part = block_rows(y, r, "magnet", grade, total * share, price, drivers.blocks)
@@ -217,16 +173,17 @@ def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: float) -> list
 
 def substituted(ctx: Context, region: str, year: int, shares: dict[str, float]) -> dict[str, float]:
     """Grade shares [fraction] of ``region``'s magnets in ``year`` after the substitution
-    events: each moves its ramped share of the GBD part to its grade (N42 if the model has
-    no such grade)."""
+    events: each moves its ramped share of the heavy-rare-earth grades (all but N42) to its
+    grade (N42 if the model has no such grade)."""
     for ev in ctx.events.substitution:
         if ctx.region_of(ev.region) == region:
             level = ramp([year], ev.start, ev.ramp_up_years, None)[0] * ev.share
             target = ev.to_grade if ev.to_grade in shares else "N42"
-            moved = shares.get("GBD", 0.0) * level
             shares = dict(shares)
-            shares["GBD"] = shares.get("GBD", 0.0) - moved
-            shares[target] = shares.get(target, 0.0) + moved
+            for grade in [g for g in shares if g not in ("N42", target)]:
+                moved = shares[grade] * level
+                shares[grade] -= moved
+                shares[target] = shares.get(target, 0.0) + moved
     return shares
 
 
@@ -240,10 +197,10 @@ def recycled_share(ctx: Context, region: str, year: int) -> float:
     return min(share, 1.0)
 
 
-def event_magnet_rows(ctx: Context, blocks: Blocks, price: float) -> list[dict]:
+def event_magnet_rows(ctx: Context, blocks: Blocks, price: float, grades: GradeMix) -> list[dict]:
     """Magnet demand rows of the demand events with an activity [unit/yr] or yearly values:
-    activity x ramp x magnet per unit of activity [t magnet/unit], high-coercivity grade for
-    EV, hybrid and wind end uses."""
+    activity x ramp x magnet per unit of activity [t magnet/unit], in the grade mix of the
+    event's end use."""
     rows = []
     for ev in ctx.events.demand:
         if ev.activity is None and not ev.values:
@@ -255,8 +212,11 @@ def event_magnet_rows(ctx: Context, blocks: Blocks, price: float) -> list[dict]:
             qty = act * level * per_unit
             if qty <= 0:
                 continue
-            grade = "GBD" if ev.end_use in HIGH_COERCIVITY_USES else "N42"
-            rows += block_rows(y, ctx.region_of(ev.region), "magnet", grade, qty, price, blocks)
+            for grade, share in grades.of(ev.end_use).items():
+                if share > 0:
+                    rows += block_rows(
+                        y, ctx.region_of(ev.region), "magnet", grade, qty * share, price, blocks
+                    )
     return rows
 
 
@@ -314,24 +274,22 @@ def intensity(ctx: Context, end_use: str, kind: str) -> float:
     return value * t_per_unit
 
 
-def nonmagnet_oxide_demand(
-    ctx: Context,
-    composition: pd.DataFrame,
-    pools: Pools,
-    recovery: float,
-    drivers: DemandDrivers,
-    recipe: pd.DataFrame,
-) -> pd.Series:
-    """Element -> base-year non-magnet oxide demand [t REO/yr]: separated oxide (pool output x
-    composition x ``recovery`` [fraction]) minus the oxide in the base year's magnets; 0
-    where the magnets need more than was separated."""
-    elements = list(composition.columns)
+def base_separated(composition: pd.DataFrame, pools: Pools, recovery: float) -> pd.Series:
+    """Element -> oxide separated in the base year [t REO]: pool output x composition x
+    ``recovery`` [fraction]."""
     comp_base = composition.mul(pools.base.reindex(composition.index).fillna(0.0), axis=0)
-    separated = comp_base.sum() * recovery
-    hc = drivers.high_coercivity
-    magnet_metal = sum(
-        drivers.by_region.sum() * s * recipe.loc[g] for g, s in (("N42", 1 - hc), ("GBD", hc))
-    )
+    return comp_base.sum() * recovery
+
+
+def nonmagnet_oxide_demand(
+    ctx: Context, separated: pd.Series, drivers: DemandDrivers, recipe: pd.DataFrame
+) -> pd.Series:
+    """Element -> base-year non-magnet oxide demand [t REO/yr]: ``separated`` oxide [t REO]
+    minus the oxide in the base year's magnets (their grade mix x ``recipe``); 0 where the
+    magnets need more than was separated."""
+    elements = list(separated.index)
+    mix = drivers.grades.world
+    magnet_metal = drivers.by_region.sum() * recipe.mul(mix, axis=0).sum()
     metal_per_oxide = ctx.element_table.loc[elements, "metal_per_oxide"]
     magnet_oxide = magnet_metal.reindex(elements).fillna(0.0) / metal_per_oxide
     residual = (separated - magnet_oxide).clip(lower=0.0)

@@ -17,11 +17,22 @@ import pandas as pd
 from reechain.engine.inputs.context import Context, preferred, ramp, share_in_force
 from reechain.engine.inputs.processing import Capacities
 from reechain.engine.inputs.supply import Pools, composition_shares, deposit_composition, pool_row
+from reechain.engine.network import Network
 from reechain.engine.scenario import OutageEvent, ProjectEvent
 from reechain.errors import ReechainError
 
 OWNER_COLUMNS = ["project", "region", "stage", "owner", "share"]
-OFFTAKE_COLUMNS = ["year", "origin", "dest", "share", "event"]
+OFFTAKE_SPEC_COLUMNS = ["year", "origin", "dest", "share", "event", "stage", "pool", "capacity"]
+OFFTAKE_COLUMNS = [
+    "year", "origin", "dest", "kind", "item", "share", "pool", "capacity", "reward", "event"
+]  # fmt: skip
+# The product of a project's stage that its partners take.
+OFFTAKE_KIND = {
+    "mining": "concentrate",
+    "separation": "oxide",
+    "metal": "metal",
+    "magnet": "magnet",
+}
 
 
 @dataclass(frozen=True)
@@ -37,34 +48,49 @@ class AddedCapacity:
 @dataclass(frozen=True)
 class ProjectEffects:
     """What the scenario's projects add: feed pools (rows and element splits), capacity,
-    owners [project, region, stage, owner, share], dedicated separation [deposit, region] and
-    offtake floors [year, origin, dest, share, event]."""
+    owners [project, region, stage, owner, share], dedicated separation [deposit, region],
+    feeds from mines that exist [pool, region] (the plant's region may take the pool) and
+    offtake terms [year, origin, dest, share, event, stage, pool, capacity] (expanded to the
+    network's items by :func:`offtake_table`)."""
 
     pools: tuple[dict, ...]
     compositions: Mapping[str, pd.Series]
     capacity: tuple[AddedCapacity, ...]
     owners: pd.DataFrame
     dedicated: pd.DataFrame
+    feeds: pd.DataFrame
     offtake: pd.DataFrame
 
 
-def project_effects(ctx: Context) -> ProjectEffects:
-    """The effects of every project event, in scenario order."""
+def project_effects(ctx: Context, existing: Pools) -> ProjectEffects:
+    """The effects of every project event, in scenario order. ``existing`` are the pools of
+    the base year's mine output (a separation project may be fed by one of them)."""
     pools: list[dict] = []
     compositions: dict[str, pd.Series] = {}
     capacity: list[AddedCapacity] = []
     owners: list[dict] = []
     dedicated: list[dict] = []
+    feeds: list[dict] = []
     offtake: list[dict] = []
+    mined = {
+        ev.feed.deposit: f"{ev.feed.deposit}:{ev.name}"
+        for ev in ctx.events.projects
+        if ev.stage == "mining" and ev.feed is not None
+    }
     for ev in ctx.events.projects:
         share_of_full = ramp(ctx.years, ev.start, ev.ramp_up_years, ev.end)
         tonnes = share_of_full * ev.capacity_t_per_yr()
         region = ctx.region_of(ev.country)
-        if ev.stage in ("mining", "separation") and ev.feed is not None:
+        own_pool = None
+        fed_by = existing_feed(ctx, ev, existing, mined) if ev.stage == "separation" else []
+        if fed_by:
+            feeds += [{"pool": p, "region": region} for p in fed_by]
+        elif ev.stage in ("mining", "separation") and ev.feed is not None:
             row, shares = feed_pool(ctx, ev, region)
             pools.append(row)
             compositions[row["pool"]] = shares
             capacity.append(AddedCapacity("mining", row["pool"], tonnes))
+            own_pool = row["pool"]
             if ev.stage == "separation":
                 dedicated.append({"deposit": row["pool"], "region": region})
         if ev.stage != "mining":
@@ -73,15 +99,52 @@ def project_effects(ctx: Context) -> ProjectEffects:
             {"project": ev.name, "region": region, "stage": ev.stage, "owner": o, "share": s}
             for o, s in ev.owners.items()
         ]
-        offtake += offtake_rows(ctx, ev, region, share_of_full)
+        offtake += offtake_rows(ctx, ev, region, tonnes, own_pool)
     return ProjectEffects(
         pools=tuple(pools),
         compositions=compositions,
         capacity=tuple(capacity),
         owners=pd.DataFrame(owners, columns=OWNER_COLUMNS),
         dedicated=pd.DataFrame(dedicated, columns=["deposit", "region"]),
-        offtake=pd.DataFrame(offtake, columns=OFFTAKE_COLUMNS),
+        feeds=pd.DataFrame(feeds, columns=["pool", "region"]),
+        offtake=pd.DataFrame(offtake, columns=OFFTAKE_SPEC_COLUMNS),
     )
+
+
+def existing_feed(
+    ctx: Context, ev: ProjectEvent, existing: Pools, mined: dict[str, str]
+) -> list[str]:
+    """The pools that feed a separation project without a new mine: the pool of the
+    scenario's mining project on its feed deposit, or, for a deposit in operation, the
+    mining pools of its country. Empty when the deposit is mined by nothing else: the project
+    then mines its own feed (an integrated mine and plant, said in provenance)."""
+    if ev.feed is None:
+        return []
+    deposit = ev.feed.deposit
+    if deposit in mined:
+        chosen = [mined[deposit]]
+        how = f"the scenario's mining project on {deposit}"
+    else:
+        info = ctx.table("deposits").set_index("deposit_id").loc[deposit]
+        table = existing.table
+        chosen = (
+            list(table.loc[table["country"] == info["country"], "pool"])
+            if info["status"] == "operating"
+            else []
+        )
+        how = f"{deposit} is in operation: the mining pools of {info['country']}"
+    if chosen:
+        ctx.book.note(f"project {ev.name} feed", chosen, "pools", f"fed by {how}; no new mine", "")
+    else:
+        ctx.book.note(
+            f"project {ev.name} feed source",
+            deposit,
+            "deposit",
+            "no mine works this deposit in the data or the scenario: the project mines its "
+            "own feed at its capacity (an integrated mine and plant)",
+            "",
+        )
+    return chosen
 
 
 def feed_pool(ctx: Context, ev: ProjectEvent, region: str) -> tuple[dict, pd.Series]:
@@ -96,10 +159,12 @@ def feed_pool(ctx: Context, ev: ProjectEvent, region: str) -> tuple[dict, pd.Ser
 
 
 def offtake_rows(
-    ctx: Context, ev: ProjectEvent, region: str, share_of_full: np.ndarray
+    ctx: Context, ev: ProjectEvent, region: str, tonnes: np.ndarray, pool: str | None
 ) -> list[dict]:
-    """Offtake floors of a project: in each year it produces, ``share`` [fraction] of the
-    oxide separated in its region goes to each partner's region."""
+    """Offtake terms of a project: in each year it produces, ``share`` [fraction] of its output
+    is reserved for each partner's region if the partner takes it; ``capacity`` [t/yr] is the
+    project's capacity that year, ``pool`` its own feed (its output is then known item by
+    item)."""
     return [
         {
             "year": y,
@@ -107,11 +172,50 @@ def offtake_rows(
             "dest": ctx.region_of(partner),
             "share": share,
             "event": ev.name,
+            "stage": ev.stage,
+            "pool": pool,
+            "capacity": float(t),
         }
         for partner, share in ev.offtake.items()
-        for y, level in zip(ctx.years, share_of_full, strict=True)
-        if level > 0
+        for y, t in zip(ctx.years, tonnes, strict=True)
+        if t > 0
     ]
+
+
+def offtake_table(ctx: Context, net: Network, terms: pd.DataFrame) -> pd.DataFrame:
+    """Offtake rows of the network (:attr:`Network.offtake`): each term per item of the
+    project's product (its ``offtake_elements``, else every element its feed holds or every
+    element; magnets: every grade; a mine: its pool), with the reward that gives the partner
+    priority (:func:`_reward`)."""
+    elements_of = {ev.name: ev.offtake_elements for ev in ctx.events.projects}
+    reward = _reward(net)
+    rows = []
+    for term in terms.to_dict("records"):
+        kind = OFFTAKE_KIND[term["stage"]]
+        for item in _offtake_items(net, kind, term["pool"], elements_of.get(term["event"])):
+            rows.append({**term, "kind": kind, "item": item, "reward": reward})
+    table = pd.DataFrame(rows, columns=[*OFFTAKE_COLUMNS, "stage"])
+    return table[OFFTAKE_COLUMNS]
+
+
+def _offtake_items(net: Network, kind: str, pool: str | None, elements: list[str] | None):
+    """The items an offtake covers."""
+    if kind == "concentrate":
+        return [pool]
+    if kind == "magnet":
+        return list(net.grades)
+    chosen = [e for e in net.elements if elements is None or e in elements]
+    if pool is not None and kind == "oxide":
+        chosen = [e for e in chosen if net.composition.loc[pool, e] > 0]
+    return chosen
+
+
+def _reward(net: Network) -> float:
+    """1 USD/t above the highest willingness to pay [USD/t] of any demand of the network: more
+    than any buyer would pay for anything, so the partner is served first (a product without a
+    demand of its own, such as Pr oxide drawn only into metal, gets the same priority)."""
+    prices = net.demand["price"] if len(net.demand) else pd.Series(dtype=float)
+    return 1.0 + (float(prices.max()) if len(prices) else 0.0)
 
 
 def apply_capacity_events(

@@ -15,6 +15,7 @@ Later years grow with ``existing_capacity_growth``; projects and outages change 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +23,9 @@ import pandas as pd
 
 from reechain.data.dataset import Dataset
 from reechain.engine.inputs.context import GRADES, ROW, Book, Context, preferred, preferred_value
-from reechain.engine.inputs.supply import Pools, grown
+from reechain.engine.inputs.supply import Pools, grown, pool_row
+
+logger = logging.getLogger(__name__)
 
 # Countries whose separation output is reported [t Pr+Nd or t TREO] (Lynas Malaysia; MP
 # Materials and others in the USA).
@@ -32,40 +35,33 @@ DOMESTIC_SEPARATORS = ("IND", "RUS")
 
 
 def recipes(ds: Dataset, book: Book) -> pd.DataFrame:
-    """Element content of the model's magnet grades [t element / t magnet] (grade x element).
-
-    RE content from the preferred generic row; Dy from the N42 (0 %) and GBD rows; Pr share of
-    Pr+Nd from the assumption; Tb has no figure in the data (0, said in provenance).
-    """
+    """Element content of the model's magnet grades [t element / t magnet] (grade x element):
+    the preferred Pr+Nd, Dy and Tb contents of each grade of the ladder (:data:`GRADES`), Pr
+    and Nd split by the assumption's Pr share. A content the data lacks is an error, never
+    read as zero."""
     mr = ds.table("magnet_recipes")
-    re_total, src_re = preferred_value(
-        mr, "total RE content of sintered NdFeB", element="RE", grade="sintered NdFeB, generic"
-    )
-    dy = {
-        "N42": preferred_value(mr, "Dy in N42", grade="N42", element="Dy"),
-        "GBD": preferred_value(
-            mr,
-            "Dy in GBD magnets",
-            element="Dy",
-            grade="N38EH-equivalent, grain-boundary diffused (GBD)",
-        ),
-    }
     pr_share = book.assumption("pr_share_of_prnd_in_magnets")
     rows = {}
     for grade in GRADES:
-        dy_pct, src = dy[grade]
-        prnd = (re_total - dy_pct) / 100.0
-        rows[grade] = {"Pr": prnd * pr_share, "Nd": prnd * (1 - pr_share), "Dy": dy_pct / 100.0}
+        content, sources = {}, []
+        for element in ("Pr+Nd", "Dy", "Tb"):
+            value, src = preferred_value(
+                mr, f"{element} content of magnet grade {grade}", grade=grade, element=element
+            )
+            content[element] = value / 100.0
+            sources.append(src)
+        prnd = content.pop("Pr+Nd")
+        rows[grade] = {"Pr": prnd * pr_share, "Nd": prnd * (1 - pr_share), **content}
         book.note(
             f"recipe {grade}",
-            rows[grade],
+            {k: round(v, 5) for k, v in rows[grade].items()},
             "t/t magnet",
-            f"RE {re_total} wt% (preferred), Dy {dy_pct} wt%, Pr = {pr_share} of Pr+Nd "
-            "(central; the model varies it within the assumption's range); no Tb figure in the "
-            "data (0)",
-            f"{src_re};{src}",
+            f"preferred contents of grade {grade} (Pr+Nd {prnd:.2%}, Dy {content['Dy']:.2%}, "
+            f"Tb {content['Tb']:.2%}); Pr = {pr_share} of Pr+Nd (central; the model varies it "
+            "within the assumption's range)",
+            ";".join(sorted(set(";".join(sources).split(";")))),
         )
-    return pd.DataFrame(rows).T.fillna(0.0)
+    return pd.DataFrame(rows).T
 
 
 def pr_share_range(book: Book) -> tuple[float, float]:
@@ -134,39 +130,28 @@ def separation_feed(
     output; else 0."""
 
     def reported(material: str) -> pd.DataFrame:
-        return preferred(
-            prod[
-                (prod["stage"] == "separation")
-                & (prod["country"] == country)
-                & (prod["year"] == base)
-                & (prod["material"] == material)
-                & (prod["measure"] == "output")
-                & prod["value"].notna()
-            ]
-        )
+        return _reported_output(prod, base, country, material)
 
     prnd = reported("Pr+Nd")
-    region = region_of(country)
-    origins = {region} | set(routes.loc[routes["dest"] == region, "origin"])
-    table = pools.table
-    feeding = table[table["region"].isin(origins) & (table["base"] > 0)]
+    feeding, mix = _feeding_mix(pools, country, region_of, routes)
+    available = float(feeding["base"].sum()) if len(feeding) else 0.0
     if len(prnd) and len(feeding):
-        mix = (
-            sum(
-                pools.compositions[p] * w
-                for p, w in zip(feeding["pool"], feeding["base"], strict=True)
-            )
-            / feeding["base"].sum()
-        )
         share = float(mix.get("Pr", 0.0) + mix.get("Nd", 0.0))
         value = float(prnd["value"].iloc[0])
         feed = value / (share * recovery)
-        return (
-            feed,
+        how = (
             f"DERIVED: reported Pr+Nd oxide {value:,.0f} t / (Pr+Nd {share:.3f} of "
-            f"its feed x recovery {recovery}); feed from {sorted(origins)}",
-            str(prnd["source_id"].iloc[0]),
+            f"its feed x recovery {recovery}) = {feed:,.0f} t; feed from "
+            f"{sorted(feeding['pool'])}"
         )
+        if feed > available * (1 + 1e-9):
+            how += (
+                f"; CAPPED at the {available:,.0f} t of concentrate the data sends to it (a "
+                "conflict in the data: the reported output needs more feed than the mine "
+                "output of its suppliers)"
+            )
+            logger.warning("separation %s: %s", country, how)
+        return min(feed, available), how, str(prnd["source_id"].iloc[0])
     treo = reported("TREO")
     if len(treo):
         return (
@@ -175,6 +160,82 @@ def separation_feed(
             str(treo["source_id"].iloc[0]),
         )
     return 0.0, "", ""
+
+
+def unreported_feed(ctx: Context, pools: Pools, routes: pd.DataFrame, recovery: float) -> Pools:
+    """Pools of feed that a reporting separator's output proves and the mine output of its
+    suppliers lacks [t REO/yr]: its reported Pr+Nd oxide needs more concentrate than the data
+    sends it (Lynas Malaysia in 2024: 5,655 t NdPr needs about 29 kt of Mount Weld
+    concentrate; USGS estimates Australia's output at 13 kt from China's import data, and Lynas
+    mines Mount Weld in campaigns and draws on stocks). Each gap becomes a pool of the
+    suppliers' mix, separated only there and not counted as mine output (said in
+    provenance). Returns ``pools`` with these added."""
+    rows: list[dict] = []
+    compositions: dict[str, pd.Series] = {}
+    for country in REPORTING_SEPARATORS:
+        feeding, mix = _feeding_mix(pools, country, ctx.region_of, routes)
+        reported = _reported_output(ctx.table("production"), ctx.base, country, "Pr+Nd")
+        if feeding.empty or reported.empty:
+            continue
+        share = float(mix.get("Pr", 0.0) + mix.get("Nd", 0.0))
+        need = float(reported["value"].iloc[0]) / (share * recovery)
+        gap = need - float(feeding["base"].sum())
+        if gap <= 1e-6 * need:
+            continue
+        origin = feeding.sort_values("base").iloc[-1]
+        pool = f"{country}-unreported-feed"
+        rows.append(
+            pool_row(pool, origin["country"], origin["region"], "mix of its suppliers", gap,
+                     "derived", pool_type="unreported", separated_in=country)
+        )  # fmt: skip
+        ctx.book.note(
+            f"pool {pool}",
+            gap,
+            "t REO",
+            f"DERIVED: {country}'s reported Pr+Nd oxide needs {need:,.0f} t of feed; its "
+            f"suppliers' mine output in the data is {need - gap:,.0f} t; the gap is feed the "
+            "mine statistics miss (stocks, unreported output): a labelled pool of the "
+            f"suppliers' mix ({', '.join(feeding['pool'])}), not counted as mine output",
+            str(reported["source_id"].iloc[0]),
+        )
+        logger.warning("pool %s: %.0f t of feed beyond the data's mine output", pool, gap)
+        compositions[pool] = mix
+    return pools.plus(tuple(rows), compositions)
+
+
+def _reported_output(prod: pd.DataFrame, base: int, country: str, material: str) -> pd.DataFrame:
+    """The preferred reported separation output rows of a country, material and year."""
+    return preferred(
+        prod[
+            (prod["stage"] == "separation")
+            & (prod["country"] == country)
+            & (prod["year"] == base)
+            & (prod["material"] == material)
+            & (prod["measure"] == "output")
+            & prod["value"].notna()
+        ]
+    )
+
+
+def _feeding_mix(
+    pools: Pools, country: str, region_of: Callable[[str], str], routes: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series]:
+    """(pools that feed a country's separators in the base year, their mix [fraction]): the
+    pools sent to it by their observed destination, and the unrestricted pools of its own
+    region and of the regions routed to it."""
+    region = region_of(country)
+    origins = {region} | set(routes.loc[routes["dest"] == region, "origin"])
+    table = pools.table
+    places = table["separated_in"].fillna("").astype(str)
+    sent_here = places.apply(lambda p: country in p.split(";"))
+    unrestricted = (places == "") & table["region"].isin(origins)
+    feeding = table[(sent_here | unrestricted) & (table["base"] > 0)]
+    if feeding.empty:
+        return feeding, pd.Series(dtype=float)
+    mix = sum(
+        pools.compositions[p] * w for p, w in zip(feeding["pool"], feeding["base"], strict=True)
+    ) / float(feeding["base"].sum())
+    return feeding, mix
 
 
 @dataclass(frozen=True)
@@ -232,10 +293,12 @@ class MetalBase:
     re_per_magnet: float
 
 
-def metal_base(ctx: Context, world_magnets: float, recipe: pd.DataFrame) -> MetalBase:
-    """World metal = world magnets [t magnet] x RE content; China's share from the data, the
-    rest in ROW."""
-    re_per_magnet = float(recipe.sum(axis=1).mean())
+def metal_base(
+    ctx: Context, world_magnets: float, recipe: pd.DataFrame, mix: pd.Series
+) -> MetalBase:
+    """World metal = world magnets [t magnet] x RE content (grades in the base year's
+    ``mix`` [fraction]); China's share from the data, the rest in ROW."""
+    re_per_magnet = float((recipe.sum(axis=1) * mix.reindex(recipe.index)).sum())
     world_metal = world_magnets * re_per_magnet
     cn_share, src = preferred_value(
         ctx.table("production"),

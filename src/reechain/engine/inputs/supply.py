@@ -7,7 +7,8 @@ element split and share), China's separation of recycled magnet scrap, or a proj
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,9 +19,7 @@ from reechain.data.dataset import Dataset
 from reechain.engine.inputs.context import SCRAP_POOL, Book, Context, preferred
 from reechain.errors import ReechainError
 
-# Grade mix of China's magnet scrap [fraction of each grade]: its element split is that of
-# the model's magnets in these proportions.
-SCRAP_GRADE_MIX = {"N42": 0.8, "GBD": 0.2}
+logger = logging.getLogger(__name__)
 
 
 def mine_output(ds: Dataset, base: int, book: Book) -> pd.Series:
@@ -99,8 +98,12 @@ def pool_row(
     base: float,
     basis: str,
     project: str | None = None,
+    pool_type: str = "",
+    separated_in: str = "",
 ) -> dict:
-    """One row of the pools table; ``base`` is the base-year output [t REO/yr]."""
+    """One row of the pools table; ``base`` is the base-year output [t REO/yr];
+    ``separated_in`` the countries (';'-joined) where its concentrate is separated (empty:
+    anywhere)."""
     return {
         "pool": pool,
         "country": country,
@@ -109,6 +112,8 @@ def pool_row(
         "base": base,
         "basis": basis,
         "project": project,
+        "pool_type": pool_type,
+        "separated_in": separated_in,
     }
 
 
@@ -133,12 +138,24 @@ class Pools:
 
     @property
     def secondary(self) -> list[str]:
-        """Pools that are not mines (recycled feed)."""
-        return [SCRAP_POOL] if self.scrap > 0 else []
+        """Pools that are not mines: recycled feed and feed the mine statistics miss."""
+        kinds = self.table.get("pool_type", pd.Series("", index=self.table.index))
+        return list(self.table.loc[kinds.isin(["secondary", "unreported"]), "pool"])
 
     def plus(self, rows: tuple[dict, ...], compositions: Mapping[str, pd.Series]) -> Pools:
         """These pools and more (a project's deposit, say)."""
         return Pools(self.rows + rows, {**self.compositions, **compositions}, self.scrap)
+
+    def dedication(self, region_of: Callable[[str], str]) -> pd.DataFrame:
+        """[deposit, region]: the regions where each pool with an observed destination
+        (``separated_in``) may be separated."""
+        rows = [
+            {"deposit": r["pool"], "region": region_of(c)}
+            for r in self.rows
+            if r.get("separated_in")
+            for c in str(r["separated_in"]).split(";")
+        ]
+        return pd.DataFrame(rows, columns=["deposit", "region"]).drop_duplicates()
 
     def composition(self, elements: list[str]) -> pd.DataFrame:
         """Pool x element shares [fraction], in the order of ``rows``."""
@@ -147,29 +164,66 @@ class Pools:
         ).T
 
 
-def mining_pools(ctx: Context, mined: pd.Series, recipe: pd.DataFrame) -> Pools:
+def mining_pools(ctx: Context, mined: pd.Series) -> Pools:
     """Each mining country's output [t REO/yr] split into pools by the latest ``mining_pools``
     rows up to the base year (``OTH`` rows where a country has none), plus China's recycled
-    magnet scrap as its own pool (element split of :data:`SCRAP_GRADE_MIX` of ``recipe``)."""
+    magnet scrap as its own pool (element split of the reported recycled oxides)."""
     rows = _country_pools(ctx, mined)
     scrap_t, scrap_src = recycled_feed(ctx.table("production"), ctx.base)
     compositions = {r["pool"]: composition_shares(ctx.ds, r["composition_id"]) for r in rows}
     if scrap_t > 0:
-        compositions[SCRAP_POOL] = (
-            recipe.loc["N42"] / recipe.loc["N42"].sum() * SCRAP_GRADE_MIX["N42"]
-            + recipe.loc["GBD"] / recipe.loc["GBD"].sum() * SCRAP_GRADE_MIX["GBD"]
-        )
+        compositions[SCRAP_POOL] = scrap_split(ctx)
         region = ctx.region_of("CHN")
-        rows.append(pool_row(SCRAP_POOL, "CHN", region, "magnet scrap", scrap_t, "derived"))
+        rows.append(
+            pool_row(
+                SCRAP_POOL, "CHN", region, "magnet scrap", scrap_t, "derived", pool_type="secondary"
+            )
+        )
         ctx.book.note(
             "China scrap feed",
             scrap_t,
             "t REO",
-            "rare earths recovered from magnet scrap "
-            "in China; element split of the model's magnet mix",
+            "rare earths recovered from magnet scrap in China",
             scrap_src,
         )
     return Pools(tuple(rows), compositions, scrap_t)
+
+
+def scrap_split(ctx: Context) -> pd.Series:
+    """Element shares [fraction] of China's recycled oxides in the base year: the reported
+    oxides by element (Pr+Nd split by the magnets' Pr share), normalised to 1 (the unitemised
+    rest of the reported total spread in proportion, as for compositions; said in
+    provenance). Raises if the data itemises none."""
+    prod = preferred(ctx.table("production"))
+    rows = prod[
+        (prod["stage"] == "separation")
+        & (prod["country"] == "CHN")
+        & (prod["measure"] == "recycled_output")
+        & (prod["year"] == ctx.base)
+        & (prod["material"] != "TREO")
+        & prod["value"].notna()
+    ]
+    if rows.empty:
+        raise ReechainError(
+            f"the data has China's recycled rare earths in {ctx.base} but not by element; add "
+            "recycled_output rows by element (production table)"
+        )
+    values = rows.set_index("material")["value"].astype(float)
+    pr = ctx.book.assumption("pr_share_of_prnd_in_magnets")
+    if "Pr+Nd" in values:
+        prnd = values.pop("Pr+Nd")
+        values["Pr"], values["Nd"] = prnd * pr, prnd * (1 - pr)
+    itemised = float(values.sum())
+    total = recycled_feed(ctx.table("production"), ctx.base)[0]
+    ctx.book.note(
+        "China scrap split",
+        (values / itemised).round(4).to_dict(),
+        "fraction",
+        f"reported recycled oxides by element ({itemised:,.0f} t of {total:,.0f} t itemised; "
+        "the rest spread in proportion); Pr+Nd split by the magnets' Pr share",
+        ";".join(rows["source_id"].unique()),
+    )
+    return values / itemised
 
 
 def _country_pools(ctx: Context, mined: pd.Series) -> list[dict]:
@@ -184,10 +238,26 @@ def _country_pools(ctx: Context, mined: pd.Series) -> list[dict]:
         for r in own.itertuples():
             pool = f"{country}:{r.composition_id}"
             base = output * r.share
+            separated_in = "" if pd.isna(r.separated_in) else str(r.separated_in)
             rows.append(
-                pool_row(pool, country, ctx.region_of(country), r.composition_id, base, r.basis)
+                pool_row(
+                    pool,
+                    country,
+                    ctx.region_of(country),
+                    r.composition_id,
+                    base,
+                    r.basis,
+                    pool_type=r.pool_type,
+                    separated_in=separated_in,
+                )
             )
-            how = f"{country} output x share {r.share} ({r.basis})"
+            how = (
+                f"{country} output x share {r.share} ({r.pool_type}, split {r.composition_id}: "
+                f"{r.basis}{'; a borrowed split' if r.basis == 'proxy' else ''}"
+                f"{'; separated in ' + separated_in if separated_in else ''})"
+            )
+            if r.basis == "proxy":
+                logger.info("pool %s borrows the split %s (proxy)", pool, r.composition_id)
             ctx.book.note(f"pool {pool}", base, "t REO", how, r.source_id)
     return rows
 
