@@ -195,7 +195,8 @@ def _residual(t: dict[str, pd.DataFrame], net) -> pd.Series:
     ]
     terms = [s for s in terms if len(s)]
     total = pd.concat(terms, axis=1).fillna(0.0).sum(axis=1)
-    total = total[total.index.get_level_values("stage") != "mining"]
+    # concentrate (mining, secondary) is checked in test_mining_output_goes_to_separation
+    total = total[~total.index.get_level_values("stage").isin(["mining", "secondary"])]
     if net.prnd is not None:  # the model's Pr/Nd split of magnet metal: Pr+Nd together
         idx = total.index.to_frame(index=False)
         is_prnd = (idx["stage"] == "metal") & idx["material"].isin(["Pr", "Nd", "Pr+Nd"])
@@ -277,7 +278,7 @@ def test_tables_have_their_schema_and_one_unit_per_stage_and_form(turkiye):
             assert set(df["form"]) <= set(FORMS.values()), name
             assert (df["period"] == df["year"].astype(str)).all(), name
     prod = t["production"]
-    assert set(prod["stage"]) == {"mining", "recycling", "separation", "metal", "magnet"}
+    assert set(prod["stage"]) == {"mining", "secondary", "separation", "metal", "magnet"}
     assert prod["pool"].notna().eq(prod["form"] == "concentrate").all()
     assert not prod["material"].isin(["REM", "NdFeB"]).any()  # no totals beside their parts
     assert set(prod.loc[prod["form"] == "oxide", "material"]) <= set(
@@ -313,18 +314,14 @@ def test_world_totals_match_the_flows_totals(turkiye):
 
 
 def test_base_year_has_no_unmet_demand(turkiye):
-    """The observed base year is served in full by construction. Today it is not quite: the
-    residual is Nd oxide (about 750 t, mostly China's), which this test reports (xfail) and
-    holds there: it fails if the residual grows or moves to another material."""
+    """The observed base year is served in full by construction; a residual fails the test
+    with its form, material, region and tonnes."""
     base_year = turkiye.scenario.base_year
     unmet = result_tables(turkiye.result)["unmet"]
     left = unmet[unmet["year"] == base_year]
-    if left.empty:
-        return
     residual = left.groupby(["form", "material", "unit", "region"])["value"].sum()
     text = "; ".join(f"{' '.join(k[:2])} {k[3]} {v:,.1f} {k[2]}" for k, v in residual.items())
-    assert set(left["material"]) <= {"Nd", "Pr"} and left["value"].sum() < 1_000, text
-    pytest.xfail(f"the base year {base_year} leaves demand unmet: {text}")
+    assert left.empty, f"the base year {base_year} leaves demand unmet: {text}"
 
 
 def test_summaries_never_add_across_forms(turkiye):

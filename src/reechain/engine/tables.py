@@ -44,12 +44,14 @@ EPS = 1e-9
 # The form of each stage's product, and its unit.
 FORMS = {
     "mining": "concentrate",
-    "recycling": "concentrate",
+    "secondary": "concentrate",
     "separation": "oxide",
     "metal": "metal",
     "magnet": "magnet",
 }
-UNITS = {"mining": "t REO", "recycling": "t REO", **{s.stage: s.unit for s in STAGES}}
+UNITS = {"mining": "t REO", "secondary": "t REO", **{s.stage: s.unit for s in STAGES}}
+# The stage of a pool that is not a mine (recycled feed, feed the mine statistics miss).
+SECONDARY = "secondary"
 STAGE_ORDER = list(FORMS)
 # Totals that the flows table keeps beside their parts (TREO oxide, REM, all magnets).
 _TOTALS = {"separation": "TREO", "metal": "REM", "magnet": "NdFeB"}
@@ -85,8 +87,9 @@ _PERIOD = Column(
 _STAGE = Column(
     "stage",
     pa.string(),
-    "The stage that makes the material: `mining` (mine output), `recycling` (recycled feed "
-    "such as magnet scrap), `separation`, `metal`, `magnet`.",
+    "The stage that makes the material: `mining` (mine output), `secondary` (feed from pools "
+    "that are not mines: recycled magnet scrap, feed a separator's reported output proves "
+    "but the mine statistics miss; the `pool` says which), `separation`, `metal`, `magnet`.",
 )
 _REGION = Column("region", pa.string(), "The model region (an ISO3 country or a named region).")
 _MATERIAL = Column(
@@ -115,15 +118,15 @@ TABLES: dict[str, ResultTable] = {
     for t in (
         _table(
             "production",
-            "What each region makes per period [t]: mine output and recycled feed by pool "
+            "What each region makes per period [t]: mine output and secondary feed by pool "
             "(concentrate, TREO), separated oxide by element, metal by element, magnets by "
             "grade. Sum `value` within a (stage, form) for a region's or the world's total.",
             _REGION,
             Column(
                 "pool",
                 pa.string(),
-                "The pool (a mine's or deposit's ore, a project's feed, recycled feed) of a "
-                "mining or recycling row; empty for the other stages.",
+                "The pool (a mine's or deposit's ore, a project's feed, recycled or unreported "
+                "feed) of a mining or secondary row; empty for the other stages.",
                 nullable=True,
             ),
         ),
@@ -243,7 +246,7 @@ def _by_kind(df: pd.DataFrame, value: str) -> pd.DataFrame:
 
 def production(result: RunResult) -> pd.DataFrame:
     """Output per period, stage and region: concentrate by pool [t REO] (mines as ``mining``,
-    recycled feed as ``recycling``), oxide and metal by element, magnets by grade."""
+    pools that are not mines as ``secondary``), oxide and metal by element, magnets by grade."""
     pools = result.pools.set_index("deposit")
     mined = result.pool_output[result.pool_output["value"] > EPS]
     mined = mined.assign(
@@ -252,7 +255,7 @@ def production(result: RunResult) -> pd.DataFrame:
         material="TREO",
     )
     secondary = pools["secondary"].reindex(mined["deposit"]).fillna(False).to_numpy(dtype=bool)
-    stage = pd.Series(["recycling" if s else "mining" for s in secondary], index=mined.index)
+    stage = pd.Series([SECONDARY if s else "mining" for s in secondary], index=mined.index)
     parts = [_stage_columns(mined, stage)]
     flows = result.flows
     made = flows[flows["destination"].isna() & (flows["origin"] != WORLD)]
@@ -264,13 +267,13 @@ def production(result: RunResult) -> pd.DataFrame:
 
 def trade(result: RunResult) -> pd.DataFrame:
     """Shipments between different regions per period: concentrate [t REO] (from mines as
-    ``mining``, recycled feed as ``recycling``), oxide and metal by element, magnets by
+    ``mining``, other pools as ``secondary``), oxide and metal by element, magnets by
     grade."""
     conc = result.concentrate
     conc = conc[(conc["origin"] != conc["destination"]) & (conc["value"] > EPS)]
     secondary = set(result.pools.loc[result.pools["secondary"].astype(bool), "deposit"])
     conc = conc.assign(
-        stage=conc["deposit"].isin(secondary).map({True: "recycling", False: "mining"})
+        stage=conc["deposit"].isin(secondary).map({True: SECONDARY, False: "mining"})
     )
     conc = conc.groupby(["year", "stage", "origin", "destination"], as_index=False)["value"].sum()
     parts = [_stage_columns(conc.assign(material="TREO"), conc["stage"])]
