@@ -232,3 +232,11 @@ def trade_rows(
          "preferred": "true", "source_id": "usgs-mcs-2025", "note": "test"}
         for r, p, v in rows
     ]  # fmt: skip
+
+
+def turkish_unmet_magnets(res, year: int = 2035) -> float:
+    """Türkiye's unmet magnet demand in ``year`` [t magnet] (heavy grades short worldwide)."""
+    u = res.unmet
+    return float(
+        u[(u["region"] == "TUR") & (u["kind"] == "magnet") & (u["year"] == year)]["unmet"].sum()
+    )

@@ -123,6 +123,7 @@ def toy() -> Dataset:
         ("magnet", "CHN", 2024, "NdFeB", "output", 900.0),
         ("magnet", "CHN", 2024, "NdFeB", "share", 0.9),
         ("metal", "CHN", 2024, "REM", "share", 0.8),
+        ("metal", "CHN", 2024, "Tb+Dy", "share", 0.99),
     )
     trade = _rows(
         "flow reporter partner product year period value unit",
@@ -450,6 +451,9 @@ def test_magnet_and_metal_capacity_from_chinas_output_and_shares(toy_ds):
     assert metal.re_per_magnet == pytest.approx(0.30)
     # 1,000 t magnets x 0.30 t RE metal each = 300 t; China 80 %
     assert metal.capacity[["CHN", ROW]].tolist() == pytest.approx([240.0, 60.0])
+    # Dy+Tb: 1,000 t x 0.5 (GBD) x 2 % = 10 t; China may make all, the rest of the world 1 %
+    assert metal.heavy[["CHN", ROW]].tolist() == pytest.approx([240.0, 0.1])
+    assert metal.heavy.drop(["CHN", ROW]).sum() == 0.0
 
 
 # -- demand ----------------------------------------------------------------------------------

@@ -120,3 +120,29 @@ def test_a_feed_from_a_mining_project_adds_no_second_mine(ds):
     inputs = build_inputs(ds, _scenario(mine, plant))
     project_pools = [p for p in inputs.network.deposits if p.startswith("beylikova:")]
     assert project_pools == ["beylikova:Beylikova mine"]
+
+
+TURKISH_PLANT = {
+    "type": "project",
+    "name": "Beylikova refinery",
+    "country": "TUR",
+    "stage": "separation",
+    "feed": {"deposit": "beylikova", "composition": "mountain-pass-mp-10k-2021-inferred"},
+    "capacity": {"value": 10000, "unit": "t REO/yr"},
+    "start": 2027,
+    "technology_from": "CHN",
+}
+
+
+def test_a_chinese_technology_ban_stops_a_refinery_unless_licensed(ds):
+    """China's Dec 2023 ban on exporting separation technology (policies table) is in force
+    in 2027: a refinery built with Chinese technology doesn't start unless the scenario says
+    the licence is granted."""
+    base = build_inputs(ds, _scenario()).network
+    blocked = build_inputs(ds, _scenario(TURKISH_PLANT))
+    assert blocked.network.sep_cap["TUR"].sum() == pytest.approx(0.0)
+    note = next(r for r in blocked.provenance if r["parameter"].endswith("technology"))
+    assert note["value"] == "blocked" and "cn-technology-export-ban-2023" in note["how"]
+    granted = build_inputs(ds, _scenario({**TURKISH_PLANT, "technology_licence": "granted"}))
+    assert granted.network.sep_cap.loc[2027, "TUR"] == pytest.approx(10000.0)
+    assert "TUR" not in base.regions or base.sep_cap["TUR"].sum() == 0.0

@@ -91,6 +91,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     output: Expression | None = produced
     for stage in STAGES:
         output = define_stage(m, net, bounds, stage, output, foresight)
+    define_heavy_metal(m, net, bounds)
     define_lane_caps(m, net)
     define_tracking(m, net)
     reward = define_offtake(m, net, produced)
@@ -274,6 +275,16 @@ def _indicator(elements: list[str], symbol: str) -> xr.DataArray:
         dims=["element"],
         coords={"element": elements},
     )
+
+
+def define_heavy_metal(m: linopy.Model, net: Network, bounds: dict) -> None:
+    """Dy and Tb metal made in a region at most its heavy metal capacity [t metal/yr]
+    (``metal-heavy-capacity``; networks with ``heavy_metal_cap`` only)."""
+    if "metal-heavy-capacity" not in bounds:
+        return
+    heavy = [e for e in net.heavy_metals if e in net.elements]
+    made = m.variables["metal"].sel(element=heavy).sum("element")
+    m.add_constraints(made <= bounds["metal-heavy-capacity"], name="metal-heavy-capacity")
 
 
 def define_lane_caps(m: linopy.Model, net: Network) -> None:
@@ -684,6 +695,8 @@ def varying(net: Network) -> dict[str, xr.DataArray | float]:
             out[f"{stage.stage}-use-min"] = np.minimum(
                 arrays.by_year(minimum[regions], "region"), capacity
             )
+    if net.heavy_metal_cap is not None and any(e in net.elements for e in net.heavy_metals):
+        out["metal-heavy-capacity"] = arrays.by_year(net.heavy_metal_cap[regions], "region")
     for stage in STAGES:
         demand = arrays.demand(net, stage, "quantity")
         out[f"unmet_{stage.kind}:upper"] = demand
@@ -716,6 +729,7 @@ _KEY_VIEWS: dict[str, Callable[[Any, Network], Any]] = {
         for name in (
             "mine_cap",
             "mine_min",
+            "heavy_metal_cap",
             *(stage.capacity for stage in STAGES),
             *(stage.minimum for stage in STAGES),
         )

@@ -68,6 +68,9 @@ class Network:
         (its ``kind`` of product: concentrate, oxide, metal, magnet) made in ``origin``: of its
         feed ``pool``'s output where it has one, else of its ``capacity`` [t/yr]; ``reward``
         [USD/t] gives the priority (see :func:`reechain.engine.model.define_offtake`).
+    heavy_metal_cap
+        Optional year x region [t metal/yr]: how much of ``heavy_metals`` (Dy, Tb) each
+        region's metal plants can make (China holds almost all of it).
     tracking
         DataFrame [control, year, item, actor, in_force, kinds, sources, blocked, rate]: the
         content of the actor's controlled exports followed through third countries (no leak
@@ -138,6 +141,8 @@ class Network:
             columns=["year", "kind", "item", "origin", "dest", "usd_per_t"]
         )
     )
+    heavy_metal_cap: pd.DataFrame | None = None
+    heavy_metals: tuple[str, ...] = ("Dy", "Tb")
     tracking: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRACKING_COLUMNS))
     secondary: list[str] = field(default_factory=list)
     routes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["origin", "dest"]))
@@ -172,7 +177,10 @@ class Network:
         """Raise :class:`ReechainError` naming the first inconsistent input."""
         self._check_table("mine_cap", self.mine_cap, self.deposits)
         self._check_table("mine_min", self.mine_min, self.deposits)
-        for name in ("sep_cap", "metal_cap", "magnet_cap", "sep_min", "metal_min", "magnet_min"):
+        for name in (
+            "sep_cap", "metal_cap", "magnet_cap", "sep_min", "metal_min", "magnet_min",
+            "heavy_metal_cap",
+        ):  # fmt: skip
             self._check_table(name, getattr(self, name), self.regions)
         self._check_composition()
         unknown = set(self.deposit_region) - set(self.regions)

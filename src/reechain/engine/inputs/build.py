@@ -57,6 +57,7 @@ from reechain.engine.inputs.processing import (
 from reechain.engine.inputs.supply import (
     Pools,
     capacity_growth,
+    grown,
     mine_output,
     mining_pools,
     model_elements,
@@ -123,7 +124,9 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     residual = nonmagnet_oxide_demand(ctx, separated, drivers, recipe)
     demand = pd.DataFrame(rows + oxide_rows(ctx, residual, sep_base, drivers, prices))
 
+    before = caps.metal
     caps = apply_capacity_events(ctx, caps, pools, projects, composition.index)
+    heavy = grown(metal.heavy, growth_index) + (caps.metal - before).clip(lower=0.0)
     net = assemble_network(
         ctx,
         pools=pools,
@@ -136,6 +139,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         projects=projects,
         routes=routes,
     )
+    net = replace(net, heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0))
     net = replace(net, tariffs=tariff_table(ctx, net))
     net = replace(
         net,

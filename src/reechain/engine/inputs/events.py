@@ -8,6 +8,7 @@ project's capacity in its country.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,8 @@ from reechain.engine.inputs.supply import Pools, composition_shares, deposit_com
 from reechain.engine.network import Network
 from reechain.engine.scenario import OutageEvent, ProjectEvent
 from reechain.errors import ReechainError
+
+logger = logging.getLogger(__name__)
 
 OWNER_COLUMNS = ["project", "region", "stage", "owner", "share"]
 OFFTAKE_SPEC_COLUMNS = ["year", "origin", "dest", "share", "event", "stage", "pool", "capacity"]
@@ -78,6 +81,8 @@ def project_effects(ctx: Context, existing: Pools) -> ProjectEffects:
         if ev.stage == "mining" and ev.feed is not None
     }
     for ev in ctx.events.projects:
+        if technology_blocked(ctx, ev):
+            continue
         share_of_full = ramp(ctx.years, ev.start, ev.ramp_up_years, ev.end)
         tonnes = share_of_full * ev.capacity_t_per_yr()
         region = ctx.region_of(ev.country)
@@ -109,6 +114,54 @@ def project_effects(ctx: Context, existing: Pools) -> ProjectEffects:
         feeds=pd.DataFrame(feeds, columns=["pool", "region"]),
         offtake=pd.DataFrame(offtake, columns=OFFTAKE_SPEC_COLUMNS),
     )
+
+
+# Stages whose technology a technology export ban covers (China's Dec 2023 catalogue: RE
+# extraction and separation, metal and alloy production, magnet preparation; mining and
+# beneficiation technology is restricted, not banned).
+TECHNOLOGY_STAGES = ("separation", "metal", "magnet")
+TECHNOLOGY_MEASURES = ("technology_export_ban", "export_licensing")
+
+
+def technology_blocked(ctx: Context, ev: ProjectEvent) -> bool:
+    """Whether a project can't start: its technology partner's state bans (or licenses) the
+    export of the stage's technology on the project's first day (policies table, stages
+    'technology') and the scenario doesn't say the licence is granted. Said in provenance
+    either way."""
+    if ev.technology_from is None or ev.stage not in TECHNOLOGY_STAGES:
+        return False
+    day = pd.Timestamp(ev.start, 1, 1)
+    policies = ctx.table("policies")
+    rules = policies[
+        (policies["actor"] == ev.technology_from)
+        & policies["measure"].isin(TECHNOLOGY_MEASURES)
+        & (policies["stages"] == "technology")
+        & (pd.to_datetime(policies["start_date"]) <= day)
+        & (
+            pd.to_datetime(policies["end_date"]).isna()
+            | (pd.to_datetime(policies["end_date"]) >= day)
+        )
+    ]
+    if rules.empty:
+        return False
+    ids = ", ".join(rules["policy_id"])
+    blocked = ev.technology_licence != "granted"
+    ctx.book.note(
+        f"project {ev.name} technology",
+        "blocked" if blocked else "licensed",
+        "",
+        f"{ev.technology_from} controls the export of {ev.stage} technology ({ids}) on "
+        f"{day.date()}: "
+        + (
+            "the project does not start (say technology_licence: granted to assume a licence)"
+            if blocked
+            else "the scenario assumes the licence is granted"
+        ),
+        ";".join(rules["source_id"]),
+    )
+    if blocked:
+        logger.warning("project %s blocked by %s", ev.name, ids)
+    return blocked
 
 
 def existing_feed(

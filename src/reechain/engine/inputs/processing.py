@@ -286,11 +286,18 @@ def magnet_base(ctx: Context) -> MagnetBase:
 
 @dataclass(frozen=True)
 class MetalBase:
-    """Base-year metal capacity by region [t metal/yr] and the rare earth content of a magnet
-    (mean over the grades) [t metal / t magnet]."""
+    """Base-year metal capacity by region [t metal/yr], the part of it that can make heavy
+    rare earth metals (Dy, Tb) [t metal/yr] and the rare earth content of a magnet (over the
+    grade mix) [t metal / t magnet]."""
 
     capacity: pd.Series
     re_per_magnet: float
+    heavy: pd.Series
+
+
+# Heavy rare earth metals whose making China holds almost alone (the metal-heavy-capacity
+# constraint).
+HEAVY_METALS = ("Dy", "Tb")
 
 
 def metal_base(
@@ -309,7 +316,8 @@ def metal_base(
         year=ctx.base,
     )
     capacity = pd.Series(0.0, index=ctx.regions)
-    capacity[ctx.region_of("CHN")] += world_metal * cn_share
+    china = ctx.region_of("CHN")
+    capacity[china] += world_metal * cn_share
     capacity[ROW] += world_metal * (1 - cn_share)
     ctx.book.note(
         "world metal output",
@@ -318,7 +326,28 @@ def metal_base(
         f"DERIVED: world magnets x RE content {re_per_magnet:.3f}; China {cn_share}",
         src,
     )
-    return MetalBase(capacity, re_per_magnet)
+    heavy_world = world_magnets * float((recipe[list(HEAVY_METALS)].sum(axis=1) * mix).sum())
+    heavy_share, heavy_src = preferred_value(
+        ctx.table("production"),
+        "China's share of heavy rare earth metals",
+        stage="metal",
+        country="CHN",
+        measure="share",
+        material="Tb+Dy",
+        year=ctx.base,
+    )
+    heavy = capacity.copy()  # China: all its metal capacity may make Dy and Tb
+    heavy[heavy.index != china] = 0.0
+    heavy[ROW] = heavy_world * (1 - heavy_share)
+    ctx.book.note(
+        "heavy metal capacity outside China",
+        float(heavy[ROW]),
+        "t Dy+Tb metal/yr",
+        f"DERIVED: the magnets' Dy+Tb metal {heavy_world:,.0f} t x (1 - China's share "
+        f"{heavy_share}); the rest of the world's metal plants make light metals",
+        heavy_src,
+    )
+    return MetalBase(capacity, re_per_magnet, heavy)
 
 
 @dataclass(frozen=True)
