@@ -168,6 +168,10 @@ def test_myanmar_outage_cuts_heavy_rare_earths(ds):
     by_year = mined.set_index("year")["value"]
     assert by_year[2025] == pytest.approx(0.0, abs=1e-6)
     assert by_year[2026] > 0
+    # China's heavy rare earth separation falls with the Kachin clay feed it separates
+    sep = select(res.flows, stage="separation", origin="CHN", material="Dy", destination=None)
+    china_dy = sep.set_index("year")["value"]
+    assert china_dy[2025] < 0.7 * china_dy[2024] and china_dy[2026] > china_dy[2024]
     dy = select(res.prices, kind="oxide", item="Dy", region="CHN").set_index("year")["price"]
     assert dy[2025] > dy[2026]
 

@@ -227,7 +227,7 @@ def price_rows(prices: pd.DataFrame, ref_prices: pd.DataFrame, year: int) -> lis
             w, wo = (price_ratio(p, year, "metal", element, region) for p in (prices, ref_prices))
             if region == "JPN" or not (math.isnan(w) and math.isnan(wo)):
                 label = f"{element} metal shadow price, {region}/CHN, {year}"
-                note = PRICE_NOTE if region == "JPN" else "n/a: no positive shadow price"
+                note = PRICE_NOTE if region == "JPN" else ""
                 rows.append(row(label, "ratio", obs, w, wo, note))
     w, wo = (price_ratio(p, year, "metal", "Nd", "JPN") for p in (prices, ref_prices))
     obs = ("prnd_oxide_price_ratio", europe, f"{year}-07")

@@ -329,7 +329,7 @@ def balance(
     out.print(f"composition: {res.choice.composition_id} ({res.choice.reason})", highlight=False)
     out.print(
         f"NdPr oxide: {res.ndpr_t:,.0f} t; magnet REEs (Nd, Pr, Tb, Dy): "
-        f"{res.magnet_ree_t:,.0f} t; unassigned: {res.unassigned_t:,.0f} t",
+        f"{res.magnet_ree_t:,.0f} t; unassigned: {max(0.0, res.unassigned_t):,.0f} t",
         highlight=False,
     )
     if res.surplus_elements:
