@@ -3,8 +3,10 @@
 Phases: building the inputs from the dataset, building the linopy model, handing it to HiGHS
 and solving (HiGHS's own run time is the floor no modelling layer can beat), reading the
 results back with the invariant checks, and the total. Each is printed with its ratio to
-HiGHS's own time. Cases: the default scenario 2024-2035 (myopic and perfect foresight) and a
-size sweep over horizons (years) and regions (more named single-country regions).
+HiGHS's own time. Cases: the default scenario 2024-2035 (myopic and perfect foresight), the
+examples, a control whose content is tracked through third countries, and a size sweep over
+horizons (years) and regions (more named single-country regions). The examples' export-control
+caps need a reference run (``engine.run``): here the network is solved as built, without them.
 
 Run: ``python3 benchmarks/bench_model.py``.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from reechain import Dataset
 from reechain.engine.inputs import build_inputs
@@ -41,6 +44,24 @@ EXTRA_COUNTRIES = [
     "IDN",
     "MEX",
 ]
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLE_CASES = [
+    ("turkiye-beylikova (offtake)", EXAMPLES / "turkiye-beylikova.yaml"),
+    ("china-export-controls-2025", EXAMPLES / "china-export-controls-2025.yaml"),
+]
+# A control on oxides and metals to one destination: its content is followed through third
+# countries (engine.model.define_tracking), the largest structure a control adds.
+DY_BAN_TO_JAPAN = {
+    "type": "export_control",
+    "actor": "CHN",
+    "elements": ["Dy", "Tb"],
+    "stages": ["separation", "metal"],
+    "destinations": ["JPN"],
+    "from": "2026-01-01",
+    "ban": True,
+}
 
 
 def phases(ds: Dataset, sc: Scenario, foresight: bool) -> dict[str, float]:
@@ -89,6 +110,18 @@ def main(repeats: int = 3) -> None:
     for horizon in (2026, 2030, 2040):
         sc = Scenario.model_validate({"name": "s", "base_year": 2024, "horizon": horizon})
         show(f"years 2024-{horizon} myopic", median_phases(ds, sc, False, repeats))
+    for label, path in EXAMPLE_CASES:
+        sc = Scenario.from_yaml(path)
+        show(label, median_phases(ds, sc, False, repeats))
+    tracked = Scenario.model_validate(
+        {
+            "name": "Dy ban to Japan",
+            "base_year": 2024,
+            "horizon": 2035,
+            "events": [DY_BAN_TO_JAPAN],
+        }
+    )
+    show("Dy/Tb ban JPN, tracked 2024-2035", median_phases(ds, tracked, False, repeats))
     for extra in (6, 18):
         regions = {c: [c] for c in EXTRA_COUNTRIES[:extra]}
         sc = Scenario.model_validate(
