@@ -103,7 +103,9 @@ def test_offtake_and_ownership(turkiye):
 
 def test_owner_attribution_conserves_every_tonne(turkiye):
     """Split by owner, production adds back to the production of every (year, stage,
-    material, region); only the Turkish plant's output changes hands (49 % Chinese-owned)."""
+    material, region); the Turkish plant's output changes hands (49 % Chinese-owned), and so
+    does existing capacity whose plants have foreign owners in the ownership table (Lynas
+    Malaysia: Australian; a Japanese-owned plant among Vietnam's three separators)."""
     key = ["year", "stage", "material", "origin"]
     flows = turkiye.flows
     produced = flows[flows["destination"].isna()].groupby(key)["value"].sum()
@@ -111,7 +113,11 @@ def test_owner_attribution_conserves_every_tonne(turkiye):
     pd.testing.assert_series_equal(owned.sort_index(), produced.sort_index(), rtol=1e-9)
     o = turkiye.owner_flows
     foreign = o[(o["owner"] != o["origin"]) & (o["origin"] != "WLD")]
-    assert set(zip(foreign["origin"], foreign["owner"], strict=True)) == {("TUR", "CHN")}
+    assert set(zip(foreign["origin"], foreign["owner"], strict=True)) == {
+        ("TUR", "CHN"),
+        ("MYS", "AUS"),
+        ("VNM", "JPN"),
+    }
     tur = select(o, stage="separation", origin="TUR", year=2031, material="TREO")
     by_owner = tur.groupby("owner")["value"].sum()
     assert by_owner["CHN"] / by_owner.sum() == pytest.approx(0.49, rel=1e-9)
@@ -230,3 +236,15 @@ def test_a_us_tariff_on_chinese_magnets_reroutes_imports(ds):
     )
     assert into_us.get("CHN", 0.0) == pytest.approx(0.0, abs=1e-6)
     assert into_us.sum() > 0
+
+
+def test_existing_capacity_is_owned_by_its_facilities_owners(turkiye):
+    """Lynas Malaysia, the only separator operating in Malaysia, belongs to Australia's Lynas
+    (ownership table): Malaysia's separation is Australian-owned; China's stays Chinese."""
+    owned = turkiye.owner_flows
+    sep = owned[(owned["stage"] == "separation") & (owned["year"] == 2024)]
+    sep = sep[sep["material"] == "TREO"]
+    mys = sep[sep["origin"] == "MYS"].groupby("owner")["value"].sum()
+    assert set(mys.index) == {"AUS"} and mys["AUS"] > 20_000
+    chn = sep[sep["origin"] == "CHN"].groupby("owner")["value"].sum()
+    assert set(chn.index) == {"CHN"}

@@ -194,8 +194,9 @@ def attribute_owners(result: RunResult, inputs: Inputs) -> pd.DataFrame:
     """Production flows with an owner.
 
     A separation project's output (its dedicated feed's share of its region's separation) is
-    split by the project's owners' shares, any remainder ``unattributed``; all other output is
-    owned by its host country (existing national capacity; an assumption the report states).
+    split by the project's owners' shares, any remainder ``unattributed``; existing output is
+    split by the owners of its region's operating facilities at the stage (ownership table),
+    the rest owned by its host country (an assumption the report states).
     """
     flows = result.flows
     prod = flows[flows["destination"].isna() & (flows["origin"] != "WLD")].copy()
@@ -233,8 +234,28 @@ def attribute_owners(result: RunResult, inputs: Inputs) -> pd.DataFrame:
                         {**row.to_dict(), "owner": UNATTRIBUTED, "value": part_value * (1 - owned)}
                     )
     out = pd.concat([prod, pd.DataFrame(extra, columns=prod.columns)], ignore_index=True)
+    out = _existing_owners(out, inputs.existing_owners)
     world = flows[flows["destination"].isna() & (flows["origin"] == "WLD")]
     return pd.concat([out, world], ignore_index=True)[FLOW_COLUMNS]
+
+
+def _existing_owners(prod: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:
+    """Split the output still owned by its host region by the owners of the region's existing
+    facilities at that stage (``owners`` [region, stage, owner, share])."""
+    if owners.empty:
+        return prod
+    hosted = prod["owner"] == prod["origin"]
+    keyed = owners.set_index(["region", "stage"])
+    split = []
+    for (region, stage), held in keyed.groupby(level=[0, 1]):
+        mask = hosted & (prod["origin"] == region) & (prod["stage"] == stage)
+        if not mask.any():
+            continue
+        for o in held.itertuples():
+            split.append(prod[mask].assign(owner=o.owner, value=prod.loc[mask, "value"] * o.share))
+        hosted &= ~mask
+    kept = prod[~(prod["owner"] == prod["origin"]) | hosted]
+    return pd.concat([kept, *split], ignore_index=True)
 
 
 def baseline_of(sc: Scenario, ds: Dataset | None = None) -> Scenario:

@@ -42,6 +42,7 @@ from reechain.engine.inputs.events import (
     project_effects,
 )
 from reechain.engine.inputs.grades import grade_mix
+from reechain.engine.inputs.owners import existing_owners
 from reechain.engine.inputs.prices import magnet_price, oxide_prices, unit_costs
 from reechain.engine.inputs.processing import (
     Capacities,
@@ -78,13 +79,14 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Inputs:
     """A network plus where its numbers came from: provenance rows, the pools table, project
-    owners and the export-control lanes."""
+    owners, the export-control lanes and the owners of existing capacity."""
 
     network: Network
     provenance: list[dict] = field(default_factory=list)
     pools: pd.DataFrame = field(default_factory=pd.DataFrame)
     owners: pd.DataFrame = field(default_factory=pd.DataFrame)
     lane_events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    existing_owners: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
@@ -155,7 +157,8 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         len(demand),
         len(lanes),
     )
-    return Inputs(net, book.rows, pools.table, projects.owners, lanes)
+    owners = existing_owners(ctx)
+    return Inputs(net, book.rows, pools.table, projects.owners, lanes, owners)
 
 
 def assemble_network(
