@@ -181,3 +181,36 @@ def test_no_chinese_dy_reaches_japan_around_a_ban(ds):
             & ~flows["origin"].isin(["CHN", "WLD"])
         ]["value"].sum()
         assert reaching <= sep * float(net.metal_per_oxide["Dy"]) + 1e-6
+
+
+def test_validation_warns_of_controls_that_do_less_than_they_seem(ds, tmp_path):
+    """A control on La at the magnet stage (no grade holds La), a destination inside a named
+    region and a refinery stopped by a technology ban: valid, each warned with its line."""
+    text = """name: warnings
+base_year: 2024
+horizon: 2030
+regions: {EU: [DEU, FRA]}
+events:
+  - type: export_control
+    actor: CHN
+    elements: [La]
+    stages: [magnet]
+    destinations: [DEU]
+    from: 2026-01-01
+    ban: true
+  - type: project
+    name: Refinery
+    country: TUR
+    stage: separation
+    capacity: {value: 1000, unit: t REO/yr}
+    start: 2027
+    technology_from: CHN
+"""
+    sc = Scenario.from_text(text).check(ds)
+    warned = sc.warnings(ds)
+    assert [w for w, _ in warned] == ["line 6, events[0]"] * 2 + ["line 13, events[1]"]
+    messages = " | ".join(m for _, m in warned)
+    assert "no magnet grade contains ['La']" in messages
+    assert "the whole region" in messages and "technology_licence: granted" in messages
+    clean = Scenario.from_text(text.replace("[La]", "[Dy]").replace("[DEU]", "[USA]"))
+    assert len(clean.warnings(ds)) == 1  # only the refinery's

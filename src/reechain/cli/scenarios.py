@@ -42,8 +42,11 @@ def scenario_schema() -> None:
 @friendly
 def validate(scenario: ScenarioArg, data: DataOpt = None) -> None:
     """Check a scenario file against the schema and the dataset; list every problem."""
-    sc = load_scenario(scenario, common.load(data))
+    ds = common.load(data)
+    sc = load_scenario(scenario, ds)
     out.print(f"ok: {sc.name!r}, {sc.base_year}-{sc.horizon}, {len(sc.events)} event(s)")
+    for where, message in sc.warnings(ds):
+        out.print(f"warning: {where}: {message}", markup=False)
 
 
 def _progress_run(sc, ds: Dataset, foresight: bool, label: str):

@@ -36,6 +36,7 @@ from pydantic import (
 
 from reechain.data import units
 from reechain.data.schema import STAGES
+from reechain.engine.stages import GRADES
 from reechain.engine.uncertainty import TARGET, Uncertainty
 from reechain.errors import ReechainError, unknown_message
 
@@ -472,6 +473,73 @@ class Scenario(_Strict):
         if problems:
             raise ScenarioError(self._source, problems)
         return self
+
+    def warnings(self, ds: Any) -> list[tuple[str, str]]:
+        """(where, message) of events that are valid but will do less than they seem to: an
+        export control that can match no flow (no magnet grade holds its elements; no
+        destination but the actor), one that names a country inside a named region (the
+        whole region is controlled), a project that a technology ban stops."""
+        found: list[tuple[str, str]] = []
+        magnet_elements = _magnet_elements(ds)
+        member_of = {c: name for name, members in self.regions.items() for c in members}
+        for i, ev in enumerate(self.events):
+            where = _where(self._node, ("events", i))
+            if isinstance(ev, ExportControlEvent):
+                if (
+                    "magnet" in ev.stages
+                    and ev.elements != "all"
+                    and not set(ev.elements) & magnet_elements
+                ):
+                    found.append(
+                        (where, f"no magnet grade contains {ev.elements}: the control acts on "
+                         "no magnet")
+                    )  # fmt: skip
+                if ev.destinations != "all" and set(ev.destinations) <= {ev.actor}:
+                    found.append(
+                        (where, "the only destination is the actor: nothing is controlled")
+                    )
+                for d in [] if ev.destinations == "all" else ev.destinations:
+                    if d in member_of and len(self.regions[member_of[d]]) > 1:
+                        found.append(
+                            (where, f"{d} is in the named region {member_of[d]!r}: the control "
+                             "acts on the whole region")
+                        )  # fmt: skip
+            if isinstance(ev, ProjectEvent) and _technology_banned(ds, ev):
+                found.append(
+                    (where, f"{ev.technology_from} bans exporting {ev.stage} technology when "
+                     f"'{ev.name}' starts: it won't start unless technology_licence: granted")
+                )  # fmt: skip
+        return found
+
+
+def _magnet_elements(ds: Any) -> set[str]:
+    """Elements some grade of the model's ladder holds in the data (Pr+Nd counts as Pr and
+    Nd)."""
+    mr = ds.table("magnet_recipes")
+    held = mr[mr["grade"].isin(GRADES) & (mr["value"].fillna(0) > 0)]["element"]
+    out: set[str] = set()
+    for e in held:
+        out |= set(str(e).split("+"))
+    return out
+
+
+def _technology_banned(ds: Any, ev: ProjectEvent) -> bool:
+    """Whether the project's technology partner bans (or licenses) the export of its stage's
+    technology on the project's first day and the scenario doesn't grant the licence."""
+    if ev.technology_from is None or ev.technology_licence == "granted":
+        return False
+    if ev.stage not in ("separation", "metal", "magnet"):
+        return False
+    p = ds.table("policies")
+    day = date(ev.start, 1, 1).isoformat()
+    hit = p[
+        (p["actor"] == ev.technology_from)
+        & p["measure"].isin(["technology_export_ban", "export_licensing"])
+        & (p["stages"] == "technology")
+        & (p["start_date"].astype(str) <= day)
+        & (p["end_date"].isna() | (p["end_date"].astype(str) >= day))
+    ]
+    return len(hit) > 0
 
 
 # Records one problem: the location in the scenario (as pydantic gives it) and the message.

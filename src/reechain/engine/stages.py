@@ -52,6 +52,12 @@ class Stage:
         return net.grades if self.item == "grade" else net.elements
 
 
+# The magnet grade ladder: standard grades without heavy rare earths (N42), high-coercivity
+# grades made by grain-boundary diffusion of Dy and Tb (GBD), conventional bulk high-Dy grades
+# (EH). Their contents are in the magnet_recipes table, the mix each end use draws in
+# magnet_end_uses.
+GRADES = ("N42", "GBD", "EH")
+
 OXIDE = Stage("oxide", "separation", "ox", "element", "sep_cap", "sep_min", "t REO")
 METAL = Stage("metal", "metal", "met", "element", "metal_cap", "metal_min", "t metal")
 MAGNET = Stage("magnet", "magnet", "mag", "grade", "magnet_cap", "magnet_min", "t magnet")

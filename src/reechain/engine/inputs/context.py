@@ -22,14 +22,11 @@ from reechain.engine.scenario import (
     SubstitutionEvent,
     TariffEvent,
 )
+from reechain.engine.stages import GRADES  # noqa: F401 (re-exported)
 from reechain.errors import ReechainError
 
 ROW = "ROW"
-# The magnet grade ladder: standard grades without heavy rare earths (N42), high-coercivity
-# grades made by grain-boundary diffusion of Dy and Tb (GBD), conventional bulk high-Dy grades
-# (EH). Their contents are in the magnet_recipes table, the mix each end use draws in
-# magnet_end_uses.
-GRADES = ("N42", "GBD", "EH")
+
 SCRAP_POOL = "CHN-scrap"
 # Countries modelled on their own whatever the scenario: the base year's separation, metal and
 # magnet calibration names them.
