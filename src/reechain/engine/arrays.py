@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from reechain.engine import periods
 from reechain.engine.network import Network
 from reechain.engine.stages import Stage
 
@@ -104,3 +105,32 @@ def content(net: Network, stage: Stage, items: list[str]) -> xr.DataArray:
         dims=[stage.item, "item"],
         coords={stage.item: rows, "item": items},
     )
+
+
+def period_fractions(net: Network) -> xr.DataArray:
+    """[year] each period's share of its year [fraction] (1 for a year, days for a month)."""
+    values = [periods.fraction(p) for p in net.years]
+    return xr.DataArray(values, dims=["year"], coords={"year": net.years})
+
+
+def initial_magnet_stock(net: Network) -> tuple[xr.DataArray, xr.DataArray]:
+    """(consumers' magnet stock entering the first linked period, 0 in every other period;
+    the usual stock in every linked period, 0 in the others) [year, region, grade] [t magnet],
+    from ``net.initial_magnet_stock`` (0 where none is given)."""
+    start = xr.DataArray(
+        np.zeros((len(net.regions), len(net.grades))),
+        dims=["region", "grade"],
+        coords={"region": net.regions, "grade": net.grades},
+    )
+    if net.initial_magnet_stock is not None:
+        table = net.initial_magnet_stock.reindex(index=net.regions, columns=net.grades)
+        start.values[:] = table.fillna(0.0).to_numpy(dtype=float)
+    first, linked = min(net.linked), set(net.linked)
+    at_first = xr.DataArray(
+        [1.0 if y == first else 0.0 for y in net.years], dims=["year"], coords={"year": net.years}
+    )
+    in_linked = xr.DataArray(
+        [1.0 if y in linked else 0.0 for y in net.years], dims=["year"], coords={"year": net.years}
+    )
+    order = ("year", "region", "grade")
+    return (at_first * start).transpose(*order), (in_linked * start).transpose(*order)

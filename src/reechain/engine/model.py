@@ -182,6 +182,8 @@ def define_stage(
     balance = lane.sum("origin").rename({"dest": "region"})
     if made is not None:
         balance = balance - define_draw(m, net, stage, made)
+    if stage.kind == "magnet" and net.linked:
+        balance = balance + define_consumer_stocks(m, net, bounds)
     m.add_constraints(
         balance + unmet.sum("block") == demand.sum("block"), name=f"{stage.kind}-dest"
     )
@@ -217,8 +219,8 @@ def define_oxide_origin(
     surplus = m.add_variables(
         lower=0, coords=_coords(net, "year", "region", "element"), name="surplus"
     )
-    if foresight:
-        stock_in, stock_out = define_stocks(m, net)
+    if foresight or net.linked:
+        stock_in, stock_out = define_stocks(m, net, foresight)
         m.add_constraints(
             produced + stock_out - shipped - surplus - stock_in == 0, name="oxide-origin"
         )
@@ -226,18 +228,71 @@ def define_oxide_origin(
         m.add_constraints(produced - shipped - surplus == 0, name="oxide-origin")
 
 
-def define_stocks(m: linopy.Model, net: Network) -> tuple[linopy.Variable, linopy.Variable]:
-    """Oxide stocks [year, region, element] [t REO] carried from year to year
-    (``stock-balance``); returns the variables ``stock_in`` and ``stock_out``."""
+def define_stocks(
+    m: linopy.Model, net: Network, foresight: bool
+) -> tuple[linopy.Variable, linopy.Variable]:
+    """Oxide stocks [year, region, element] [t REO] carried from period to period
+    (``stock-balance``): in every period with perfect foresight, otherwise only between the
+    linked months (none at the end of an unlinked period); returns the variables ``stock_in``
+    and ``stock_out``."""
     coords = _coords(net, "year", "region", "element")
-    stock = m.add_variables(lower=0, coords=coords, name="stock")
+    stock = m.add_variables(
+        lower=0, upper=_stock_upper(net, foresight), coords=coords, name="stock"
+    )
     stock_in = m.add_variables(lower=0, coords=coords, name="stock_in")
     stock_out = m.add_variables(lower=0, coords=coords, name="stock_out")
     # The stock before the first year is zero: the shifted slot contributes nothing.
     m.add_constraints(
-        stock - stock.shift(year=1).fillna(0) - stock_in + stock_out == 0, name="stock-balance"
+        stock - _carried(stock, net, foresight) - stock_in + stock_out == 0,
+        name="stock-balance",
     )
     return stock_in, stock_out
+
+
+def _carried(stock: linopy.Variable, net: Network, foresight: bool) -> linopy.LinearExpression:
+    """The stock each period starts from: the previous period's, with perfect foresight or
+    between two linked months; none otherwise (a stock left at the end of the linked months
+    stays out of the model: it is not drawn in the next, annual period)."""
+    linked = set(net.linked)
+    years = net.years
+    carry = [
+        1.0 if i > 0 and (foresight or (y in linked and years[i - 1] in linked)) else 0.0
+        for i, y in enumerate(years)
+    ]
+    weight = xr.DataArray(carry, dims=["year"], coords={"year": years})
+    return stock.shift(year=1).fillna(0) * weight
+
+
+def _stock_upper(net: Network, foresight: bool = False) -> xr.DataArray | float:
+    """Upper bound of a stock [year]: none where stocks are held (perfect foresight, or a
+    linked month), 0 at the end of any other period."""
+    if foresight:
+        return np.inf
+    carried = [np.inf if y in set(net.linked) else 0.0 for y in net.years]
+    return xr.DataArray(carried, dims=["year"], coords={"year": net.years})
+
+
+def define_consumer_stocks(m: linopy.Model, net: Network, bounds: dict) -> linopy.LinearExpression:
+    """Consumers' magnet stocks [year, region, grade] [t magnet] between linked months
+    (``magnet-stock-balance``, starting from ``net.initial_magnet_stock``). Consumers keep
+    their usual stock: ``magnet_stock_short`` and ``magnet_stock_over`` measure how far a
+    month's stock lies below or above it, each at the carrying cost (see
+    :func:`define_objective`), so a stock is drawn only when drawing it is worth more than
+    that (a shortage) and rebuilt after. Returns what the stocks give to the receiving
+    balance (drawn less added)."""
+    coords = _coords(net, "year", "region", "grade")
+    stock = m.add_variables(lower=0, upper=_stock_upper(net), coords=coords, name="magnet_stock")
+    put = m.add_variables(lower=0, coords=coords, name="magnet_stock_in")
+    drawn = m.add_variables(lower=0, coords=coords, name="magnet_stock_out")
+    m.add_constraints(
+        stock - _carried(stock, net, False) - put + drawn == bounds["magnet-stock-balance"],
+        name="magnet-stock-balance",
+    )
+    short = m.add_variables(lower=0, coords=coords, name="magnet_stock_short")
+    over = m.add_variables(lower=0, coords=coords, name="magnet_stock_over")
+    m.add_constraints(stock + short >= bounds["magnet-stock-short"], name="magnet-stock-short")
+    m.add_constraints(over - stock >= bounds["magnet-stock-over"], name="magnet-stock-over")
+    return drawn - put
 
 
 def define_draw(
@@ -623,13 +678,24 @@ def define_objective(
         objective = objective + duty
     if reward is not None:
         objective = objective - reward
-    if foresight:
+    if "stock" in v:
         # Putting oxide into stock costs what disposal costs (handling, storage set-up), and
-        # holding it costs per tonne and year; drawing it later saves mining it again.
+        # holding it costs per tonne and year (a month: its share of the year); drawing it
+        # later saves mining it again.
+        held = c.get("stock_holding", 0.0) * arrays.period_fractions(net)
+        objective = objective + c["surplus"] * v["stock_in"].sum() + (v["stock"] * held).sum()
+    if "magnet_stock" in v:
+        # A consumer's stock away from its usual level costs its carrying cost per t and
+        # period (below it: the risk of running short; above it: the money tied up).
+        # The last linked month's stock stays out of the model: one left short of its usual
+        # level must be bought back later at the magnets' value.
+        off_usual = v["magnet_stock_short"] + v["magnet_stock_over"]
+        held = c.get("magnet_stock_holding", 0.0) * arrays.period_fractions(net)
+        last_short = v["magnet_stock_short"].sel(year=max(net.linked))
         objective = (
             objective
-            + c["surplus"] * v["stock_in"].sum()
-            + c.get("stock_holding", 0.0) * v["stock"].sum()
+            + (off_usual * held).sum()
+            + c.get("magnet_stock_value", 0.0) * last_short.sum()
         )
     m.add_objective(objective)
 
@@ -697,6 +763,10 @@ def varying(net: Network) -> dict[str, xr.DataArray | float]:
             )
     if net.heavy_metal_cap is not None and any(e in net.elements for e in net.heavy_metals):
         out["metal-heavy-capacity"] = arrays.by_year(net.heavy_metal_cap[regions], "region")
+    if net.linked:
+        start, usual = arrays.initial_magnet_stock(net)
+        out["magnet-stock-balance"], out["magnet-stock-short"] = start, usual
+        out["magnet-stock-over"] = -usual
     for stage in STAGES:
         demand = arrays.demand(net, stage, "quantity")
         out[f"unmet_{stage.kind}:upper"] = demand
@@ -730,6 +800,7 @@ _KEY_VIEWS: dict[str, Callable[[Any, Network], Any]] = {
             "mine_cap",
             "mine_min",
             "heavy_metal_cap",
+            "initial_magnet_stock",
             *(stage.capacity for stage in STAGES),
             *(stage.minimum for stage in STAGES),
         )

@@ -68,6 +68,14 @@ class Network:
         (its ``kind`` of product: concentrate, oxide, metal, magnet) made in ``origin``: of its
         feed ``pool``'s output where it has one, else of its ``capacity`` [t/yr]; ``reward``
         [USD/t] gives the priority (see :func:`reechain.engine.model.define_offtake`).
+    linked
+        Periods (months ``YYYYMM``) between which stocks carry: producers' oxide stocks at the
+        separating region and consumers' magnet stocks at the receiving one (see
+        :mod:`reechain.engine.periods`); empty: stocks only with perfect foresight.
+    initial_magnet_stock
+        Optional region x grade [t magnet]: consumers' magnet stocks before the first linked
+        period; the last linked period should hold as much again (a shortfall costs the
+        magnets' lowest willingness to pay).
     heavy_metal_cap
         Optional year x region [t metal/yr]: how much of ``heavy_metals`` (Dy, Tb) each
         region's metal plants can make (China holds almost all of it).
@@ -141,6 +149,8 @@ class Network:
             columns=["year", "kind", "item", "origin", "dest", "usd_per_t"]
         )
     )
+    linked: list[int] = field(default_factory=list)
+    initial_magnet_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
     heavy_metals: tuple[str, ...] = ("Dy", "Tb")
     tracking: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRACKING_COLUMNS))

@@ -101,7 +101,7 @@ def _origin_residual(solved: Solved, stage: Stage) -> xr.DataArray:
     shipped = v(stage.lane).sum("dest").rename(origin="region")
     if stage is not OXIDE:
         return v(stage.kind) - shipped
-    stock_term = v("stock_out") - v("stock_in") if solved.foresight else 0.0
+    stock_term = v("stock_out") - v("stock_in") if "stock" in solved.model.variables else 0.0
     return _separated(solved) + stock_term - shipped - v("surplus")
 
 
@@ -113,6 +113,8 @@ def _dest_residual(solved: Solved, stage: Stage) -> xr.DataArray:
         received = received - v("metal") / arrays.metal_per_oxide(net)
     elif stage is METAL:
         received = received - _magnet_needs(solved, arrays.recipe(net))
+    elif "magnet_stock" in solved.model.variables:  # consumers' stocks (linked months)
+        received = received + v("magnet_stock_out") - v("magnet_stock_in")
     return received - _served(solved, stage)
 
 
@@ -353,8 +355,9 @@ def _demand(net: Network) -> pd.DataFrame:
 
 
 def _stocks(solved: Solved) -> pd.DataFrame:
-    """Oxide stock at the end of each year [t REO] (perfect foresight; empty otherwise)."""
-    if not solved.foresight:
+    """Oxide stock at the end of each period [t REO] (perfect foresight or linked months;
+    empty otherwise)."""
+    if "stock" not in solved.model.variables:
         return pd.DataFrame(columns=STOCK_COLUMNS)
     return _df(solved.value("stock"), "stock")[STOCK_COLUMNS]
 

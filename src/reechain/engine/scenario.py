@@ -36,6 +36,7 @@ from pydantic import (
 
 from reechain.data import units
 from reechain.data.schema import STAGES
+from reechain.engine import periods
 from reechain.engine.stages import GRADES
 from reechain.engine.uncertainty import TARGET, Uncertainty
 from reechain.errors import ReechainError, unknown_message
@@ -220,12 +221,10 @@ class ExportControlEvent(_Strict):
             return None
         return self.quota.tonnes_per_year({"REO", "metal", "magnet"})
 
-    def share_in_force(self, year: int) -> float:
-        """Fraction of ``year`` the control is in force [0-1]."""
-        start = max(date(year, 1, 1), self.from_)
-        end = min(date(year, 12, 31), self.until or date(year, 12, 31))
-        days = (end - start).days + 1
-        return max(0.0, days / ((date(year, 12, 31) - date(year, 1, 1)).days + 1))
+    def share_in_force(self, period: int) -> float:
+        """Fraction of a period (a year, or a month ``YYYYMM``) the control is in force
+        [0-1]."""
+        return periods.share_in_force(self.from_, self.until, period)
 
 
 class DemandEvent(_Strict):
@@ -383,6 +382,12 @@ class Scenario(_Strict):
     uncertainty: Uncertainty | None = Field(
         None, description="Uncertain inputs and their correlations (ensembles)."
     )
+    months: list[Year] = Field(
+        default_factory=list,
+        description="Years run in months (after the base year): each is split into twelve "
+        "periods linked by producers' and consumers' stocks, so a shock within the year shows "
+        "month by month.",
+    )
     intensity_factors: dict[str, Annotated[float, Field(ge=0)]] = Field(
         default_factory=dict,
         description="End use -> factor on the dataset's NdFeB intensity (sensitivity runs).",
@@ -397,6 +402,22 @@ class Scenario(_Strict):
         if self.horizon - self.base_year > 50:
             raise ValueError("at most 50 years between base_year and horizon")
         return self
+
+    @model_validator(mode="after")
+    def _months(self) -> Scenario:
+        bad = [y for y in self.months if not self.base_year < y <= self.horizon]
+        if bad:
+            raise ValueError(
+                f"months {bad}: a year run in months must lie after base_year {self.base_year} "
+                f"and up to horizon {self.horizon} (the base year is calibrated on annual data)"
+            )
+        return self
+
+    @property
+    def periods(self) -> list[int]:
+        """The run's periods: its years, those in ``months`` as twelve months each
+        (:mod:`reechain.engine.periods`)."""
+        return periods.periods(self.years, self.months)
 
     @field_validator("regions")
     @classmethod

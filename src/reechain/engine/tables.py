@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reechain.data.flows import WORLD
+from reechain.engine import periods
 from reechain.engine.results import RunResult, magnet_material
 from reechain.engine.stages import BY_KIND, MAGNET, STAGES
 
@@ -195,7 +196,8 @@ SCHEMAS: dict[str, pa.Schema] = {name: t.schema for name, t in TABLES.items()}
 
 
 def _period(years: pd.Series) -> pd.Series:
-    return years.astype("int64").astype(str)
+    """The period label of each row ('2025', or '2025-04' for a month of a monthly year)."""
+    return years.astype("int64").map(periods.label)
 
 
 def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -205,7 +207,7 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
     if not len(df):
         return empty(name)
     df = df.assign(period=_period(df["year"]))[columns].copy()
-    df["year"] = df["year"].astype("int64")
+    df["year"] = df["year"].astype("int64").map(periods.year_of)
     df["value"] = df["value"].astype("float64") + 0.0  # no negative zeros
     for c in table.columns:
         if c.type == pa.string():

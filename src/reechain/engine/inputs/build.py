@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from reechain.data.dataset import Dataset
+from reechain.engine import periods
 from reechain.engine.inputs.context import (
     GRADES,
     Book,
@@ -141,7 +142,11 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         projects=projects,
         routes=routes,
     )
-    net = replace(net, heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0))
+    net = replace(
+        net,
+        heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0),
+        **monthly_stocks(ctx, demand, magnet_usd),
+    )
     net = replace(net, tariffs=tariff_table(ctx, net))
     net = replace(
         net,
@@ -228,3 +233,36 @@ def dedication(ctx: Context, pools: Pools, projects: ProjectEffects) -> pd.DataF
     fed = projects.feeds.rename(columns={"pool": "deposit"})
     fed = fed[fed["deposit"].isin(restricted)]
     return pd.concat([observed, projects.dedicated, fed], ignore_index=True).drop_duplicates()
+
+
+def monthly_stocks(ctx: Context, demand: pd.DataFrame, magnet_usd: float) -> dict:
+    """The linked months of a run, the consumers' magnet stocks they start from [t magnet]
+    (``consumer_magnet_stock_months`` [months] of each region's magnet demand in the first
+    month, outside China, as the assumption's sources say; none given for China), the carrying
+    cost of magnet stocks [USD/t magnet/yr] (the magnet price ``magnet_usd`` [USD/t] x
+    ``inventory_carrying_cost_rate`` [fraction/yr]) and their value [USD/t magnet]. Nothing
+    for a run without months."""
+    linked = [p for p in ctx.years if periods.is_month(p)]
+    if not linked:
+        return {"linked": [], "initial_magnet_stock": None}
+    carrying = ctx.book.assumption("inventory_carrying_cost_rate") * magnet_usd
+    months = ctx.book.assumption("consumer_magnet_stock_months")
+    first = demand[(demand["kind"] == "magnet") & (demand["year"] == linked[0])]
+    per_month = first.groupby(["region", "item"])["quantity"].sum()
+    per_month /= periods.fraction(linked[0]) * 12  # a month of the year's demand
+    stock = (per_month * months).unstack("item", fill_value=0.0)
+    stock = stock.drop(index=ctx.region_of("CHN"), errors="ignore")  # stocks outside China
+    ctx.book.note(
+        "consumers' magnet stocks",
+        round(float(stock.to_numpy().sum())),
+        "t magnet",
+        f"{months} months of each region's magnet demand outside China, before "
+        f"{periods.label(linked[0])}",
+        ctx.book.assumptions.loc["consumer_magnet_stock_months", "source_id"],
+    )
+    costs = {
+        **unit_costs(ctx.book),
+        "magnet_stock_holding": carrying,
+        "magnet_stock_value": magnet_usd,
+    }
+    return {"linked": linked, "initial_magnet_stock": stock, "costs": costs}

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from reechain.data.dataset import Dataset
+from reechain.engine import periods
 from reechain.engine.scenario import (
     DemandEvent,
     ExportControlEvent,
@@ -87,10 +88,11 @@ def preferred_value(df: pd.DataFrame, what: str, **where: object) -> tuple[float
 
 
 def ramp(years: Sequence[int], start: int, ramp_years: int, end: int | None) -> np.ndarray:
-    """Share of full capacity in each year [fraction]: 0 before ``start`` and after ``end``,
-    then linear over ``ramp_years`` (``(y - start + 1) / (ramp_years + 1)``) up to 1."""
+    """Share of full capacity in each period (a year, or a month: its year's) [fraction]: 0
+    before ``start`` and after ``end``, then linear over ``ramp_years``
+    (``(y - start + 1) / (ramp_years + 1)``) up to 1."""
     out = []
-    for y in years:
+    for y in (periods.year_of(p) for p in years):
         if y < start or (end is not None and y > end):
             out.append(0.0)
         elif ramp_years <= 0:
@@ -100,11 +102,10 @@ def ramp(years: Sequence[int], start: int, ramp_years: int, end: int | None) -> 
     return np.array(out)
 
 
-def share_in_force(from_: date, until: date | None, year: int) -> float:
-    """Fraction of ``year`` [0-1] inside the period ``from_`` .. ``until`` (open-ended if None),
-    counted in days as for export controls."""
-    span = ExportControlEvent.model_construct(from_=from_, until=until)
-    return span.share_in_force(year)
+def share_in_force(from_: date, until: date | None, period: int) -> float:
+    """Fraction of a period (a year or a month) [0-1] inside ``from_`` .. ``until``
+    (open-ended if None), counted in days as for export controls."""
+    return periods.share_in_force(from_, until, period)
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,15 @@ class Context:
 
     @cached_property
     def years(self) -> list[int]:
-        """The scenario's years, base year first."""
-        return self.sc.years
+        """The run's periods, base year first: years, and months of the years the scenario
+        runs in months (:mod:`reechain.engine.periods`)."""
+        return self.sc.periods
+
+    @cached_property
+    def fractions(self) -> np.ndarray:
+        """Each period's share of its year [fraction]: flows per period are the year's times
+        this."""
+        return np.array([periods.fraction(p) for p in self.years])
 
     @property
     def base(self) -> int:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reechain.data.units import activity_per_year
+from reechain.engine import periods
 from reechain.engine.inputs.context import (
     ROW,
     Book,
@@ -159,10 +160,11 @@ def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: float) -> list
     }
     mix = drivers.grades.world.to_dict()
     rows = []
-    for y in ctx.years:
+    for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
         for r in ctx.regions:
             g = region_growth.get(r, drivers.magnet_growth)
-            total = drivers.by_region[r] * (1 + g) ** (y - ctx.base)
+            total = drivers.by_region[r] * (1 + g) ** (periods.year_of(y) - ctx.base)
+            total *= part_of_year
             shares = substituted(ctx, r, y, mix)
             total *= 1 - recycled_share(ctx, r, y)
             for grade, share in shares.items():
@@ -206,10 +208,11 @@ def event_magnet_rows(ctx: Context, blocks: Blocks, price: float, grades: GradeM
         if ev.activity is None and not ev.values:
             continue
         per_unit = magnet_per_activity(ctx, ev)
-        for y in ctx.years:
-            act = ev.values.get(y, 0.0) if ev.values else ev.activity.value
+        for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
+            year = periods.year_of(y)
+            act = ev.values.get(year, 0.0) if ev.values else ev.activity.value
             level = ramp([y], ev.start or ctx.base, ev.ramp_up_years, None)[0]
-            qty = act * level * per_unit
+            qty = act * level * per_unit * part_of_year
             if qty <= 0:
                 continue
             for grade, share in grades.of(ev.end_use).items():
@@ -316,8 +319,8 @@ def oxide_rows(
     oxide ``prices`` [USD/t]."""
     where = separation / separation.sum()
     rows = []
-    for y in ctx.years:
-        scale = (1 + drivers.nonmagnet_growth) ** (y - ctx.base)
+    for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
+        scale = (1 + drivers.nonmagnet_growth) ** (periods.year_of(y) - ctx.base) * part_of_year
         for r in ctx.regions:
             for e in residual.index:
                 qty = residual[e] * where[r] * scale

@@ -84,7 +84,7 @@ def project_effects(ctx: Context, existing: Pools) -> ProjectEffects:
         if technology_blocked(ctx, ev):
             continue
         share_of_full = ramp(ctx.years, ev.start, ev.ramp_up_years, ev.end)
-        tonnes = share_of_full * ev.capacity_t_per_yr()
+        tonnes = share_of_full * ev.capacity_t_per_yr() * ctx.fractions  # [t/period]
         region = ctx.region_of(ev.country)
         own_pool = None
         fed_by = existing_feed(ctx, ev, existing, mined) if ev.stage == "separation" else []
@@ -316,8 +316,8 @@ def facility_outage(ctx: Context, ev: OutageEvent, caps: Capacities, pools: Pool
     row = rows.sort_values(["year", "measure"]).iloc[-1]
     target = caps.of(fac["stage"])
     cols = _capacity_columns(ctx, fac["stage"], fac["country"], pools)
-    for y in ctx.years:
-        lost = float(row["value"]) * ev.share * share_in_force(ev.from_, ev.until, y)
+    for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
+        lost = float(row["value"]) * part_of_year * ev.share * share_in_force(ev.from_, ev.until, y)
         total = float(target.loc[y, cols].sum())
         if lost > 0 and total > 0:
             target.loc[y, cols] *= max(0.0, 1 - lost / total)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reechain.data.dataset import Dataset
+from reechain.engine import periods
 from reechain.engine.inputs.context import SCRAP_POOL, Book, Context, preferred
 from reechain.errors import ReechainError
 
@@ -292,10 +293,15 @@ def model_elements(
 
 
 def capacity_growth(ctx: Context) -> pd.Series:
-    """Year -> existing capacity relative to the base year [factor]: ``(1 + g)^(y - base)``
-    with g the assumption ``existing_capacity_growth`` [fraction/yr]."""
+    """Period -> existing capacity per period relative to the base year's [factor]:
+    ``(1 + g)^(y - base)`` with g the assumption ``existing_capacity_growth`` [fraction/yr]
+    and y the period's year, times the period's share of its year (a month: its days)."""
     growth = ctx.book.assumption("existing_capacity_growth")
-    return pd.Series([(1 + growth) ** (y - ctx.base) for y in ctx.years], index=ctx.years)
+    factors = [
+        (1 + growth) ** (periods.year_of(p) - ctx.base) * f
+        for p, f in zip(ctx.years, ctx.fractions, strict=True)
+    ]
+    return pd.Series(factors, index=ctx.years)
 
 
 def grown(base: pd.Series, growth_index: pd.Series) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from reechain.engine import periods
 from reechain.engine.inputs.context import (
     ROW,
     TRADED_KIND,
@@ -218,7 +219,12 @@ def control_rows(i: int, ev: ExportControlEvent, ctx: Context, net: Network) -> 
                             "in_force": in_force,
                             "mode": mode,
                             "rate": rate,
-                            "quota": ev.quota_t_per_yr(),
+                            # the quota [t/yr] per period: its share of the year
+                            "quota": (
+                                ev.quota_t_per_yr() * periods.fraction(y)
+                                if ev.quota is not None
+                                else None
+                            ),
                         }
                     )
     return rows
@@ -238,11 +244,13 @@ def approval_rate(
     net: Network,
 ) -> float:
     """Approval rate [fraction] of one controlled product to one destination region (holding
-    ``countries``) in ``year``: each day in force takes the first licence term that covers
-    the product's element (magnets: any element the grade contains), the destination and the
-    day, else ``licence_approval_rate``; the year's rate is the mean over its days in force."""
-    start = max(date(year, 1, 1), ev.from_)
-    end = min(date(year, 12, 31), ev.until or date(year, 12, 31))
+    ``countries``) in period ``year`` (a year or a month): each day in force takes the first
+    licence term that covers the product's element (magnets: any element the grade contains),
+    the destination and the day, else ``licence_approval_rate``; the period's rate is the mean
+    over its days in force."""
+    first, last = periods.span(year)
+    start = max(first, ev.from_)
+    end = min(last, ev.until or last)
     if not ev.licence_terms or end < start:
         return float(ev.licence_approval_rate)
     elements = _elements_of(kind, item, net)
