@@ -411,7 +411,7 @@ def _define_control_tracking(
     content = {s.kind: arrays.content(net, s, items) for s in STAGES}
     lanes = _content_shipped(m, content, years)  # [year, item, origin, dest]
     tagged_in = _tagged_from_actor(rows, lanes, first, others, years)
-    made = _content_made(m, net, content, years, others)
+    made = _content_made(m, content, years, others)
     final = _final_use(m, net, content, years, others)
     coords = [pd.Index(years, name="year"), pd.Index(items, name="item")]
     at = coords + [pd.Index(others, name="region")]
@@ -493,11 +493,7 @@ def _content_shipped(
 
 
 def _content_made(
-    m: linopy.Model,
-    net: Network,
-    content: dict[str, xr.DataArray],
-    years: list[int],
-    regions: list[str],
+    m: linopy.Model, content: dict[str, xr.DataArray], years: list[int], regions: list[str]
 ) -> dict[str, linopy.LinearExpression]:
     """Content [t element] of the metal and the magnets made in each region [year, item,
     region]."""
