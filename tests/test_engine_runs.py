@@ -248,3 +248,15 @@ def test_existing_capacity_is_owned_by_its_facilities_owners(turkiye):
     assert set(mys.index) == {"AUS"} and mys["AUS"] > 20_000
     chn = sep[sep["origin"] == "CHN"].groupby("owner")["value"].sum()
     assert set(chn.index) == {"CHN"}
+
+
+def test_lynas_separates_heavy_rare_earths_only_from_its_heavy_circuit(turkiye):
+    """Lynas Malaysia separated light rare earths only until its heavy circuit started in 2025
+    (facilities): Malaysia separates no Dy or Y in 2024, and does from 2025."""
+    f = turkiye.flows
+    sep = f[(f["stage"] == "separation") & (f["origin"] == "MYS") & f["destination"].isna()]
+    by = sep.set_index(["year", "material"])["value"]
+    assert by[(2024, "Dy")] == pytest.approx(0.0, abs=1e-9)
+    assert by[(2024, "Y")] == pytest.approx(0.0, abs=1e-9)
+    assert by[(2024, "Nd")] > 1_000
+    assert by[(2025, "Dy")] > 0

@@ -134,3 +134,24 @@ def initial_magnet_stock(net: Network) -> tuple[xr.DataArray, xr.DataArray]:
     )
     order = ("year", "region", "grade")
     return (at_first * start).transpose(*order), (in_linked * start).transpose(*order)
+
+
+# Elements a light-only separator doesn't separate: Sm to Lu and Y (Lynas sold them as mixed
+# SEG and heavy concentrates before its heavy circuit).
+HEAVY_SEPARATION = ("Y", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu")
+
+
+def separation_recovery(net: Network) -> xr.DataArray:
+    """[element], or [year, region, element] where some regions separate light rare earths
+    only: separation recovery [fraction], 0 for the heavy elements in those regions and
+    periods."""
+    rec = recovery(net)
+    if net.light_only is None:
+        return rec
+    light = by_year(net.light_only[net.regions], "region")
+    heavy = xr.DataArray(
+        [1.0 if e in HEAVY_SEPARATION else 0.0 for e in net.elements],
+        dims=["element"],
+        coords={"element": net.elements},
+    )
+    return (rec * (1 - light * heavy)).transpose("year", "region", "element")

@@ -142,8 +142,9 @@ def _concentrate_upper(net: Network) -> xr.DataArray:
 
 def joint_production(net: Network, conc: linopy.Variable) -> linopy.LinearExpression:
     """Oxide separated [year, region, element] [t REO/yr]: concentrate times its deposit's
-    composition times recovery, summed over deposits."""
-    return (conc * (arrays.composition(net) * arrays.recovery(net))).sum("deposit")
+    composition times recovery (0 for the heavy rare earths where a region separates light
+    ones only), summed over deposits."""
+    return (conc * (arrays.composition(net) * arrays.separation_recovery(net))).sum("deposit")
 
 
 def define_stage(
@@ -629,7 +630,7 @@ def _offtake_project_bounds(
     if kind == "oxide" and len(pooled):
         sub = pooled.reset_index()
         at = _rows(sub, pd.Index(sub["index"], name="offtake"))
-        conc = m.variables["conc"] * (arrays.composition(net) * arrays.recovery(net))
+        conc = m.variables["conc"] * (arrays.composition(net) * arrays.separation_recovery(net))
         output = _pick(conc, {"year": at("year"), "deposit": at("pool"),
                               "region": at("origin"), "element": at("item")})  # fmt: skip
         m.add_constraints(

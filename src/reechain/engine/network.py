@@ -68,6 +68,10 @@ class Network:
         (its ``kind`` of product: concentrate, oxide, metal, magnet) made in ``origin``: of its
         feed ``pool``'s output where it has one, else of its ``capacity`` [t/yr]; ``reward``
         [USD/t] gives the priority (see :func:`reechain.engine.model.define_offtake`).
+    light_only
+        Optional year x region, 1 where a region's separators separate the light rare earths
+        only (La to Nd): the heavy ones (``HEAVY_SEPARATION``) in the concentrate it separates
+        leave the model as a mixed concentrate (not recovered there).
     linked
         Periods (months ``YYYYMM``) between which stocks carry: producers' oxide stocks at the
         separating region and consumers' magnet stocks at the receiving one (see
@@ -149,6 +153,7 @@ class Network:
             columns=["year", "kind", "item", "origin", "dest", "usd_per_t"]
         )
     )
+    light_only: pd.DataFrame | None = None
     linked: list[int] = field(default_factory=list)
     initial_magnet_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
@@ -189,7 +194,7 @@ class Network:
         self._check_table("mine_min", self.mine_min, self.deposits)
         for name in (
             "sep_cap", "metal_cap", "magnet_cap", "sep_min", "metal_min", "magnet_min",
-            "heavy_metal_cap",
+            "heavy_metal_cap", "light_only",
         ):  # fmt: skip
             self._check_table(name, getattr(self, name), self.regions)
         self._check_composition()

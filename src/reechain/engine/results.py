@@ -121,7 +121,8 @@ def _dest_residual(solved: Solved, stage: Stage) -> xr.DataArray:
 def _separated(solved: Solved) -> xr.DataArray:
     """Oxide separated [year, region, element] [t REO]: concentrate x composition x recovery."""
     net = solved.network
-    return (solved.value("conc") * arrays.composition(net) * arrays.recovery(net)).sum("deposit")
+    recovered = arrays.composition(net) * arrays.separation_recovery(net)
+    return (solved.value("conc") * recovered).sum("deposit")
 
 
 def _capacity_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:

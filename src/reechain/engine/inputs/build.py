@@ -49,6 +49,7 @@ from reechain.engine.inputs.processing import (
     Capacities,
     base_capacities,
     calibration_minimums,
+    light_only,
     magnet_base,
     metal_base,
     pr_share_range,
@@ -113,7 +114,9 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     sep_base = separation_base(ctx, mined, pools, observed_routes, recovery)
     routes = feed_routes(observed_routes, pools, projects)
     magnets = magnet_base(ctx)
-    separated = base_separated(composition, pools, recovery)
+    light = light_only(ctx)
+    light_regions = set() if light is None else set(light.columns[light.loc[ctx.base] > 0])
+    separated = base_separated(composition, pools, recovery, light_regions)
     grades = grade_mix(ctx, magnets.world, separated, recipe)
     metal = metal_base(ctx, magnets.world, recipe, grades.world)
     caps = base_capacities(growth_index, pools, sep_base, magnets, metal)
@@ -145,6 +148,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     net = replace(
         net,
         heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0),
+        light_only=light,
         **monthly_stocks(ctx, demand, magnet_usd),
     )
     net = replace(net, tariffs=tariff_table(ctx, net))

@@ -24,6 +24,8 @@ def existing_owners(ctx: Context) -> pd.DataFrame:
     owners = _owners_on(ctx.table("ownership"), ctx.base)
     rows = []
     fac = fac[fac["country"].map(ctx.region_of) != ROW]  # the rest of the world stays as is
+    started = fac["start_year"].isna() | (fac["start_year"] <= ctx.base)
+    fac = fac[started]  # the base year's facilities
     for r in fac.itertuples():
         held = owners[owners["asset_id"] == r.facility_id]
         region = ctx.region_of(r.country)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reechain.data.dataset import Dataset
+from reechain.engine import periods
 from reechain.engine.inputs.context import GRADES, ROW, Book, Context, preferred, preferred_value
 from reechain.engine.inputs.supply import Pools, grown, pool_row
 
@@ -403,3 +404,37 @@ def calibration_minimums(
     mine_min.loc[base, mined] = caps.mine.loc[base, mined]
     sep_min.loc[base] = caps.separation.loc[base]
     return mine_min, sep_min
+
+
+def light_only(ctx: Context) -> pd.DataFrame | None:
+    """Period x region, 1 where every separator operating in the region separates light rare
+    earths only (facilities' ``separates``: Lynas Malaysia until its heavy circuit started in
+    2025), else 0; None when no separator is marked light. A separator whose ``separates`` is
+    not stated may separate all, and so may China's."""
+    fac = ctx.table("facilities")
+    sep = fac[(fac["stage"] == "separation") & (fac["status"] == "operating")]
+    if not (sep["separates"] == "light").any():
+        return None
+    table = pd.DataFrame(0.0, index=ctx.years, columns=ctx.regions)
+    sep = sep.assign(region=sep["country"].map(ctx.region_of))
+    for region, part in sep.groupby("region"):
+        if region in (ctx.region_of("CHN"), ROW):
+            continue
+        for p in ctx.years:
+            started = part["start_year"].isna() | (part["start_year"] <= periods.year_of(p))
+            running = part[started]
+            if len(running) and (running["separates"] == "light").all():
+                table.loc[p, region] = 1.0
+    marked = table.columns[table.sum() > 0]
+    for region in marked:
+        years = sorted({periods.year_of(p) for p in table.index[table[region] > 0]})
+        ctx.book.note(
+            f"light rare earths only in {region}",
+            years,
+            "years",
+            "its operating separators separate La to Nd only in these years (facilities, "
+            "'separates'); the heavy fraction of what it separates leaves as a mixed "
+            "concentrate",
+            ";".join(sep.loc[sep["region"] == region, "source_id"]),
+        )
+    return table
