@@ -79,10 +79,13 @@ def test_compare_two_scenarios(cli, tmp_path):
     r = cli("compare", *short, "--format", "json")
     assert r.exit_code == 0, r.output
     rows = pd.DataFrame(json.loads(r.output))
-    unmet = select(rows, metric="unmet [t]", year=2025).iloc[0]
-    # without Myanmar's 2025 feed (A) far more goes unmet than with it (B)
+    # unmet demand per form, in its own unit, never added across forms
+    assert not rows["metric"].str.fullmatch(r"unmet \[t\]").any()
+    unmet = select(rows, metric="unmet magnet [t magnet]", year=2025).iloc[0]
+    # without Myanmar's 2025 feed (A) far more magnets go unmet than with it (B)
     assert unmet["A"] > unmet["B"] + 1000
     assert unmet["B - A"] == pytest.approx(unmet["B"] - unmet["A"])
+    assert len(select(rows, metric="surplus oxide [t REO]", year=2025)) == 1
 
 
 def test_dependency_and_stress_commands(cli):

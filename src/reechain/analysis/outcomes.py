@@ -194,8 +194,36 @@ def unmet_by_region(result: ScenarioResult) -> pd.DataFrame:
     return u.groupby(["year", "region", "kind", "item"], as_index=False)["unmet"].sum()
 
 
+UNMET_UNITS = {"magnet": "t magnet", "metal": "t metal", "oxide": "t REO"}
+
+
+def _shortfall_rows(res: ScenarioResult) -> list[dict]:
+    """Rows (year, metric, value) of unmet demand per form [its unit] and of surplus oxide
+    [t REO], all elements and Dy and Tb alone."""
+    rows = []
+    unmet = res.unmet
+    for (y, kind), v in unmet.groupby(["year", "kind"])["unmet"].sum().items():
+        rows.append({"year": y, "metric": f"unmet {kind} [{UNMET_UNITS[kind]}]", "value": v})
+    for element in ("Dy", "Tb"):
+        part = unmet[unmet["item"] == element]
+        for (y, kind), v in part.groupby(["year", "kind"])["unmet"].sum().items():
+            rows.append(
+                {"year": y, "metric": f"unmet {element} {kind} [{UNMET_UNITS[kind]}]", "value": v}
+            )
+    surplus = res.surplus
+    for y, v in surplus.groupby("year")["surplus"].sum().items():
+        rows.append({"year": y, "metric": "surplus oxide [t REO]", "value": v})
+    for element in ("Dy", "Tb"):
+        part = surplus[surplus["element"] == element]
+        for y, v in part.groupby("year")["surplus"].sum().items():
+            rows.append({"year": y, "metric": f"surplus {element} oxide [t REO]", "value": v})
+    return rows
+
+
 def compare(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame:
-    """Side by side per year: China's share and HHI per stage, unmet and surplus totals."""
+    """Side by side per year: China's share and HHI per stage, unmet demand per form (never
+    added across forms: t magnet, t metal and t REO differ) and surplus oxide, with Dy and Tb
+    on their own rows."""
     rows = []
     for label, res in (("A", a), ("B", b)):
         conc = stage_concentration(res)
@@ -206,10 +234,7 @@ def compare(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame:
             rows.append(
                 {"scenario": label, "year": r.year, "metric": f"{r.stage} CR1", "value": r.cr1}
             )
-        for y, v in res.unmet.groupby("year")["unmet"].sum().items():
-            rows.append({"scenario": label, "year": y, "metric": "unmet [t]", "value": v})
-        for y, v in res.surplus.groupby("year")["surplus"].sum().items():
-            rows.append({"scenario": label, "year": y, "metric": "surplus [t]", "value": v})
+        rows += [{"scenario": label, **r} for r in _shortfall_rows(res)]
     df = pd.DataFrame(rows)
     wide = df.pivot_table(
         index=["metric", "year"], columns="scenario", values="value", aggfunc="sum"

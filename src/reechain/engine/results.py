@@ -207,7 +207,8 @@ class RunResult:
     empty) both in total (TREO, REM, NdFeB) and per element or grade, a WLD row per stage,
     material and year, and shipments (destination set, domestic use included): never sum its
     ``value`` column. prices: shadow prices [USD/t] (model duals of the receiving balances,
-    not market prices). unmet [t], surplus [t REO], capacity_use: per year and region.
+    not market prices). unmet [t of the form: magnet, metal or REO], surplus [t REO],
+    capacity_use: per year and region.
     pool_output: t REO taken from each pool (mine or recycled feed) per year. pools: each
     pool's region and whether it is recycled feed (``secondary``). concentrate: t REO of each
     pool separated in each region (``origin`` the pool's region, ``destination`` the
