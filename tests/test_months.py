@@ -93,8 +93,11 @@ def test_a_year_in_months_adds_up_to_the_same_year(ds):
         sc = Scenario.model_validate(
             {"name": "m", "base_year": 2024, "horizon": 2025, "months": months}
         )
-        f = run(sc, ds, owners=False).flows
+        res = run(sc, ds, owners=False)
+        f = res.flows  # by calendar year: the months summed into 2025
+        assert set(f["year"]) == {2024, 2025}
+        assert len(set(res.result.flows["year"])) == (13 if months else 2)  # by period
         made = f[(f["stage"] == "magnet") & (f["origin"] == "WLD") & (f["material"] == "NdFeB")]
-        return float(made[made["year"] != 2024]["value"].sum())
+        return float(made[made["year"] == 2025]["value"].sum())
 
     assert magnets([2025]) == pytest.approx(magnets([]), rel=1e-6)

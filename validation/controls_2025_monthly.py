@@ -63,7 +63,7 @@ def main() -> None:
     table = pd.read_csv(HERE / "controls_2025_monthly.csv")
     out = side_by_side(
         observed_monthly(table),
-        china_magnet_exports(res.flows),
+        china_magnet_exports(res.result.flows),  # by period: months
         china_magnet_exports(res.reference.flows),
     )
     print("China's magnet exports, 2025 [t magnet]: customs vs the monthly run")

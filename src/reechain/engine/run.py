@@ -12,6 +12,7 @@ import pandas as pd
 
 from reechain.data.dataset import Dataset
 from reechain.data.flows import FLOW_COLUMNS, UNATTRIBUTED
+from reechain.engine import periods
 from reechain.engine.inputs import Inputs, build_inputs
 from reechain.engine.inputs.context import named_countries
 from reechain.engine.model import ModelCache, solve
@@ -39,6 +40,19 @@ class ScenarioResult:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.result, name)
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """Flows by calendar year, a run's months summed into their year (what shares, HHI and
+        reports read); ``result.flows`` keeps the periods (``YYYYMM`` for months)."""
+        flows = self.result.flows
+        if not self.scenario.months:
+            return flows
+        keys = [c for c in flows.columns if c != "value"]
+        annual = flows.assign(year=flows["year"].map(periods.year_of))
+        return annual.groupby(keys, dropna=False, as_index=False, sort=False)["value"].sum()[
+            flows.columns
+        ]
 
     @property
     def provenance(self) -> pd.DataFrame:
