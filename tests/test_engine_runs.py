@@ -260,3 +260,13 @@ def test_lynas_separates_heavy_rare_earths_only_from_its_heavy_circuit(turkiye):
     assert by[(2024, "Y")] == pytest.approx(0.0, abs=1e-9)
     assert by[(2024, "Nd")] > 1_000
     assert by[(2025, "Dy")] > 0
+
+
+def test_lynas_heavy_fraction_goes_to_china_before_its_circuit(turkiye):
+    """Before 2025 Malaysia's heavy fraction leaves as a mixed concentrate and is separated in
+    China (flows: concentrate shipments by element); from 2025 Malaysia separates its own."""
+    f = turkiye.flows
+    heavy = f[(f["stage"] == "mining") & (f["origin"] == "MYS") & (f["material"] == "Dy")]
+    shipped = heavy.groupby(["year", "destination"])["value"].sum()
+    assert shipped[(2024, "CHN")] > 50
+    assert shipped.reindex([(2026, "CHN")]).fillna(0.0).iloc[0] == pytest.approx(0.0, abs=1e-6)

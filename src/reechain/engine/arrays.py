@@ -148,10 +148,43 @@ def separation_recovery(net: Network) -> xr.DataArray:
     rec = recovery(net)
     if net.light_only is None:
         return rec
+    light, heavy = _light_heavy(net)
+    return (rec * (1 - light * heavy)).transpose("year", "region", "element")
+
+
+def _light_heavy(net: Network) -> tuple[xr.DataArray, xr.DataArray]:
+    """([year, region] 1 where a region separates light rare earths only, [element] 1 for the
+    elements it doesn't separate)."""
     light = by_year(net.light_only[net.regions], "region")
     heavy = xr.DataArray(
         [1.0 if e in HEAVY_SEPARATION else 0.0 for e in net.elements],
         dims=["element"],
         coords={"element": net.elements},
     )
-    return (rec * (1 - light * heavy)).transpose("year", "region", "element")
+    return light, heavy
+
+
+def has_heavy_fraction(net: Network) -> bool:
+    """Whether some region separates light rare earths only in some year."""
+    return net.light_only is not None and bool((net.light_only.to_numpy() > 0).any())
+
+
+def heavy_fraction(net: Network) -> xr.DataArray:
+    """[year, region, element] the share of each element of a concentrate [fraction] that a
+    light-only region recovers into a mixed heavy concentrate instead of separating it."""
+    light, heavy = _light_heavy(net)
+    return (recovery(net) * light * heavy).transpose("year", "region", "element")
+
+
+def heavy_lane_upper(net: Network) -> xr.DataArray:
+    """[year, element, origin, dest] bound of heavy concentrate lanes: open from a light-only
+    region to one known to separate heavy rare earths (``net.heavy_separators``; else any
+    region that is not light-only), for the heavy elements; 0 elsewhere."""
+    light, heavy = _light_heavy(net)
+    origin = light.rename({"region": "origin"})
+    if net.heavy_separators is not None:
+        dest = by_year(net.heavy_separators[net.regions], "region").rename({"region": "dest"})
+    else:
+        dest = 1 - light.rename({"region": "dest"})
+    open_ = (origin * dest * heavy) > 0
+    return xr.where(open_, np.inf, 0.0).transpose("year", "element", "origin", "dest")

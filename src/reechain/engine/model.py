@@ -87,7 +87,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     m = linopy.Model()
     bounds = varying(net)
     conc = define_mining(m, net, bounds)
-    produced = joint_production(net, conc)
+    produced = joint_production(m, net, conc)
     output: Expression | None = produced
     for stage in STAGES:
         output = define_stage(m, net, bounds, stage, output, foresight)
@@ -140,11 +140,29 @@ def _concentrate_upper(net: Network) -> xr.DataArray:
     )
 
 
-def joint_production(net: Network, conc: linopy.Variable) -> linopy.LinearExpression:
+def joint_production(
+    m: linopy.Model, net: Network, conc: linopy.Variable
+) -> linopy.LinearExpression:
     """Oxide separated [year, region, element] [t REO/yr]: concentrate times its deposit's
-    composition times recovery (0 for the heavy rare earths where a region separates light
-    ones only), summed over deposits."""
-    return (conc * (arrays.composition(net) * arrays.separation_recovery(net))).sum("deposit")
+    composition times recovery, summed over deposits. Where a region separates light rare
+    earths only, the heavy fraction of its concentrate is not separated there: it may be
+    shipped as a mixed heavy concentrate (``heavy_conc`` [year, element, origin, dest], at
+    most that fraction: ``heavy-fraction``) to a region that separates heavy rare earths,
+    and counts as separated there (Lynas sold its heavy fraction to China before 2025)."""
+    produced = (conc * (arrays.composition(net) * arrays.separation_recovery(net))).sum("deposit")
+    if not arrays.has_heavy_fraction(net):
+        return produced
+    left = (conc * (arrays.composition(net) * arrays.heavy_fraction(net))).sum("deposit")
+    shipped = m.add_variables(
+        lower=0,
+        upper=arrays.heavy_lane_upper(net),
+        coords=_coords(net, "year", "element", "origin", "dest"),
+        name="heavy_conc",
+    )
+    m.add_constraints(
+        shipped.sum("dest").rename({"origin": "region"}) - left <= 0, name="heavy-fraction"
+    )
+    return produced + shipped.sum("origin").rename({"dest": "region"})
 
 
 def define_stage(
@@ -673,6 +691,9 @@ def define_objective(
         objective = objective + (v[f"unmet_{stage.kind}"] * price).sum()
     for duty in _tariff_costs(m, net):
         objective = objective + duty
+    if "heavy_conc" in v:
+        # shipped as concentrate; its separation is paid with the concentrate it came from
+        objective = objective + c["transport_concentrate"] * v["heavy_conc"].sum()
     if reward is not None:
         objective = objective - reward
     if "stock" in v:

@@ -72,6 +72,10 @@ class Network:
         Optional year x region, 1 where a region's separators separate the light rare earths
         only (La to Nd): the heavy ones (``HEAVY_SEPARATION``) in the concentrate it separates
         leave the model as a mixed concentrate (not recovered there).
+    heavy_separators
+        Optional year x region, 1 where a region is known to separate heavy rare earths (China;
+        Lynas Malaysia from 2025): the only places a light-only region's mixed heavy
+        concentrate may go (all heavy-capable regions when not given).
     linked
         Periods (months ``YYYYMM``) between which stocks carry: producers' oxide stocks at the
         separating region and consumers' magnet stocks at the receiving one (see
@@ -154,6 +158,7 @@ class Network:
         )
     )
     light_only: pd.DataFrame | None = None
+    heavy_separators: pd.DataFrame | None = None
     linked: list[int] = field(default_factory=list)
     initial_magnet_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
@@ -194,7 +199,7 @@ class Network:
         self._check_table("mine_min", self.mine_min, self.deposits)
         for name in (
             "sep_cap", "metal_cap", "magnet_cap", "sep_min", "metal_min", "magnet_min",
-            "heavy_metal_cap", "light_only",
+            "heavy_metal_cap", "light_only", "heavy_separators",
         ):  # fmt: skip
             self._check_table(name, getattr(self, name), self.regions)
         self._check_composition()

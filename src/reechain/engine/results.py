@@ -122,7 +122,10 @@ def _separated(solved: Solved) -> xr.DataArray:
     """Oxide separated [year, region, element] [t REO]: concentrate x composition x recovery."""
     net = solved.network
     recovered = arrays.composition(net) * arrays.separation_recovery(net)
-    return (solved.value("conc") * recovered).sum("deposit")
+    separated = (solved.value("conc") * recovered).sum("deposit")
+    if "heavy_conc" in solved.model.variables:  # heavy fraction separated where it arrives
+        separated = separated + solved.value("heavy_conc").sum("origin").rename(dest="region")
+    return separated
 
 
 def _capacity_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:
@@ -424,6 +427,7 @@ def _trade(solved: Solved, run_id: str) -> pd.DataFrame:
     return pd.concat(
         [
             _trade_rows(conc_lanes, "mining", "t REO", "element", run_id, "TREO"),
+            *_heavy_concentrate(solved, run_id),
             _trade_rows(v("ox"), "separation", "t REO", "element", run_id),
             _trade_rows(v("met"), "metal", "t metal", "element", run_id),
             _trade_rows(v("mag").sum("grade"), "magnet", "t magnet", "grade", run_id, "NdFeB"),
@@ -431,6 +435,14 @@ def _trade(solved: Solved, run_id: str) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
+
+
+def _heavy_concentrate(solved: Solved, run_id: str) -> list[pd.DataFrame]:
+    """Mixed heavy concentrate shipped from light-only separators [t REO], as concentrate
+    (stage ``mining``) by element; none without it."""
+    if "heavy_conc" not in solved.model.variables:
+        return []
+    return [_trade_rows(solved.value("heavy_conc"), "mining", "t REO", "element", run_id)]
 
 
 def _prices(solved: Solved) -> pd.DataFrame:

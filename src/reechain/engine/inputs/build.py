@@ -49,6 +49,7 @@ from reechain.engine.inputs.processing import (
     Capacities,
     base_capacities,
     calibration_minimums,
+    heavy_separators,
     light_only,
     magnet_base,
     metal_base,
@@ -115,8 +116,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     routes = feed_routes(observed_routes, pools, projects)
     magnets = magnet_base(ctx)
     light = light_only(ctx)
-    light_regions = set() if light is None else set(light.columns[light.loc[ctx.base] > 0])
-    separated = base_separated(composition, pools, recovery, light_regions)
+    separated = base_separated(composition, pools, recovery)
     grades = grade_mix(ctx, magnets.world, separated, recipe)
     metal = metal_base(ctx, magnets.world, recipe, grades.world)
     caps = base_capacities(growth_index, pools, sep_base, magnets, metal)
@@ -149,6 +149,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         net,
         heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0),
         light_only=light,
+        heavy_separators=heavy_separators(ctx) if light is not None else None,
         **monthly_stocks(ctx, demand, magnet_usd),
     )
     net = replace(net, tariffs=tariff_table(ctx, net))

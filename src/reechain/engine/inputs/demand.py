@@ -20,7 +20,6 @@ import pandas as pd
 
 from reechain.data.units import activity_per_year
 from reechain.engine import periods
-from reechain.engine.arrays import HEAVY_SEPARATION
 from reechain.engine.inputs.context import (
     ROW,
     Book,
@@ -278,26 +277,11 @@ def intensity(ctx: Context, end_use: str, kind: str) -> float:
     return value * t_per_unit
 
 
-def base_separated(
-    composition: pd.DataFrame,
-    pools: Pools,
-    recovery: float,
-    light_regions: set[str] | frozenset[str] = frozenset(),
-) -> pd.Series:
+def base_separated(composition: pd.DataFrame, pools: Pools, recovery: float) -> pd.Series:
     """Element -> oxide separated in the base year [t REO]: pool output x composition x
-    ``recovery`` [fraction]; the heavy elements of pools separated only in
-    ``light_regions`` (regions that separate light rare earths only) are not separated."""
-    comp = composition.copy()
-    if light_regions:
-        table = pools.table.set_index("pool")
-        places = table.get("separated_in", pd.Series("", index=table.index)).fillna("")
-        regions = table["region"]
-        for pool in comp.index:
-            where = {regions[pool]} if not places.get(pool) else set(places[pool].split(";"))
-            if where and where <= set(light_regions):
-                heavy = [e for e in comp.columns if e in HEAVY_SEPARATION]
-                comp.loc[pool, heavy] = 0.0
-    comp_base = comp.mul(pools.base.reindex(comp.index).fillna(0.0), axis=0)
+    ``recovery`` [fraction] (a light-only separator's heavy fraction included: it is separated
+    where its mixed concentrate goes)."""
+    comp_base = composition.mul(pools.base.reindex(composition.index).fillna(0.0), axis=0)
     return comp_base.sum() * recovery
 
 

@@ -438,3 +438,24 @@ def light_only(ctx: Context) -> pd.DataFrame | None:
             ";".join(sep.loc[sep["region"] == region, "source_id"]),
         )
     return table
+
+
+def heavy_separators(ctx: Context) -> pd.DataFrame:
+    """Period x region, 1 where a region is known to separate heavy rare earths: China, and a
+    region with an operating separator that separates heavy ones or all (facilities,
+    ``separates``) from its start year. Mixed heavy concentrate goes only there."""
+    fac = ctx.table("facilities")
+    sep = fac[
+        (fac["stage"] == "separation")
+        & (fac["status"] == "operating")
+        & fac["separates"].isin(["heavy", "all"])
+    ]
+    table = pd.DataFrame(0.0, index=ctx.years, columns=ctx.regions)
+    table[ctx.region_of("CHN")] = 1.0
+    for r in sep.itertuples():
+        region = ctx.region_of(r.country)
+        if region == ROW:
+            continue
+        start = r.start_year if pd.notna(r.start_year) else ctx.base
+        table.loc[[p for p in ctx.years if periods.year_of(p) >= start], region] = 1.0
+    return table
