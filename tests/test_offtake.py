@@ -146,3 +146,24 @@ def test_a_chinese_technology_ban_stops_a_refinery_unless_licensed(ds):
     granted = build_inputs(ds, _scenario({**TURKISH_PLANT, "technology_licence": "granted"}))
     assert granted.network.sep_cap.loc[2027, "TUR"] == pytest.approx(10000.0)
     assert "TUR" not in base.regions or base.sep_cap["TUR"].sum() == 0.0
+
+
+def test_a_plant_fed_by_a_working_mine_has_its_owners(ds):
+    """The Texas plant fed by Mount Weld has no pool of its own: its owners (Australian) get
+    its capacity's share of US separation (5,000 of the US capacity), the rest stays with the
+    host (no crash, no orphan rows)."""
+    from reechain.engine.run import run
+
+    sc = _scenario({**PLANT, "owners": {"AUS": 1.0}, "offtake": {"JPN": 0.3}})
+    res = run(sc, ds)
+    o = res.owner_flows
+    us = o[(o["stage"] == "separation") & (o["origin"] == "USA") & (o["material"] == "TREO")]
+    by = us.groupby(["year", "owner"])["value"].sum()
+    total = res.flows
+    made = total[(total["stage"] == "separation") & (total["origin"] == "USA")
+                 & (total["material"] == "TREO") & total["destination"].isna()]  # fmt: skip
+    made = made.set_index("year")["value"]
+    assert by[(2027, "AUS")] + by[(2027, "USA")] == pytest.approx(made[2027])
+    share = 5000 / float(res.inputs.network.sep_cap.loc[2027, "USA"])
+    assert by[(2027, "AUS")] == pytest.approx(made[2027] * share, rel=1e-6)
+    assert (2025, "AUS") not in by.index

@@ -68,8 +68,9 @@ def bloc_shares(
 
 
 def project_outputs(result: ScenarioResult, ds: Dataset) -> pd.DataFrame:
-    """Per separation project and year: oxide output by element [t REO] and by-products scaled
-    from the deposit's planned plant (thorium, barite, fluorite per t REO)."""
+    """Per project with a feed of its own and year: oxide output by element [t REO] and
+    by-products scaled from the deposit's planned plant (thorium, barite, fluorite per t REO).
+    A plant fed by a mine that exists is left out (its output is part of its region's)."""
     net = result.inputs.network
     rows = []
     facts = ds.table("deposit_facts")
@@ -77,6 +78,8 @@ def project_outputs(result: ScenarioResult, ds: Dataset) -> pd.DataFrame:
         if not isinstance(ev, ProjectEvent) or ev.feed is None:
             continue
         pool = f"{ev.feed.deposit}:{ev.name}"
+        if pool not in net.composition.index:
+            continue  # fed by a mine that exists: its output is its region's, not its own
         mined = result.pool_output[result.pool_output["deposit"] == pool].set_index("year")["value"]
         comp = net.composition.loc[pool]
         rec = net.recovery

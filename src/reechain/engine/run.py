@@ -224,10 +224,10 @@ def attribute_owners(result: RunResult, inputs: Inputs) -> pd.DataFrame:
     for (project, region), part in inputs.owners[inputs.owners["stage"] == "separation"].groupby(
         ["project", "region"]
     ):
-        pool = next(p for p in net.deposits if p.endswith(f":{project}"))
+        pool = next((p for p in net.deposits if p.endswith(f":{project}")), None)
         for y in net.years:
             total = float(feed.get((y, region), 0.0))
-            share = float(mined.get((y, pool), 0.0)) / total if total > 0 else 0.0
+            share = _project_share(inputs, net, project, region, y, pool, mined, total)
             if share <= 0:
                 continue
             rows = prod[
@@ -251,6 +251,29 @@ def attribute_owners(result: RunResult, inputs: Inputs) -> pd.DataFrame:
     out = _existing_owners(out, inputs.existing_owners)
     world = flows[flows["destination"].isna() & (flows["origin"] == "WLD")]
     return pd.concat([out, world], ignore_index=True)[FLOW_COLUMNS]
+
+
+def _project_share(
+    inputs: Inputs,
+    net: Network,
+    project: str,
+    region: str,
+    year: int,
+    pool: str | None,
+    mined: pd.Series,
+    total: float,
+) -> float:
+    """A separation project's share of its region's separation in a period [fraction]: its own
+    feed's share of what the region separated; for a plant fed by a mine that exists (no pool
+    of its own), its capacity's share of the region's capacity."""
+    if total <= 0:
+        return 0.0
+    if pool is not None:
+        return float(mined.get((year, pool), 0.0)) / total
+    cap = inputs.project_capacity
+    own = cap[(cap["project"] == project) & (cap["stage"] == "separation") & (cap["year"] == year)]
+    region_cap = float(net.sep_cap.loc[year, region])
+    return float(own["tonnes"].sum()) / region_cap if region_cap > 0 else 0.0
 
 
 def _existing_owners(prod: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:

@@ -90,6 +90,7 @@ class Inputs:
     owners: pd.DataFrame = field(default_factory=pd.DataFrame)
     lane_events: pd.DataFrame = field(default_factory=pd.DataFrame)
     existing_owners: pd.DataFrame = field(default_factory=pd.DataFrame)
+    project_capacity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
@@ -168,7 +169,15 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         len(lanes),
     )
     owners = existing_owners(ctx)
-    return Inputs(net, book.rows, pools.table, projects.owners, lanes, owners)
+    added = pd.DataFrame(
+        [
+            {"project": a.project, "stage": a.stage, "key": a.key, "year": y, "tonnes": t}
+            for a in projects.capacity
+            for y, t in zip(ctx.years, a.tonnes, strict=True)
+        ],
+        columns=["project", "stage", "key", "year", "tonnes"],
+    )
+    return Inputs(net, book.rows, pools.table, projects.owners, lanes, owners, added)
 
 
 def assemble_network(

@@ -41,11 +41,12 @@ OFFTAKE_KIND = {
 @dataclass(frozen=True)
 class AddedCapacity:
     """Capacity a project adds to a stage: ``key`` is a pool (mining) or a region; ``tonnes``
-    per scenario year [t/yr of the stage's material]."""
+    per period [t/period of the stage's material]; ``project`` the project's name."""
 
     stage: str
     key: str
     tonnes: np.ndarray
+    project: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,12 @@ def project_effects(ctx: Context, existing: Pools) -> ProjectEffects:
             row, shares = feed_pool(ctx, ev, region)
             pools.append(row)
             compositions[row["pool"]] = shares
-            capacity.append(AddedCapacity("mining", row["pool"], tonnes))
+            capacity.append(AddedCapacity("mining", row["pool"], tonnes, ev.name))
             own_pool = row["pool"]
             if ev.stage == "separation":
                 dedicated.append({"deposit": row["pool"], "region": region})
         if ev.stage != "mining":
-            capacity.append(AddedCapacity(ev.stage, region, tonnes))
+            capacity.append(AddedCapacity(ev.stage, region, tonnes, ev.name))
         owners += [
             {"project": ev.name, "region": region, "stage": ev.stage, "owner": o, "share": s}
             for o, s in ev.owners.items()
