@@ -544,23 +544,34 @@ def _magnet_elements(ds: Any) -> set[str]:
     return out
 
 
-def _technology_banned(ds: Any, ev: ProjectEvent) -> bool:
-    """Whether the project's technology partner bans (or licenses) the export of its stage's
-    technology on the project's first day and the scenario doesn't grant the licence."""
-    if ev.technology_from is None or ev.technology_licence == "granted":
-        return False
-    if ev.stage not in ("separation", "metal", "magnet"):
-        return False
-    p = ds.table("policies")
+# Stages whose technology a technology export ban covers (China's Dec 2023 catalogue: RE
+# extraction and separation, metal and alloy production, magnet preparation; mining and
+# beneficiation technology is restricted, not banned), and the policy measures that act so.
+TECHNOLOGY_STAGES = ("separation", "metal", "magnet")
+TECHNOLOGY_MEASURES = ("technology_export_ban", "export_licensing")
+
+
+def technology_rules(policies: Any, ev: ProjectEvent) -> Any:
+    """The policies rows by which the project's technology partner bans or licenses the export
+    of its stage's technology on the project's first day (stages 'technology'); none for a
+    project without a partner or at a stage no such rule covers."""
+    if ev.technology_from is None or ev.stage not in TECHNOLOGY_STAGES:
+        return policies.iloc[0:0]
     day = date(ev.start, 1, 1).isoformat()
-    hit = p[
-        (p["actor"] == ev.technology_from)
-        & p["measure"].isin(["technology_export_ban", "export_licensing"])
-        & (p["stages"] == "technology")
-        & (p["start_date"].astype(str) <= day)
-        & (p["end_date"].isna() | (p["end_date"].astype(str) >= day))
+    return policies[
+        (policies["actor"] == ev.technology_from)
+        & policies["measure"].isin(TECHNOLOGY_MEASURES)
+        & (policies["stages"] == "technology")
+        & (policies["start_date"].astype(str) <= day)
+        & (policies["end_date"].isna() | (policies["end_date"].astype(str) >= day))
     ]
-    return len(hit) > 0
+
+
+def _technology_banned(ds: Any, ev: ProjectEvent) -> bool:
+    """Whether a technology rule stops the project (the scenario doesn't grant the licence)."""
+    return (
+        ev.technology_licence != "granted" and len(technology_rules(ds.table("policies"), ev)) > 0
+    )
 
 
 # Records one problem: the location in the scenario (as pydantic gives it) and the message.

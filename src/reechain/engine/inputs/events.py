@@ -19,7 +19,7 @@ from reechain.engine.inputs.context import Context, preferred, ramp, share_in_fo
 from reechain.engine.inputs.processing import Capacities
 from reechain.engine.inputs.supply import Pools, composition_shares, deposit_composition, pool_row
 from reechain.engine.network import Network
-from reechain.engine.scenario import OutageEvent, ProjectEvent
+from reechain.engine.scenario import OutageEvent, ProjectEvent, technology_rules
 from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
@@ -117,32 +117,12 @@ def project_effects(ctx: Context, existing: Pools) -> ProjectEffects:
     )
 
 
-# Stages whose technology a technology export ban covers (China's Dec 2023 catalogue: RE
-# extraction and separation, metal and alloy production, magnet preparation; mining and
-# beneficiation technology is restricted, not banned).
-TECHNOLOGY_STAGES = ("separation", "metal", "magnet")
-TECHNOLOGY_MEASURES = ("technology_export_ban", "export_licensing")
-
-
 def technology_blocked(ctx: Context, ev: ProjectEvent) -> bool:
     """Whether a project can't start: its technology partner's state bans (or licenses) the
     export of the stage's technology on the project's first day (policies table, stages
     'technology') and the scenario doesn't say the licence is granted. Said in provenance
     either way."""
-    if ev.technology_from is None or ev.stage not in TECHNOLOGY_STAGES:
-        return False
-    day = pd.Timestamp(ev.start, 1, 1)
-    policies = ctx.table("policies")
-    rules = policies[
-        (policies["actor"] == ev.technology_from)
-        & policies["measure"].isin(TECHNOLOGY_MEASURES)
-        & (policies["stages"] == "technology")
-        & (pd.to_datetime(policies["start_date"]) <= day)
-        & (
-            pd.to_datetime(policies["end_date"]).isna()
-            | (pd.to_datetime(policies["end_date"]) >= day)
-        )
-    ]
+    rules = technology_rules(ctx.table("policies"), ev)
     if rules.empty:
         return False
     ids = ", ".join(rules["policy_id"])
@@ -152,7 +132,7 @@ def technology_blocked(ctx: Context, ev: ProjectEvent) -> bool:
         "blocked" if blocked else "licensed",
         "",
         f"{ev.technology_from} controls the export of {ev.stage} technology ({ids}) on "
-        f"{day.date()}: "
+        f"{ev.start}-01-01: "
         + (
             "the project does not start (say technology_licence: granted to assume a licence)"
             if blocked
