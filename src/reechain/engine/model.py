@@ -467,9 +467,9 @@ def _define_control_tracking(
     if first["rate"] > 0:
         blocked = _indicator_over(regions, set(first["blocked"].split(";")), "dest")
         leaving = sum(
-            (tag[kind] * blocked * _offdiag_tag(others, regions)).sum("dest") for kind in tag
+            (tag[kind] * blocked * _offdiag(regions).sel(origin=others)).sum("dest") for kind in tag
         ).rename({"origin": "region"})
-        arriving = tagged_in["metal"] + (tag["metal"] * _offdiag_tag(others, regions)).sum(
+        arriving = tagged_in["metal"] + (tag["metal"] * _offdiag(regions).sel(origin=others)).sum(
             "origin"
         ).sel(dest=others).rename({"dest": "region"})
         m.add_constraints(
@@ -550,12 +550,6 @@ def _indicator_over(labels: list[str], chosen: set[str], dim: str) -> xr.DataArr
     return xr.DataArray(
         [1.0 if x in chosen else 0.0 for x in labels], dims=[dim], coords={dim: labels}
     )
-
-
-def _offdiag_tag(origins: list[str], regions: list[str]) -> xr.DataArray:
-    """[origin, dest] 1 where a lane leaves its origin, 0 on domestic use."""
-    eye = np.array([[0.0 if o == d else 1.0 for d in regions] for o in origins])
-    return xr.DataArray(eye, dims=["origin", "dest"], coords={"origin": origins, "dest": regions})
 
 
 def _tag_upper(
