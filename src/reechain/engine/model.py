@@ -338,17 +338,8 @@ def define_magnet_needs(
     low, high = net.pr_share
     m.add_constraints(pr_used - low * prnd_need >= 0, name="pr-share-min")
     m.add_constraints(pr_used - high * prnd_need <= 0, name="pr-share-max")
-    is_pr, is_nd = (_indicator(net.elements, symbol) for symbol in ("Pr", "Nd"))
+    is_pr, is_nd = (_indicator_over(net.elements, {symbol}, "element") for symbol in ("Pr", "Nd"))
     return needs + pr_used * is_pr + (prnd_need - pr_used) * is_nd
-
-
-def _indicator(elements: list[str], symbol: str) -> xr.DataArray:
-    """[element] 1 for ``symbol``, 0 for the others."""
-    return xr.DataArray(
-        [1.0 if e == symbol else 0.0 for e in elements],
-        dims=["element"],
-        coords={"element": elements},
-    )
 
 
 def define_heavy_metal(m: linopy.Model, net: Network, bounds: dict) -> None:

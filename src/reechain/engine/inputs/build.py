@@ -151,7 +151,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0),
         light_only=light,
         heavy_separators=heavy_separators(ctx) if light is not None else None,
-        **monthly_stocks(ctx, demand, magnet_usd),
+        **monthly_stocks(ctx, demand, magnet_usd, net.costs),
     )
     net = replace(net, tariffs=tariff_table(ctx, net))
     net = replace(
@@ -249,13 +249,16 @@ def dedication(ctx: Context, pools: Pools, projects: ProjectEffects) -> pd.DataF
     return pd.concat([observed, projects.dedicated, fed], ignore_index=True).drop_duplicates()
 
 
-def monthly_stocks(ctx: Context, demand: pd.DataFrame, magnet_usd: float) -> dict:
+def monthly_stocks(
+    ctx: Context, demand: pd.DataFrame, magnet_usd: float, costs: dict[str, float]
+) -> dict:
     """The linked months of a run, the consumers' magnet stocks they start from [t magnet]
     (``consumer_magnet_stock_months`` [months] of each region's magnet demand in the first
     month, outside China, as the assumption's sources say; none given for China), the carrying
     cost of magnet stocks [USD/t magnet/yr] (the magnet price ``magnet_usd`` [USD/t] x
     ``inventory_carrying_cost_rate`` [fraction/yr]) and their value [USD/t magnet]. Nothing
-    for a run without months."""
+    for a run without months. ``costs`` are the network's unit costs [USD/t], to which the
+    stock costs are added."""
     linked = [p for p in ctx.years if periods.is_month(p)]
     if not linked:
         return {"linked": [], "initial_magnet_stock": None}
@@ -275,7 +278,7 @@ def monthly_stocks(ctx: Context, demand: pd.DataFrame, magnet_usd: float) -> dic
         ctx.book.assumptions.loc["consumer_magnet_stock_months", "source_id"],
     )
     costs = {
-        **unit_costs(ctx.book),
+        **costs,
         "magnet_stock_holding": carrying,
         "magnet_stock_value": magnet_usd,
     }
