@@ -234,9 +234,10 @@ def trade_rows(
     ]  # fmt: skip
 
 
-def turkish_unmet_magnets(res, year: int = 2035) -> float:
-    """Türkiye's unmet magnet demand in ``year`` [t magnet] (heavy grades short worldwide)."""
-    u = res.unmet
+def turkish_magnets_consumed(res, year: int = 2035) -> float:
+    """Türkiye's magnets consumed in ``year`` [t magnet]: its demand less what prices and
+    shortages leave unbought."""
+    c = res.consumed
     return float(
-        u[(u["region"] == "TUR") & (u["kind"] == "magnet") & (u["year"] == year)]["unmet"].sum()
+        c[(c["region"] == "TUR") & (c["kind"] == "magnet") & (c["year"] == year)]["consumed"].sum()
     )

@@ -13,7 +13,7 @@ import pytest
 
 from reechain.engine.tables import result_tables
 
-from conftest import EXAMPLES, TURKIYE, select, turkish_unmet_magnets
+from conftest import EXAMPLES, TURKIYE, select, turkish_magnets_consumed
 
 
 def test_validate_and_schema(cli):
@@ -115,7 +115,7 @@ def test_scenario_geopolrisk_is_clean_csv_on_stdout(turkiye):
     assert out.stdout.startswith("run,importer,product")
     table = pd.read_csv(io.StringIO(out.stdout)).set_index("run")
     # 300 t less the few t of heavy grades the world lacks in 2035 (unmet)
-    assert table.loc["scenario", "imports"] == pytest.approx(300 - turkish_unmet_magnets(turkiye))
+    assert table.loc["scenario", "imports"] == pytest.approx(turkish_magnets_consumed(turkiye))
     assert table.loc["baseline", "score"] == 0
     assert 0 < table.loc["scenario", "score"] <= table.loc["scenario", "hhi"]
 
@@ -131,7 +131,7 @@ def test_scenario_usgs_factors_and_their_errors(cli, reuse_turkiye, turkiye):
     rows = {(x["run"], x["stage"]): x for x in json.loads(r.output)}
     assert rows[("scenario", "magnet")]["te"] == 1.0  # all the magnets it gets are imported
     assert rows[("scenario", "magnet")]["imports"] == pytest.approx(
-        300 - turkish_unmet_magnets(turkiye)
+        turkish_magnets_consumed(turkiye)
     )
     assert rows[("baseline", "magnet")]["te"] is None  # no magnet demand in Türkiye
     assert rows[("scenario", "separation")]["te"] == 0.0  # Beylikova's oxide all goes abroad

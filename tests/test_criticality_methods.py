@@ -21,7 +21,7 @@ from reechain.analysis.criticality.usgs import (
 from reechain.analysis.criticality.usgs_flows import usgs_factors_flows
 from reechain.errors import ReechainError
 
-from conftest import select, trade_rows, turkish_unmet_magnets, write_package
+from conftest import select, trade_rows, turkish_magnets_consumed, write_package
 
 
 def replaced(ds: Dataset, table: str, df: pd.DataFrame) -> Dataset:
@@ -271,7 +271,7 @@ def test_geopolrisk_of_the_turkiye_example_beside_its_baseline(ds, turkiye, turk
     chosen = with_governance(ds, "wgi_pv_estimate", 2024, {"CHN": -1.5})
     runs = {"scenario": turkiye.flows, "baseline": turkiye_baseline.flows}
     t = geopolrisk_runs(chosen, runs, 2035, importers=["TUR"]).set_index("run")
-    assert t.loc["scenario", "imports"] == pytest.approx(300 - turkish_unmet_magnets(turkiye))
+    assert t.loc["scenario", "imports"] == pytest.approx(turkish_magnets_consumed(turkiye))
     assert t.loc["scenario", "domestic"] == 0
     assert t.loc["scenario", "score"] == pytest.approx(t.loc["scenario", "hhi"] * 0.8)
     assert 0.5 < t.loc["scenario", "hhi"] <= 1

@@ -94,7 +94,7 @@ def test_offtake_and_ownership(turkiye):
     shipped = select(lanes, origin="TUR", destination="CHN").set_index("material")["value"]
     for element in ("La", "Ce", "Pr", "Nd", "Sm"):
         assert shipped.get(element, 0.0) >= 0.3 * by_element[element] - 1e-6
-    assert to_china == pytest.approx(0.3 * produced, rel=1e-6)
+    assert to_china >= 0.3 * produced * (1 - 1e-6)
     ov = ownership_vs_location(turkiye).set_index(["year", "group"])
     # China owns 49 % of the Turkish plant: its share by ownership exceeds its share by location
     assert ov.loc[(y, "CHN"), "share_by_ownership"] > ov.loc[(y, "CHN"), "share_by_location"]

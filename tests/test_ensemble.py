@@ -332,8 +332,9 @@ def test_morris_ranks_the_input_that_matters(ds, tmp_path):
     run_id = start(sc, ds, 8, 4, store, method="morris")
     execute(run_id, store, _InProcess())  # the pool is tested above; here the model's answer
     s = sensitivity(store, run_id, ("share", "separation", "TUR", "TREO", 2026)).set_index("input")
-    # Türkiye's share of separation depends on the plant's capacity, not on Myanmar's outage
-    assert s.loc["capacity", "mu_star"] > 10 * s.loc["outage share", "mu_star"]
+    # Türkiye's share of separation depends on the plant's capacity; Myanmar's outage moves
+    # it only through the world's separation (the share's denominator), as prices respond
+    assert s.loc["capacity", "mu_star"] > 5 * s.loc["outage share", "mu_star"]
 
 
 def test_fast_summary_equals_the_metrics(ds):
@@ -413,7 +414,7 @@ def test_intensity_factor_scales_the_demand_event(ds):
     def tur_magnets(factor: float) -> float:
         sc = Scenario.model_validate({**base, "intensity_factors": {"ev_traction_motor": factor}})
         d = build_inputs(ds, sc).network.demand
-        return select(d, region="TUR", year=2025)["quantity"].sum()
+        return select(d, region="TUR", year=2025)["reference"].sum()
 
     # 100,000 cars x 2.0 kg NdFeB (the preferred intensity) = 200 t; x 1.5 = 300 t
     assert tur_magnets(1.0) == pytest.approx(200.0)

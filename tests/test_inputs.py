@@ -29,9 +29,11 @@ from reechain.engine.inputs.context import (
     share_in_force,
 )
 from reechain.engine.inputs.demand import (
+    Block,
     DemandDrivers,
     base_magnet_rows,
     base_separated,
+    demand_blocks,
     event_magnet_rows,
     magnet_demand_by_region,
     magnet_growth,
@@ -71,7 +73,13 @@ from reechain.engine.inputs.trade import (
 from reechain.engine.scenario import Scenario
 from reechain.errors import ReechainError
 
-BLOCKS = ((0, 0.6, 20.0), (1, 0.3, 5.0), (2, 0.1, 1.5))  # the toy's price blocks
+# the toy's demand curve: two firm steps, the band at the observed price, one extra step
+BLOCKS = (
+    Block(0, 0.0, 0.6, 20.0, "firm"),
+    Block(1, 0.6, 0.9, 5.0, "firm"),
+    Block(2, 0.9, 1.1, 1.0, "band"),
+    Block(3, 1.1, 1.5, 0.5, "extra"),
+)
 IN_FORCE_JUL = 184 / 365  # 1 July to 31 December 2025 [fraction of the year]
 
 
@@ -91,8 +99,10 @@ def _assumptions() -> list[dict]:
         "existing_capacity_growth": 0.1,
         "nonchina_magnet_location": 0.5,
         "nonmagnet_demand_growth": 0.1,
-        "demand_block_shares": 0.6,
-        "demand_block_price_multiples": 20.0,
+        "demand_price_elasticity": -0.5,
+        "demand_choke_price_multiple": 10.0,
+        "cny_per_usd": 7.0,
+        "china_vat_rate": 0.13,
         "mining_cost": 2000.0,
         "separation_cost": 5000.0,
         "metal_cost": 10000.0,
@@ -206,18 +216,22 @@ def toy() -> Dataset:
         ("wind_turbine", "direct-drive", "NdFeB", 650.0, "kg/MW"),
     )
     prices = _rows(
-        "material year value",
-        ("La2O3", 2023, 2.0),
-        ("La2O3", 2024, 3.0),
-        ("La2O3", 2025, 9.0),  # after the base year: not used
-        ("Nd2O3", 2024, 50.0),
+        "material year value market unit price_type",
+        ("La2O3", 2023, 2.0, "USGS annual average", "USD/kg", "annual_average"),
+        ("La2O3", 2024, 3.0, "USGS annual average", "USD/kg", "annual_average"),
+        ("La2O3", 2024, 9.0, "FOB China", "USD/kg", "point"),  # USGS's average comes first
+        ("Nd2O3", 2024, 50.0, "USGS annual average", "USD/kg", "annual_average"),
+        ("Pr6O11", 2025, 339.0, "China domestic (SMM)", "CNY/kg", "point"),  # a year after
+        ("Dy2O3", 2024, 300.0, "USGS annual average", "USD/kg", "annual_average"),
+        ("Tb4O7", 2024, 900.0, "USGS annual average", "USD/kg", "annual_average"),
+        ("CeO2", 2022, 30.0, "USGS annual average", "USD/kg", "annual_average"),  # too old
     )
     for rows in (production, trade, compositions, demand, intensities, prices, recipes_, end_uses):
         for r in rows:
             r.setdefault("preferred", True)
             r.setdefault("source_id", "s")
     for r in prices:
-        r.update(unit="USD/kg", period="annual", price_type="annual_average")
+        r.update(period="annual")
     facilities = _rows(
         "facility_id name country stage deposit_id status source_id",
         ("lynas-like", "Lynas-like", "MYS", "separation", "d-aus", "operating", "s"),
@@ -524,8 +538,9 @@ def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
         by_region, _mix(N42=0.6, GBD=0.4, EH=0.0), magnet_growth=0.05, nonmagnet_growth=0.0,
         blocks=BLOCKS,
     )  # fmt: skip
-    d = pd.DataFrame(base_magnet_rows(ctx, drivers, price=100.0))
-    q = d.groupby(["year", "region", "item"])["quantity"].sum()
+    price = pd.Series({"N42": 100.0, "GBD": 300.0, "EH": 500.0})
+    d = pd.DataFrame(base_magnet_rows(ctx, drivers, price=price))
+    q = d.groupby(["year", "region", "item"])["reference"].sum()
     # USA 2025: 75 x 1.1 (its own growth), recycling 0.2 x 1/2 ramp = 10 %, half of GBD -> N42
     usa = 75 * 1.1 * 0.9
     assert q[(2025, "USA", "GBD")] == pytest.approx(usa * 0.4 * 0.5)
@@ -535,9 +550,18 @@ def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
     assert recycled_share(ctx, "USA", 2025) == pytest.approx(0.1)
     assert (2026, "USA", "N42") not in q.index
     assert q[(2026, "CHN", "GBD")] == pytest.approx(600 * 1.05**2 * 0.4)  # default growth
-    block0 = d[(d["region"] == "CHN") & (d["year"] == 2024) & (d["item"] == "N42")].iloc[0]
-    # block 0: 60 % of China's N42 (60 % of 600 t) at 20 x the price
-    assert (block0["block"], block0["quantity"], block0["price"]) == pytest.approx((0, 216, 2000))
+    n42 = d[(d["region"] == "CHN") & (d["year"] == 2024) & (d["item"] == "N42")]
+    # China's N42: 60 % of 600 t = 360 t at the observed price; the first step is 60 % of it
+    # at 20 x the price; the band (90-110 %) at the price, half of it in the reference
+    steps = n42.set_index("block")
+    assert tuple(steps.loc[0, ["quantity", "price", "firm"]]) == pytest.approx((216, 2000, 216))
+    assert tuple(steps.loc[2, ["quantity", "price", "reference", "firm"]]) == pytest.approx(
+        (72, 100, 36, 0)
+    )
+    assert n42["reference"].sum() == pytest.approx(360) and steps.loc[3, "reference"] == 0
+    assert n42["firm"].sum() == pytest.approx(360 * 0.9)
+    assert steps.loc[2, "price"] < steps.loc[1, "price"]  # GBD priced on its own
+    assert d[(d["item"] == "GBD") & (d["block"] == 2)]["price"].unique().tolist() == [300.0]
 
 
 def test_demand_event_rows_activity_times_intensity_and_factor(toy_ds):
@@ -574,8 +598,9 @@ def test_demand_event_rows_activity_times_intensity_and_factor(toy_ds):
     grades = grade_mix(
         ctx, 1000.0, pd.Series({"Dy": 100.0, "Tb": 100.0}), recipes(toy_ds, ctx.book)
     )
-    d = pd.DataFrame(event_magnet_rows(ctx, BLOCKS, price=10.0, grades=grades))
-    q = d.groupby(["year", "region", "item"])["quantity"].sum()
+    price = pd.Series({"N42": 10.0, "GBD": 10.0, "EH": 10.0})
+    d = pd.DataFrame(event_magnet_rows(ctx, BLOCKS, price=price, grades=grades))
+    q = d.groupby(["year", "region", "item"])["reference"].sum()
     # 1,000 cars x 2 kg x factor 1.5 = 3 t (EV mix: GBD 80 %, EH 20 %); half in 2025
     assert q[(2025, "DEU", "GBD")] == pytest.approx(1.5 * 0.8)
     assert q[(2026, "DEU", "EH")] == pytest.approx(3.0 * 0.2)
@@ -586,7 +611,7 @@ def test_demand_event_rows_activity_times_intensity_and_factor(toy_ds):
     assert q[(2025, "JPN", "N42")] == pytest.approx(500.0 * 0.9)  # the 't' event: no 2025 value
     assert q[(2026, "JPN", "N42")] == pytest.approx((500.0 + 7.0) * 0.9)
     assert noted(ctx, "intensity factor ev_traction_motor")["value"] == 1.5
-    assert sorted(d["price"].unique()) == [15.0, 50.0, 200.0]
+    assert sorted(d["price"].unique()) == [5.0, 10.0, 50.0, 200.0]
 
 
 def test_nonmagnet_oxide_demand_is_what_magnets_leave(toy_ds):
@@ -613,13 +638,18 @@ def test_nonmagnet_oxide_demand_is_what_magnets_leave(toy_ds):
     separation = pd.Series(0.0, index=ctx.regions)
     separation[["CHN", "AUS"]] = [75.0, 25.0]
     prices = pd.Series({"La": 1000.0, "Nd": 2000.0, "Dy": 3000.0})
+    prices = pd.Series({"La": 1000.0, "Nd": 2000.0, "Dy": 3000.0, "Ce": float("nan")})
     d = pd.DataFrame(oxide_rows(ctx, residual, separation, drivers, prices))
-    q = d.groupby(["year", "region", "item"])["quantity"].sum()
+    q = d.groupby(["year", "region", "item"])["reference"].sum()
     # placed where it was separated, growing 10 %/yr
     assert q[(2025, "CHN", "La")] == pytest.approx(45 * 0.75 * 1.1)
     assert q[(2024, "AUS", "Nd")] == pytest.approx(15.5 * 0.25)
     assert set(d["item"]) == {"La", "Nd"} and set(d["region"]) == {"CHN", "AUS"}
     assert d[(d["item"] == "Nd") & (d["block"] == 0)]["price"].unique().tolist() == [40_000]
+    # an element without an observed price has no demand rows (never a placeholder price)
+    residual["Ce"] = 10.0
+    d = pd.DataFrame(oxide_rows(ctx, residual, separation, drivers, prices))
+    assert "Ce" not in set(d["item"])
 
 
 # -- prices ----------------------------------------------------------------------------------
@@ -627,17 +657,45 @@ def test_nonmagnet_oxide_demand_is_what_magnets_leave(toy_ds):
 
 def test_oxide_and_magnet_prices_and_costs(toy_ds):
     ctx = context(toy_ds)
-    prices = oxide_prices(ctx, ["La", "Pr", "Nd", "Dy"])
-    # latest USGS year <= 2024 [USD/kg x 1000]; Pr as Nd; Dy has none: the lowest, La's
-    assert prices.to_dict() == {"La": 3000.0, "Pr": 50_000.0, "Nd": 50_000.0, "Dy": 3000.0}
+    prices = oxide_prices(ctx, ["La", "Pr", "Nd", "Ce"])
+    # base-year USGS average first [USD/kg x 1000]; Pr from the next year's China domestic
+    # quote, less 13 % VAT, at 7 CNY/USD; Ce's only price is two years old: missing
+    assert prices[["La", "Pr", "Nd"]].to_dict() == pytest.approx(
+        {"La": 3000.0, "Pr": 339_000 / 1.13 / 7.0, "Nd": 50_000.0}
+    )
+    assert np.isnan(prices["Ce"])
+    assert noted(ctx, "elements without an observed price")["value"] == ["Ce"]
+    assert "less VAT 13%" in noted(ctx, "base price Pr")["how"]
     recipe = pd.DataFrame({"Nd": [0.2, 0.1], "Dy": [0.0, 0.1]}, index=["N42", "GBD"])
     metal_per_oxide = pd.Series({"Nd": 0.8, "Dy": 0.5})
-    # N42: 0.2 x 50,000 / 0.8 = 12,500; GBD: 6,250 + 0.1 x 3,000 / 0.5 = 6,850; the dearer
-    # + magnet cost 20,000 + metal cost 10,000 x 0.3 t RE per t magnet
-    assert magnet_price(ctx.book, prices, recipe, metal_per_oxide, 0.3) == pytest.approx(35_500)
+    observed = pd.Series({"Nd": 50_000.0, "Dy": 3000.0})
+    # N42: 0.2 x 50,000 / 0.8 = 12,500; GBD: 6,250 + 0.1 x 3,000 / 0.5 = 6,850; each plus
+    # the magnet cost 20,000 and the metal cost 10,000 x its RE content (0.2 t/t)
+    assert magnet_price(ctx.book, observed, recipe, metal_per_oxide).to_dict() == pytest.approx(
+        {"N42": 34_500.0, "GBD": 28_850.0}
+    )
+    with pytest.raises(ReechainError, match="Dy"):
+        magnet_price(ctx.book, observed.drop("Dy"), recipe, metal_per_oxide)
     costs = unit_costs(ctx.book)
     assert costs["stock_holding"] == pytest.approx(10.0)  # 10 % of disposal (100 USD/t)
     assert costs["transport_concentrate"] == 600.0
+
+
+def test_demand_curve_steps_follow_the_elasticity(toy_ds):
+    ctx = context(toy_ds)
+    blocks = demand_blocks(ctx.book)
+    by_part = {b.part for b in blocks}
+    assert by_part == {"firm", "band", "extra"}
+    band = next(b for b in blocks if b.part == "band")
+    assert band.multiple == 1.0 and band.lower < 1.0 < band.upper
+    # elasticity -0.5: a step's price is its mid quantity ^ -2, at most the choke (10 x)
+    for b in blocks:
+        if b.part != "band":
+            mid = (b.lower + b.upper) / 2
+            assert b.multiple == pytest.approx(min(10.0, mid**-2.0))
+    prices = [b.multiple for b in sorted(blocks, key=lambda b: b.lower)]
+    assert prices == sorted(prices, reverse=True)  # the curve slopes down
+    assert sum(b.reference for b in blocks) == pytest.approx(1.0)
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -906,10 +964,10 @@ def test_build_calibrates_the_base_year_and_the_intensity_factor_touches_demand_
     )
     assert net.routes.to_dict("records") == [{"origin": "AUS", "dest": "MYS"}]
     tur = net.demand[(net.demand["region"] == "TUR") & (net.demand["year"] == 2025)]
-    assert tur["quantity"].sum() == pytest.approx(2.0)  # 1,000 cars x 2 kg
+    assert tur["reference"].sum() == pytest.approx(2.0)  # 1,000 cars x 2 kg
     doubled = build(2.0).network
     for name in ("mine_cap", "sep_cap", "metal_cap", "magnet_cap"):
         pd.testing.assert_frame_equal(getattr(doubled, name), getattr(net, name))
     tur2 = doubled.demand[(doubled.demand["region"] == "TUR") & (doubled.demand["year"] == 2025)]
-    assert tur2["quantity"].sum() == pytest.approx(4.0)
+    assert tur2["reference"].sum() == pytest.approx(4.0)
     assert np.isclose(inputs.pools["base"].sum(), 1040.0)

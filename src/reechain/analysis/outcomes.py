@@ -121,7 +121,8 @@ def demand_coverage(result: ScenarioResult, projects: pd.DataFrame) -> pd.DataFr
     the scenario's project output of those elements in the same region [t and %]."""
     net = result.inputs.network
     rows = []
-    demand = net.demand[net.demand["kind"] == "magnet"]
+    demand = net.demand.assign(quantity=net.demand_column("reference"))
+    demand = demand[demand["kind"] == "magnet"]
     for ev in result.scenario.events:
         if not isinstance(ev, DemandEvent) or ev.activity is None:
             continue
@@ -244,8 +245,11 @@ def compare(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame:
     ).reset_index()
     for col in ("A", "B"):
         if col not in wide:
-            wide[col] = 0.0
-    wide["B - A"] = wide["B"].fillna(0) - wide["A"].fillna(0)
+            wide[col] = float("nan")
+    # a run without unmet or surplus rows for a year has none: 0, not missing
+    shortfall = wide["metric"].str.startswith(("unmet ", "surplus "))
+    wide.loc[shortfall, ["A", "B"]] = wide.loc[shortfall, ["A", "B"]].fillna(0.0)
+    wide["B - A"] = wide["B"] - wide["A"]
     order = {
         m: i for i, m in enumerate([f"{s} HHI" for s in STAGES] + [f"{s} CR1" for s in STAGES])
     }

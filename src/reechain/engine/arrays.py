@@ -27,6 +27,14 @@ def _along(values: pd.Series, dim: str, labels: list[str]) -> xr.DataArray:
     )
 
 
+def stocking_price(net: Network) -> xr.DataArray:
+    """[element] what oxide nobody consumes fetches from producers' and traders' stocks
+    [USD/t] (0 for an element without an observed price, or a network without them)."""
+    if net.stocking_price is None:
+        return xr.zeros_like(_along(pd.Series(dtype=float), "element", net.elements))
+    return _along(net.stocking_price.fillna(0.0), "element", net.elements).fillna(0.0)
+
+
 def composition(net: Network) -> xr.DataArray:
     """[deposit, element] share of each element in a deposit's TREO [fraction]."""
     return xr.DataArray(

@@ -656,8 +656,9 @@ def define_objective(
     reward: linopy.LinearExpression | None = None,
 ) -> None:
     """Total cost [USD]: mining, separation, making and transport per tonne, oxide put to
-    surplus, unmet demand at its willingness to pay, tariffs and (foresight) stocks, less the
-    offtake ``reward`` (a priority device, see :func:`define_offtake`)."""
+    surplus (its handling, less what stocks pay for it), unmet demand at its willingness to
+    pay, tariffs and (foresight) stocks, less the offtake ``reward`` (a priority device, see
+    :func:`define_offtake`)."""
     c, v = net.costs, m.variables
     off = _offdiag(net.regions)
     objective = (
@@ -665,7 +666,7 @@ def define_objective(
         + c["separation"] * v["conc"].sum()
         + c["transport_concentrate"] * (v["conc"] * _concentrate_away(net)).sum()
         + c["transport_oxide"] * (v["ox"] * off).sum()
-        + c["surplus"] * v["surplus"].sum()
+        + (v["surplus"] * (c["surplus"] - arrays.stocking_price(net))).sum()
         + c["metal"] * v["metal"].sum()
         + c["transport_metal"] * (v["met"] * off).sum()
         + c["magnet"] * v["magnet"].sum()

@@ -52,13 +52,19 @@ class Network:
         DataFrame [deposit, region]: if a deposit appears here, its concentrate may only be
         separated in the listed regions (a project's own plant).
     demand
-        DataFrame [year, region, kind, item, block, quantity, price]: kind oxide/metal (item an
-        element) or magnet (item a grade); quantity [t/yr]; price = willingness to pay for that
-        block [USD/t], the cost of leaving it unmet.
+        DataFrame [year, region, kind, item, block, quantity, price, reference, firm]: kind
+        oxide/metal (item an element) or magnet (item a grade); one row per step of the demand
+        curve: quantity [t/yr] the step's width; price [USD/t] what buyers pay for that step
+        (the cost of leaving it unserved); reference [t/yr] its part of the demand at the
+        observed price; firm [t/yr] its part that counts as unmet demand when not served
+        (optional columns: without them every step is firm and reference).
     costs
         Scalars [USD/t]: mine, separation, metal, magnet, transport_concentrate,
         transport_oxide, transport_metal, transport_magnet, surplus (per t oxide discarded or
         stockpiled), stock_holding (perfect foresight, per t and year).
+    stocking_price
+        Optional Series element -> what oxide nobody consumes fetches from stocks [USD/t]
+        (the demand curve's lowest price): shadow prices of a surplus element stay positive.
     lane_caps
         DataFrame [cap_id, year, kind, item, origin, dest, upper]: the sum of flows over the
         rows of one cap_id is at most its upper value [t/yr] (export controls).
@@ -162,6 +168,7 @@ class Network:
     linked: list[int] = field(default_factory=list)
     initial_magnet_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
+    stocking_price: pd.Series | None = None
     heavy_metals: tuple[str, ...] = ("Dy", "Tb")
     tracking: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRACKING_COLUMNS))
     secondary: list[str] = field(default_factory=list)
@@ -173,6 +180,13 @@ class Network:
     @property
     def deposits(self) -> list[str]:
         return list(self.deposit_region.index)
+
+    def demand_column(self, column: str) -> pd.Series:
+        """The demand table's ``reference`` or ``firm`` column [t/yr]; a table without it
+        (every step firm, at the observed price) gives ``quantity``."""
+        if column in self.demand.columns:
+            return self.demand[column].astype(float)
+        return self.demand["quantity"].astype(float)
 
     @property
     def blocks(self) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -195,6 +195,7 @@ def _served(solved: Solved, stage: Stage) -> xr.DataArray:
 
 DEMAND_COLUMNS = ["year", "region", "kind", "item", "quantity"]
 STOCK_COLUMNS = ["year", "region", "element", "stock"]
+CONSUMED_COLUMNS = ["year", "region", "kind", "item", "consumed"]
 # Magnet grades are named as materials with their family: 'NdFeB:N42', 'NdFeB:GBD'.
 MAGNET_FAMILY = "NdFeB"
 
@@ -216,8 +217,10 @@ class RunResult:
     pool's region and whether it is recycled feed (``secondary``). concentrate: t REO of each
     pool separated in each region (``origin`` the pool's region, ``destination`` the
     separating one; positive rows). demand: final demand [t] per year, region, kind and item
-    (blocks summed). stocks: oxide stock at the end of each year [t REO] (perfect foresight;
-    empty for myopic runs).
+    at the observed price (the demand curve's steps of demand at lower prices left out).
+    consumed: demand served [t] per year, region, kind and item (it may exceed the demand at
+    the observed price when prices fall). stocks: oxide stock at the end of each year [t REO]
+    (perfect foresight; empty for myopic runs).
     """
 
     name: str
@@ -238,6 +241,7 @@ class RunResult:
     )
     demand: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DEMAND_COLUMNS))
     stocks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STOCK_COLUMNS))
+    consumed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONSUMED_COLUMNS))
     residuals: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     objective: float = float("nan")
@@ -309,6 +313,7 @@ def collect(solved: Solved, run_id: str) -> RunResult:
         concentrate=_concentrate(solved),
         demand=_demand(solved.network),
         stocks=_stocks(solved),
+        consumed=_consumed(solved),
         residuals=residuals,
         timings=dict(solved.timings),
         objective=float(solved.model.objective.value),
@@ -352,11 +357,23 @@ def _concentrate(solved: Solved) -> pd.DataFrame:
 
 
 def _demand(net: Network) -> pd.DataFrame:
-    """Final demand [t] per year, region, kind and item, its price blocks summed."""
+    """Final demand at the observed price [t] per year, region, kind and item (the curve's
+    steps of demand at lower prices left out)."""
     if not len(net.demand):
         return pd.DataFrame(columns=DEMAND_COLUMNS)
     keys = DEMAND_COLUMNS[:-1]
-    return net.demand.groupby(keys, as_index=False)["quantity"].sum()[DEMAND_COLUMNS]
+    table = net.demand.assign(quantity=net.demand_column("reference"))
+    return table.groupby(keys, as_index=False)["quantity"].sum()[DEMAND_COLUMNS]
+
+
+def _consumed(solved: Solved) -> pd.DataFrame:
+    """Demand served [t] per year, region, kind and item (rows above 1e-9)."""
+    parts = []
+    for stage in STAGES:
+        df = _df(_served(solved, stage), "consumed").rename(columns={stage.item: "item"})
+        df["kind"] = stage.kind
+        parts.append(df[df["consumed"] > 1e-9][CONSUMED_COLUMNS])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _stocks(solved: Solved) -> pd.DataFrame:
@@ -447,26 +464,39 @@ def _heavy_concentrate(solved: Solved, run_id: str) -> list[pd.DataFrame]:
 
 def _prices(solved: Solved) -> pd.DataFrame:
     """Shadow prices [USD/t]: the duals of the receiving balances, per year, region, kind and
-    item (model duals, not market prices)."""
+    item (model duals, not market prices), where the region has a demand for the item or
+    receives it; elsewhere a dual prices nothing and is left out."""
     prices = []
     for stage in STAGES:
-        df = _df(solved.dual(f"{stage.kind}-dest"), "price").rename(columns={stage.item: "item"})
+        dual = solved.dual(f"{stage.kind}-dest")
+        wanted = arrays.demand(solved.network, stage, "quantity").sum("block") > 1e-9
+        received = solved.value(stage.lane).sum("origin").rename({"dest": "region"}) > 1e-9
+        priced = dual.where(wanted.reindex_like(dual) | received.reindex_like(dual))
+        df = _df(priced, "price").rename(columns={stage.item: "item"})
         df["kind"] = stage.kind
-        prices.append(df[["year", "region", "kind", "item", "price"]])
+        prices.append(df.dropna(subset=["price"])[["year", "region", "kind", "item", "price"]])
     return pd.concat(prices, ignore_index=True)
 
 
 def _unmet(solved: Solved) -> pd.DataFrame:
-    """Unmet demand [t] per year, region, kind and item, summed over blocks (rows above 1e-9)."""
+    """Unmet demand [t] per year, region, kind and item: the firm demand (the curve's steps
+    above the observed price's band) less what was served (rows above 1e-9). Demand that buyers
+    give up within the band, or at lower prices, is a price response, not unmet demand."""
+    net = solved.network
     unmet = []
     for stage in STAGES:
-        arr = solved.value(f"unmet_{stage.kind}")
-        if "block" in arr.dims:
-            arr = arr.sum("block")
-        df = _df(arr, "unmet").rename(columns={stage.item: "item"})
+        firm = _firm(net, stage)
+        left = (firm - _served(solved, stage).reindex_like(firm).fillna(0.0)).clip(min=0.0)
+        df = _df(left, "unmet").rename(columns={stage.item: "item"})
         df["kind"] = stage.kind
         unmet.append(df[df["unmet"] > 1e-9][["year", "region", "kind", "item", "unmet"]])
     return pd.concat(unmet, ignore_index=True)
+
+
+def _firm(net: Network, stage: Stage) -> xr.DataArray:
+    """[year, region, item] firm demand of a stage [t/yr]."""
+    firm = replace(net, demand=net.demand.assign(quantity=net.demand_column("firm")))
+    return arrays.demand(firm, stage, "quantity").sum("block")
 
 
 def _surplus(solved: Solved) -> pd.DataFrame:

@@ -292,16 +292,12 @@ def trade(result: RunResult) -> pd.DataFrame:
 
 
 def consumption(result: RunResult) -> pd.DataFrame:
-    """Final demand met per period, region, form and material [t]: demand less unmet, one row
-    per demand."""
-    demand = result.demand[result.demand["quantity"] > EPS]
-    if not len(demand):
+    """Final demand served per period, region, form and material [t] (more than the demand at
+    the observed price where prices fall)."""
+    served = result.consumed
+    if not len(served):
         return empty("consumption")
-    keys = ["year", "region", "kind", "item"]
-    unmet = result.unmet.groupby(keys)["unmet"].sum() if len(result.unmet) else pd.Series()
-    left = unmet.reindex(pd.MultiIndex.from_frame(demand[keys])).fillna(0.0).to_numpy()
-    met = demand.assign(met=(demand["quantity"].to_numpy() - left).clip(min=0.0))
-    return _typed("consumption", _by_kind(met, "met"))
+    return _typed("consumption", _by_kind(served, "consumed"))
 
 
 def stocks(result: RunResult) -> pd.DataFrame:

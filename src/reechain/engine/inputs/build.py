@@ -35,6 +35,7 @@ from reechain.engine.inputs.demand import (
     event_magnet_rows,
     nonmagnet_oxide_demand,
     oxide_rows,
+    stocking_multiple,
 )
 from reechain.engine.inputs.events import (
     ProjectEffects,
@@ -125,7 +126,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     drivers = demand_drivers(ctx, magnets, destinations, grades)
     prices = oxide_prices(ctx, elements)
     metal_per_oxide = ctx.element_table["metal_per_oxide"]
-    magnet_usd = magnet_price(book, prices, recipe, metal_per_oxide, metal.re_per_magnet)
+    magnet_usd = magnet_price(book, prices, recipe, metal_per_oxide)
     rows = base_magnet_rows(ctx, drivers, magnet_usd)
     rows += event_magnet_rows(ctx, drivers.blocks, magnet_usd, grades)
     residual = nonmagnet_oxide_demand(ctx, separated, drivers, recipe)
@@ -149,6 +150,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     net = replace(
         net,
         heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0),
+        stocking_price=prices * stocking_multiple(book),
         light_only=light,
         heavy_separators=heavy_separators(ctx) if light is not None else None,
         **monthly_stocks(ctx, demand, magnet_usd, net.costs),
@@ -250,22 +252,25 @@ def dedication(ctx: Context, pools: Pools, projects: ProjectEffects) -> pd.DataF
 
 
 def monthly_stocks(
-    ctx: Context, demand: pd.DataFrame, magnet_usd: float, costs: dict[str, float]
+    ctx: Context, demand: pd.DataFrame, magnet_usd: pd.Series, costs: dict[str, float]
 ) -> dict:
     """The linked months of a run, the consumers' magnet stocks they start from [t magnet]
     (``consumer_magnet_stock_months`` [months] of each region's magnet demand in the first
     month, outside China, as the assumption's sources say; none given for China), the carrying
     cost of magnet stocks [USD/t magnet/yr] (the magnet price ``magnet_usd`` [USD/t] x
-    ``inventory_carrying_cost_rate`` [fraction/yr]) and their value [USD/t magnet]. Nothing
+    ``inventory_carrying_cost_rate`` [fraction/yr]) and their value [USD/t magnet] (the
+    grades' prices ``magnet_usd`` [USD/t] weighted by the first month's demand). Nothing
     for a run without months. ``costs`` are the network's unit costs [USD/t], to which the
     stock costs are added."""
     linked = [p for p in ctx.years if periods.is_month(p)]
     if not linked:
         return {"linked": [], "initial_magnet_stock": None}
-    carrying = ctx.book.assumption("inventory_carrying_cost_rate") * magnet_usd
     months = ctx.book.assumption("consumer_magnet_stock_months")
     first = demand[(demand["kind"] == "magnet") & (demand["year"] == linked[0])]
-    per_month = first.groupby(["region", "item"])["quantity"].sum()
+    by_grade = first.groupby("item")["reference"].sum()
+    value = float((magnet_usd.reindex(by_grade.index) * by_grade).sum() / by_grade.sum())
+    carrying = ctx.book.assumption("inventory_carrying_cost_rate") * value
+    per_month = first.groupby(["region", "item"])["reference"].sum()
     per_month /= periods.fraction(linked[0]) * 12  # a month of the year's demand
     stock = (per_month * months).unstack("item", fill_value=0.0)
     stock = stock.drop(index=ctx.region_of("CHN"), errors="ignore")  # stocks outside China
@@ -280,6 +285,6 @@ def monthly_stocks(
     costs = {
         **costs,
         "magnet_stock_holding": carrying,
-        "magnet_stock_value": magnet_usd,
+        "magnet_stock_value": value,
     }
     return {"linked": linked, "initial_magnet_stock": stock, "costs": costs}

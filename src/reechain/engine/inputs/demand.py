@@ -15,6 +15,7 @@ blocks (the rows of ``Network.demand``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pandas as pd
 
@@ -33,8 +34,6 @@ from reechain.engine.inputs.processing import MagnetBase
 from reechain.engine.inputs.supply import Pools
 from reechain.engine.scenario import DemandEvent
 from reechain.errors import ReechainError
-
-Blocks = tuple[tuple[int, float, float], ...]  # (block, share of demand, price multiple)
 
 
 @dataclass(frozen=True)
@@ -124,35 +123,94 @@ def magnet_growth(ctx: Context) -> float:
     return float(g)
 
 
+# The demand curve's steps, as fractions of the demand at the observed price (a discretisation
+# choice, not data): four firm steps below it, a band around it priced at the observed price,
+# and two steps of demand that appears only at lower prices.
+# The band is narrow, so that a region that pays transport on top of the observed price
+# consumes at least 99.5 % of its demand; the steps next to it are short, so that a small
+# shortage or glut moves the price by a step of the curve, not by half of it.
+FIRM_EDGES = (0.0, 0.5, 0.75, 0.9, 0.95, 0.995)
+BAND = (0.995, 1.005)
+EXTRA_EDGES = (1.005, 1.05, 1.15, 1.4, 1.75)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One step of a demand curve: quantity ``lower``..``upper`` [fraction of the demand at the
+    observed price] at ``multiple`` of the observed price; ``part`` is 'firm' (left unserved,
+    it is unmet demand), 'band' (the observed price's step) or 'extra' (bought only below it)."""
+
+    block: int
+    lower: float
+    upper: float
+    multiple: float
+    part: str
+
+    @property
+    def width(self) -> float:
+        return self.upper - self.lower
+
+    @property
+    def reference(self) -> float:
+        """Part of the step inside the demand at the observed price [fraction of that demand]."""
+        return max(0.0, min(self.upper, 1.0) - self.lower)
+
+
+Blocks = tuple[Block, ...]
+
+
 def demand_blocks(book: Book) -> Blocks:
-    """Price blocks of every demand (block, share of the quantity [fraction], multiple of the
-    base price): the assumptions' first block, a 30 % block at 5x and the rest at 1.5x."""
-    share = book.assumption("demand_block_shares")
-    multiple = book.assumption("demand_block_price_multiples")
-    return ((0, share, multiple), (1, 0.3, 5.0), (2, max(0.0, 0.7 - share), 1.5))
+    """The demand curve of every demand: constant price elasticity ``e`` around the observed
+    price and quantity (price multiple of a step = its mid quantity ^ (1/e), at most the choke
+    multiple), with the band at exactly the observed price, so that the base year's shadow
+    prices are the observed ones."""
+    elasticity = book.assumption("demand_price_elasticity")
+    choke = book.assumption("demand_choke_price_multiple")
+    if elasticity >= 0:
+        raise ReechainError(f"demand_price_elasticity must be negative, got {elasticity}")
+
+    def multiple(lo: float, hi: float) -> float:
+        return min(choke, ((lo + hi) / 2) ** (1 / elasticity))
+
+    def steps_of(edges: tuple[float, ...], part: str) -> list[tuple]:
+        return [(lo, hi, multiple(lo, hi), part) for lo, hi in pairwise(edges)]
+
+    steps = steps_of(FIRM_EDGES, "firm") + [(*BAND, 1.0, "band")] + steps_of(EXTRA_EDGES, "extra")
+    return tuple(Block(i, *step) for i, step in enumerate(steps))
+
+
+def stocking_multiple(book: Book) -> float:
+    """Price of oxide that no buyer takes, as a multiple of its observed price: the curve's
+    price at its last step's end (producers and traders stock it rather than dump it)."""
+    return EXTRA_EDGES[-1] ** (1 / book.assumption("demand_price_elasticity"))
 
 
 def block_rows(
     year: int, region: str, kind: str, item: str, quantity: float, price: float, blocks: Blocks
 ) -> list[dict]:
-    """Demand rows of one quantity [t/yr] at one base price [USD/t], one per price block."""
+    """Demand rows of one demand at the observed price: ``quantity`` [t/yr] at ``price``
+    [USD/t], one row per step of the curve. ``quantity`` is the step's width [t/yr],
+    ``reference`` its part of the demand at the observed price [t/yr] and ``firm`` its part
+    that is unmet demand when not served [t/yr]."""
     return [
         {
             "year": year,
             "region": region,
             "kind": kind,
             "item": item,
-            "block": b,
-            "quantity": quantity * share,
-            "price": price * multiple,
+            "block": b.block,
+            "quantity": quantity * b.width,
+            "price": price * b.multiple,
+            "reference": quantity * b.reference,
+            "firm": quantity * b.width if b.part == "firm" else 0.0,
         }
-        for b, share, multiple in blocks
+        for b in blocks
     ]
 
 
-def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: float) -> list[dict]:
+def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: pd.Series) -> list[dict]:
     """Magnet demand rows of every year and region: base-year demand x growth, less
-    recycling, by grade after substitution; ``price`` [USD/t magnet]."""
+    recycling, by grade after substitution; ``price`` by grade [USD/t magnet]."""
     region_growth = {
         ctx.region_of(ev.region): ev.growth_rate
         for ev in ctx.events.demand
@@ -168,7 +226,9 @@ def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: float) -> list
             shares = substituted(ctx, r, y, mix)
             total *= 1 - recycled_share(ctx, r, y)
             for grade, share in shares.items():
-                part = block_rows(y, r, "magnet", grade, total * share, price, drivers.blocks)
+                part = block_rows(
+                    y, r, "magnet", grade, total * share, price[grade], drivers.blocks
+                )
                 rows += [row for row in part if row["quantity"] > 0]
     return rows
 
@@ -199,7 +259,9 @@ def recycled_share(ctx: Context, region: str, year: int) -> float:
     return min(share, 1.0)
 
 
-def event_magnet_rows(ctx: Context, blocks: Blocks, price: float, grades: GradeMix) -> list[dict]:
+def event_magnet_rows(
+    ctx: Context, blocks: Blocks, price: pd.Series, grades: GradeMix
+) -> list[dict]:
     """Magnet demand rows of the demand events with an activity [unit/yr] or yearly values:
     activity x ramp x magnet per unit of activity [t magnet/unit], in the grade mix of the
     event's end use."""
@@ -217,8 +279,9 @@ def event_magnet_rows(ctx: Context, blocks: Blocks, price: float, grades: GradeM
                 continue
             for grade, share in grades.of(ev.end_use).items():
                 if share > 0:
+                    region = ctx.region_of(ev.region)
                     rows += block_rows(
-                        y, ctx.region_of(ev.region), "magnet", grade, qty * share, price, blocks
+                        y, region, "magnet", grade, qty * share, price[grade], blocks
                     )
     return rows
 
@@ -319,11 +382,12 @@ def oxide_rows(
     separated (``separation`` [t REO/yr] by region), grown at the non-magnet rate, at the
     oxide ``prices`` [USD/t]."""
     where = separation / separation.sum()
+    priced = [e for e in residual.index if pd.notna(prices.get(e))]
     rows = []
     for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
         scale = (1 + drivers.nonmagnet_growth) ** (periods.year_of(y) - ctx.base) * part_of_year
         for r in ctx.regions:
-            for e in residual.index:
+            for e in priced:
                 qty = residual[e] * where[r] * scale
                 if qty > 1e-9:
                     rows += block_rows(y, r, "oxide", e, qty, prices[e], drivers.blocks)
