@@ -656,7 +656,7 @@ def define_objective(
     reward: linopy.LinearExpression | None = None,
 ) -> None:
     """Total cost [USD]: mining, separation, making and transport per tonne, oxide put to
-    surplus (its handling, less what stocks pay for it), unmet demand at its willingness to
+    surplus (disposed of, or sold to stocks at their price), unmet demand at its willingness to
     pay, tariffs and (foresight) stocks, less the offtake ``reward`` (a priority device, see
     :func:`define_offtake`)."""
     c, v = net.costs, m.variables
@@ -666,7 +666,7 @@ def define_objective(
         + c["separation"] * v["conc"].sum()
         + c["transport_concentrate"] * (v["conc"] * _concentrate_away(net)).sum()
         + c["transport_oxide"] * (v["ox"] * off).sum()
-        + (v["surplus"] * (c["surplus"] - arrays.stocking_price(net))).sum()
+        + (v["surplus"] * _surplus_cost(net)).sum()
         + c["metal"] * v["metal"].sum()
         + c["transport_metal"] * (v["met"] * off).sum()
         + c["magnet"] * v["magnet"].sum()
@@ -702,6 +702,15 @@ def define_objective(
             + c.get("magnet_stock_value", 0.0) * last_short.sum()
         )
     m.add_objective(objective)
+
+
+def _surplus_cost(net: Network) -> xr.DataArray | float:
+    """[element] cost of a tonne of oxide nobody consumes [USD/t]: its disposal cost, or, where
+    the network prices stocks, minus what producers' and traders' stocks pay for it (they
+    hold it rather than dump it), so that no shadow price is negative."""
+    if net.stocking_price is None:
+        return net.costs["surplus"]
+    return -arrays.stocking_price(net)
 
 
 def _offdiag(regions: list[str]) -> xr.DataArray:
