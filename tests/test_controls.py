@@ -208,9 +208,11 @@ events:
 """
     sc = Scenario.from_text(text).check(ds)
     warned = sc.warnings(ds)
-    assert [w for w, _ in warned] == ["line 6, events[0]"] * 2 + ["line 13, events[1]"]
+    # the control twice; the refinery: too soon to be built (4.5 years) and a technology ban
+    assert [w for w, _ in warned] == ["line 6, events[0]"] * 2 + ["line 13, events[1]"] * 2
     messages = " | ".join(m for _, m in warned)
     assert "no magnet grade contains ['La']" in messages
     assert "the whole region" in messages and "technology_licence: granted" in messages
     clean = Scenario.from_text(text.replace("[La]", "[Dy]").replace("[DEU]", "[USA]"))
-    assert len(clean.warnings(ds)) == 1  # only the refinery's
+    assert len(clean.warnings(ds)) == 2  # only the refinery's (too soon; technology ban)
+    assert "takes about 4.5 years to build" in messages

@@ -102,6 +102,10 @@ def _assumptions() -> list[dict]:
         "demand_price_elasticity": -0.5,
         "demand_choke_price_multiple": 10.0,
         "cny_per_usd": 7.0,
+        "ramp_years_separation": 5.0,
+        "ramp_years_magnet_plant": 2.0,
+        "capacity_realisation_year1": 0.3,
+        "capacity_realisation_year3": 0.5,
         "china_vat_rate": 0.13,
         "mining_cost": 2000.0,
         "separation_cost": 5000.0,
@@ -959,8 +963,9 @@ def test_build_calibrates_the_base_year_and_the_intensity_factor_touches_demand_
         {"CHN:c1": 600, "CHN:c2": 200, "AUS:c1": 150, "ZZZ:c1": 50, "CHN-scrap": 40}
     )
     assert (net.mine_min.loc[2025] == 0).all() and net.secondary == ["CHN-scrap"]
+    # China grows at the quota growth (0.1 in the toy); elsewhere only projects add capacity
     assert net.sep_cap.loc[2025, ["CHN", "MYS", "USA"]].tolist() == pytest.approx(
-        [910 * 1.1, 100 * 1.1, 30 * 1.1]
+        [910 * 1.1, 100, 30]
     )
     assert net.routes.to_dict("records") == [{"origin": "AUS", "dest": "MYS"}]
     tur = net.demand[(net.demand["region"] == "TUR") & (net.demand["year"] == 2025)]

@@ -132,6 +132,11 @@ class ProjectEvent(_Strict):
         description="Chance the project comes online: sampled by ensembles; a single run "
         "includes the project.",
     )
+    facility: str | None = Field(
+        None,
+        description="Facility id of the dataset this project is (e.g. beylikova-plant): its "
+        "pipeline entry is replaced by this project, never counted twice.",
+    )
 
     @field_validator("owners", "offtake")
     @classmethod
@@ -388,6 +393,12 @@ class Scenario(_Strict):
         "periods linked by producers' and consumers' stocks, so a shock within the year shows "
         "month by month.",
     )
+    pipeline: Literal["expected", "announced", "none"] = Field(
+        "expected",
+        description="The dataset's announced facilities outside China (facilities not yet "
+        "operating with a capacity): 'expected' at capacity x the build probability of their "
+        "status, 'announced' at full capacity, 'none' left out.",
+    )
     intensity_factors: dict[str, Annotated[float, Field(ge=0)]] = Field(
         default_factory=dict,
         description="End use -> factor on the dataset's NdFeB intensity (sensitivity runs).",
@@ -499,7 +510,8 @@ class Scenario(_Strict):
         """(where, message) of events that are valid but will do less than they seem to: an
         export control that can match no flow (no magnet grade holds its elements; no
         destination but the actor), one that names a country inside a named region (the
-        whole region is controlled), a project that a technology ban stops."""
+        whole region is controlled), a project that a technology ban stops, a project outside
+        China that starts sooner than its stage takes to build."""
         found: list[tuple[str, str]] = []
         magnet_elements = _magnet_elements(ds)
         member_of = {c: name for name, members in self.regions.items() for c in members}
@@ -525,12 +537,42 @@ class Scenario(_Strict):
                             (where, f"{d} is in the named region {member_of[d]!r}: the control "
                              "acts on the whole region")
                         )  # fmt: skip
+            if isinstance(ev, ProjectEvent) and (early := _sooner_than_built(ds, self, ev)):
+                found.append((where, early))
             if isinstance(ev, ProjectEvent) and _technology_banned(ds, ev):
                 found.append(
                     (where, f"{ev.technology_from} bans exporting {ev.stage} technology when "
                      f"'{ev.name}' starts: it won't start unless technology_licence: granted")
                 )  # fmt: skip
         return found
+
+
+# stage -> the assumption giving the time to build a plant of that stage outside China [years]
+LEAD_TIMES = {
+    "mining": "lead_time_mine_fid_to_production",
+    "separation": "lead_time_separation_outside_china",
+    "metal": "lead_time_metal_plant",
+    "magnet": "lead_time_magnet_plant",
+}
+
+
+def _sooner_than_built(ds: Any, sc: Scenario, ev: ProjectEvent) -> str | None:
+    """A message when a project outside China starts sooner after the base year than its
+    stage takes to build there (the assumptions' lead times); None otherwise, or for a
+    project that is a facility of the data (its date is the operator's)."""
+    if ev.country == "CHN" or ev.facility is not None:
+        return None
+    table = ds.table("assumptions").set_index("assumption_id")
+    if LEAD_TIMES[ev.stage] not in table.index:
+        return None
+    lead = float(table.loc[LEAD_TIMES[ev.stage], "value"])
+    if ev.start - sc.base_year >= lead:
+        return None
+    return (
+        f"'{ev.name}' starts {ev.start - sc.base_year} year(s) after the base year; a "
+        f"{ev.stage} plant outside China takes about {lead:g} years to build "
+        f"({LEAD_TIMES[ev.stage]}): the start is optimistic"
+    )
 
 
 def _magnet_elements(ds: Any) -> set[str]:
@@ -670,6 +712,8 @@ def _check_project(ev: ProjectEvent, loc: tuple, known: _Known, bad: Report) -> 
             (*loc, "technology_from"),
             unknown_message("country", ev.technology_from, known.countries),
         )
+    if ev.facility is not None and ev.facility not in known.facilities:
+        bad((*loc, "facility"), unknown_message("facility", ev.facility, known.facilities))
     _check_codes(ev, loc, "offtake_elements", "element", known.elements, bad)
     if ev.offtake_elements and ev.stage not in ("separation", "metal"):
         bad((*loc, "offtake_elements"), "only separation and metal projects make elements")

@@ -45,6 +45,7 @@ from reechain.engine.inputs.events import (
 )
 from reechain.engine.inputs.grades import grade_mix
 from reechain.engine.inputs.owners import existing_owners
+from reechain.engine.inputs.pipeline import pipeline_projects
 from reechain.engine.inputs.prices import magnet_price, oxide_prices, unit_costs
 from reechain.engine.inputs.processing import (
     Capacities,
@@ -101,6 +102,8 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     destinations = export_destinations(ds.table("trade"), book)
     region_of = map_regions(sc, mined.index, destinations.index, ds.table("blocs")["bloc_id"])
     ctx = Context(ds, sc, book, region_of, ScenarioEvents.of(sc.events))
+    pipeline = tuple(pipeline_projects(ctx))
+    ctx = replace(ctx, events=replace(ctx.events, projects=ctx.events.projects + pipeline))
     recipe = recipes(ds, book)
     pr_range = pr_share_range(book)
     recovery = book.assumption("separation_recovery_per_element_default")
@@ -121,7 +124,9 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     separated = base_separated(composition, pools, recovery)
     grades = grade_mix(ctx, magnets.world, separated, recipe)
     metal = metal_base(ctx, magnets.world, recipe, grades.world)
-    caps = base_capacities(growth_index, pools, sep_base, magnets, metal)
+    flat_index = pd.Series(ctx.fractions, index=ctx.years)
+    china = ctx.region_of("CHN")
+    caps = base_capacities(growth_index, flat_index, china, pools, sep_base, magnets, metal)
 
     drivers = demand_drivers(ctx, magnets, destinations, grades)
     prices = oxide_prices(ctx, elements)
@@ -134,7 +139,9 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
 
     before = caps.metal
     caps = apply_capacity_events(ctx, caps, pools, projects, composition.index)
-    heavy = grown(metal.heavy, growth_index) + (caps.metal - before).clip(lower=0.0)
+    heavy = grown(metal.heavy, flat_index)
+    heavy[china] = grown(metal.heavy[[china]], growth_index)[china]
+    heavy = heavy + (caps.metal - before).clip(lower=0.0)
     net = assemble_network(
         ctx,
         pools=pools,

@@ -379,17 +379,30 @@ class Capacities:
 
 def base_capacities(
     growth_index: pd.Series,
+    flat_index: pd.Series,
+    china: str,
     pools: Pools,
     separation: pd.Series,
     magnets: MagnetBase,
     metal: MetalBase,
 ) -> Capacities:
-    """Existing capacity of every stage by year: base-year values x ``growth_index``."""
+    """Existing capacity of every stage by year: base-year values x ``growth_index`` in
+    China (region ``china``; its pools, scrap included), whose capacity follows its quotas,
+    and x ``flat_index`` (the period's share of its year) elsewhere, where capacity grows only
+    by the pipeline's and the scenario's projects."""
+    chinese = list(pools.table.loc[pools.table["country"] == "CHN", "pool"])
+
+    def by_place(base: pd.Series, growing: list[str]) -> pd.DataFrame:
+        out = grown(base, flat_index)
+        rising = [c for c in growing if c in out.columns]
+        out[rising] = grown(base[rising], growth_index)
+        return out
+
     return Capacities(
-        mine=grown(pools.base, growth_index),
-        separation=grown(separation, growth_index),
-        metal=grown(metal.capacity, growth_index),
-        magnet=grown(magnets.capacity, growth_index),
+        mine=by_place(pools.base, chinese),
+        separation=by_place(separation, [china]),
+        metal=by_place(metal.capacity, [china]),
+        magnet=by_place(magnets.capacity, [china]),
     )
 
 

@@ -1,0 +1,242 @@
+"""The supply pipeline: the dataset's announced facilities as projects of every run.
+
+A facility outside China that is not yet operating (``facilities`` status commissioning,
+construction, committed or planned), or operating from after the base year, and has a
+capacity in ``facility_capacity`` becomes a project at its stage: from its announced start
+year (else the base year plus its stage's lead time, plus the usual slip without an
+investment decision), ramped up over its stage's ramp-up years, fed by its deposit where it
+names one. A single run takes each at its capacity times the build probability of its status
+(``pipeline: expected``; the risk-weighted pipeline), at its full capacity (``announced``) or
+not at all (``none``). A plant that started within its ramp-up years before the base year
+rises from its base-year output towards its nameplate (nameplate and utilisation apart).
+China's capacity grows with its quotas instead (``existing_capacity_growth``), so its
+facilities are left out. A scenario project that names a facility (``facility:``) replaces
+it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import pandas as pd
+
+from reechain.engine.inputs.context import Context
+from reechain.engine.inputs.supply import composition_shares, deposit_composition
+from reechain.engine.scenario import ProjectEvent
+
+logger = logging.getLogger(__name__)
+
+#: status -> the assumption giving its build probability [fraction]
+PROBABILITY = {
+    "commissioning": "build_probability_commissioning",
+    "construction": "build_probability_construction",
+    "committed": "build_probability_committed",
+    "planned": "build_probability_planned",
+}
+#: stage -> the assumption giving its lead time [years] when no start year is announced
+LEAD_TIME = {
+    "mining": "lead_time_mine_fid_to_production",
+    "separation": "lead_time_separation_outside_china",
+    "metal": "lead_time_metal_plant",
+    "magnet": "lead_time_magnet_plant",
+}
+#: stage -> the assumption giving its ramp-up [years]
+RAMP = {
+    "mining": "ramp_years_separation",
+    "separation": "ramp_years_separation",
+    "metal": "ramp_years_magnet_plant",
+    "magnet": "ramp_years_magnet_plant",
+}
+#: stage -> (capacity unit, materials its capacity may be given in)
+CAPACITY = {
+    "mining": ("t REO/yr", ("TREO",)),
+    "separation": ("t REO/yr", ("TREO",)),
+    "metal": ("t metal/yr", ("REM", "Pr+Nd", "Nd", "NdFeB")),
+    "magnet": ("t magnet/yr", ("NdFeB",)),
+}
+
+
+def pipeline_projects(ctx: Context) -> list[ProjectEvent]:
+    """The pipeline's projects of the scenario (with ``pipeline: none`` only the plants that
+    rise to their nameplate, which operate), each noted in
+    provenance with its capacity, start, ramp and probability; a facility left out (no
+    capacity, no deposit for a mine, heavy-only circuit) is noted with the reason."""
+    mode = ctx.sc.pipeline
+    replaced = {ev.facility for ev in ctx.sc.events if getattr(ev, "facility", None)}
+    fac = ctx.table("facilities")
+    fac = fac[(fac["country"] != "CHN") & ~fac["facility_id"].isin(replaced)]
+    operating = fac["status"] == "operating"
+    starts = fac["start_year"]
+    ramp_years = {stage: ctx.book.assumption(a) for stage, a in RAMP.items()}
+    recent = operating & (starts <= ctx.base) & (starts > ctx.base - fac["stage"].map(ramp_years))
+    candidates = fac[fac["status"].isin(list(PROBABILITY)) | (operating & (starts > ctx.base))]
+    if mode == "none":
+        candidates = candidates.iloc[:0]
+    projects, left_out = [], []
+    for row in fac[recent].itertuples():
+        project, why = _rise_to_nameplate(ctx, row)
+        if project is None:
+            left_out.append(f"{row.facility_id} ({why})")
+        else:
+            projects.append(project)
+    for row in candidates.itertuples():
+        project, why = _project(ctx, row, mode)
+        if project is None:
+            left_out.append(f"{row.facility_id} ({why})")
+        else:
+            projects.append(project)
+    if left_out:
+        ctx.book.note(
+            "pipeline facilities left out",
+            len(left_out),
+            "facilities",
+            "; ".join(left_out),
+            "",
+        )
+    return projects
+
+
+def _modelled_capacity(ctx: Context, row) -> tuple[float | None, str]:
+    """A facility's capacity [t/yr] and how it was read, or None and why it isn't modelled."""
+    why = _not_modelled(row)
+    if why:
+        return None, why
+    return _capacity(ctx, row)
+
+
+def _project(ctx: Context, row, mode: str) -> tuple[ProjectEvent | None, str]:
+    """The project of one facility, or None and why not."""
+    capacity, how = _modelled_capacity(ctx, row)
+    if capacity is None:
+        return None, how
+    probability = ctx.book.assumption(PROBABILITY.get(row.status, "build_probability_operating"))
+    scale = probability if mode == "expected" else 1.0
+    start, start_how = _start(ctx, row)
+    ramp_years = math.ceil(ctx.book.assumption(RAMP[row.stage]))
+    unit = CAPACITY[row.stage][0]
+    feed = {"deposit": row.deposit_id} if pd.notna(row.deposit_id) else None
+    project = ProjectEvent.model_validate(
+        {
+            "type": "project",
+            "name": f"pipeline:{row.facility_id}",
+            "country": row.country,
+            "stage": row.stage,
+            "capacity": {"value": capacity * scale, "unit": unit},
+            "start": start,
+            "ramp_up_years": ramp_years,
+            "feed": feed,
+            "probability": probability,
+        }
+    )
+    ctx.book.note(
+        f"pipeline {row.facility_id}",
+        round(capacity * scale, 1),
+        unit,
+        f"{row.status}: {capacity:,.0f} x build probability {probability} ({mode}) from "
+        f"{start} ({start_how}), {ramp_years} ramp-up years; capacity {how}",
+        row.source_id,
+    )
+    return project, ""
+
+
+def _not_modelled(row) -> str:
+    """Why a facility can't be a project of the model ('' when it can)."""
+    if row.separates == "heavy":
+        return "a heavy-only circuit: not modelled yet"
+    if row.separates == "none":
+        return "cracking only: its product is separated elsewhere"
+    if row.stage == "mining" and pd.isna(row.deposit_id):
+        return "a mine without a deposit in the data: no element split"
+    return ""
+
+
+def _rise_to_nameplate(ctx: Context, row) -> tuple[ProjectEvent | None, str]:
+    """A plant outside China that started within its stage's ramp-up years before the base
+    year: its base-year output is in the data, the rest of its nameplate comes as it ramps
+    up. Added: nameplate x (1 - the share realised in its year of the base year, between the
+    assumptions' first- and third-year shares and 1 at the end of the ramp), rising to the
+    full addition at the end of its ramp-up."""
+    nameplate, how = _modelled_capacity(ctx, row)
+    if nameplate is None:
+        return None, how
+    ramp_years = ctx.book.assumption(RAMP[row.stage])
+    year_of_ramp = ctx.base - int(row.start_year) + 1
+    realised = _realised(ctx, year_of_ramp, ramp_years)
+    added = nameplate * (1 - realised)
+    end = int(row.start_year) + math.ceil(ramp_years)
+    project = ProjectEvent.model_validate(
+        {
+            "type": "project",
+            "name": f"ramp-up:{row.facility_id}",
+            "country": row.country,
+            "stage": row.stage,
+            "capacity": {"value": added, "unit": CAPACITY[row.stage][0]},
+            "start": ctx.base + 1,
+            "ramp_up_years": max(0, end - ctx.base - 1),
+            "feed": {"deposit": row.deposit_id} if pd.notna(row.deposit_id) else None,
+        }
+    )
+    ctx.book.note(
+        f"ramp-up {row.facility_id}",
+        round(added, 1),
+        CAPACITY[row.stage][0],
+        f"operating since {int(row.start_year)}: nameplate {nameplate:,.0f} ({how}) x (1 - "
+        f"{realised:.2f} realised in its year {year_of_ramp}), full by {end}",
+        row.source_id,
+    )
+    return project, ""
+
+
+def _realised(ctx: Context, year_of_ramp: int, ramp_years: float) -> float:
+    """Share of nameplate a new plant reaches in its ``year_of_ramp`` [fraction]: the
+    assumptions' first- and third-year shares, linear between them and on to 1 at the end
+    of the ramp-up."""
+    first = ctx.book.assumption("capacity_realisation_year1")
+    third = ctx.book.assumption("capacity_realisation_year3")
+    points = ([1.0, 3.0, max(ramp_years, 3.0)], [first, third, 1.0])
+    return float(np.interp(year_of_ramp, *points))
+
+
+def _capacity(ctx: Context, row) -> tuple[float | None, str]:
+    """A facility's capacity [t/yr in its stage's unit] and how it was read: the preferred
+    capacity row of the latest year in the stage's unit; a separation plant given only in
+    Pr+Nd takes its deposit's Pr+Nd share (derived)."""
+    unit, materials = CAPACITY[row.stage]
+    cap = ctx.table("facility_capacity")
+    rows = cap[
+        (cap["facility_id"] == row.facility_id)
+        & (cap["measure"] == "capacity")
+        & (cap["unit"] == unit)
+        & cap["value"].notna()
+    ].sort_values(["preferred", "year"], ascending=[False, False])
+    direct = rows[rows["material"].isin(materials)]
+    if len(direct):
+        r = direct.iloc[0]
+        return float(r["value"]), f"{r['material']} {int(r['year'])} ({r['status']})"
+    prnd = rows[rows["material"] == "Pr+Nd"]
+    if row.stage == "separation" and len(prnd) and pd.notna(row.deposit_id):
+        comp_id, _ = deposit_composition(ctx.ds, row.deposit_id, None)
+        shares = composition_shares(ctx.ds, comp_id)
+        share = float(shares.get("Pr", 0.0) + shares.get("Nd", 0.0))
+        if share > 0:
+            r = prnd.iloc[0]
+            return float(r["value"]) / share, (
+                f"DERIVED: Pr+Nd {r['value']:,.0f} t / Pr+Nd share {share:.3f} of {comp_id}"
+            )
+    return None, f"no capacity in {unit} in the data"
+
+
+def _start(ctx: Context, row) -> tuple[int, str]:
+    """First year of output: the announced start year (at least the year after the base
+    year), else the base year plus the stage's lead time outside China (plus the usual
+    schedule slip for a project without an investment decision)."""
+    if pd.notna(row.start_year):
+        return max(int(row.start_year), ctx.base + 1), "announced"
+    lead = ctx.book.assumption(LEAD_TIME[row.stage])
+    if row.status == "planned":  # no investment decision yet: announced dates slip too
+        slip = ctx.book.assumption("schedule_slip_years")
+        how = f"no date: base year + lead time {lead} + slip {slip} years"
+        return ctx.base + math.ceil(lead + slip), how
+    return ctx.base + math.ceil(lead), f"no date: base year + lead time {lead} years"

@@ -1,0 +1,111 @@
+"""The supply pipeline: announced facilities as projects, their probabilities and dates, plants
+rising to nameplate, China's quota growth, and scenario projects that replace a facility."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from reechain.engine.inputs import build_inputs
+from reechain.engine.scenario import Scenario, ScenarioError
+
+BASE = {"name": "p", "base_year": 2024, "horizon": 2035}
+
+
+def network(ds, **fields):
+    sc = Scenario.model_validate({**BASE, **fields}).check(ds)
+    return build_inputs(ds, sc)
+
+
+def noted(inputs, parameter: str) -> pd.Series:
+    prov = pd.DataFrame(inputs.provenance).set_index("parameter")
+    return prov.loc[parameter]
+
+
+@pytest.fixture(scope="module")
+def runs(ds):
+    return {mode: network(ds, pipeline=mode) for mode in ("none", "expected", "announced")}
+
+
+def test_eneabba_enters_at_its_probability_from_its_announced_year(runs, ds):
+    caps = {mode: inputs.network.sep_cap["AUS"] for mode, inputs in runs.items()}
+    added = caps["expected"] - caps["none"]
+    full = caps["announced"] - caps["none"]
+    # Iluka Eneabba: 17,500 t REO/yr, under construction (0.8), from 2027, 5 ramp-up years;
+    # with the other Australian separation projects (planned, 0.25) from their own years
+    assert added.loc[2026] == 0 and added.loc[2027] == pytest.approx(17_500 * 0.8 / 6)
+    assert full.loc[2027] == pytest.approx(17_500 / 6)
+    assert added.loc[2032] >= 17_500 * 0.8
+    note = noted(runs["expected"], "pipeline iluka-eneabba")
+    assert note["value"] == pytest.approx(14_000) and "construction" in note["how"]
+
+
+def test_undated_planned_projects_wait_for_lead_time_and_slip(runs):
+    note = noted(runs["expected"], "pipeline lynas-seadrift")
+    # planned, no date: 2024 + 4.5 years to build a separation plant outside China + 2 years'
+    # usual slip = 2031, at a quarter of its 5,000 t
+    assert "from 2031" in note["how"] and note["value"] == pytest.approx(1_250)
+
+
+def test_a_plant_rises_from_its_output_to_its_nameplate(runs):
+    usa = runs["none"].network.sep_cap["USA"]
+    # Mountain Pass separation, operating since 2023, nameplate 20,000 t REO: in its second
+    # year it realises 0.4 of it (between 0.3 in year 1 and 0.5 in year 3), so 12,000 t more
+    # come over the ramp-up, full in 2028; pipeline 'none' keeps it (it operates)
+    rise = usa - usa.loc[2024]
+    assert rise.loc[2028] == pytest.approx(12_000, rel=1e-6)
+    assert rise.loc[2025] == pytest.approx(3_000, rel=1e-6)
+
+
+def test_china_grows_at_its_quota_growth_and_elsewhere_only_by_projects(runs, ds):
+    net = runs["none"].network
+    g = 0.05  # existing_capacity_growth (China's quota growth)
+    assert net.sep_cap.loc[2030, "CHN"] == pytest.approx(net.sep_cap.loc[2024, "CHN"] * 1.05**6)
+    assert net.magnet_cap.loc[2030, "JPN"] == pytest.approx(net.magnet_cap.loc[2024, "JPN"])
+    assert g == pytest.approx(float(ds.table("assumptions").set_index("assumption_id").loc[
+        "existing_capacity_growth", "value"]))  # fmt: skip
+
+
+def test_a_scenario_project_replaces_its_facility(ds):
+    project = {
+        "type": "project",
+        "name": "Beylikova",
+        "facility": "beylikova-plant",
+        "country": "TUR",
+        "stage": "separation",
+        "capacity": {"value": 10_000, "unit": "t REO/yr"},
+        "start": 2028,
+    }
+    with_project = network(ds, events=[project])
+
+    def parameters(inputs) -> set[str]:
+        return set(pd.DataFrame(inputs.provenance)["parameter"])
+
+    # counted once: as the scenario's project, not also as the pipeline's
+    assert "pipeline beylikova-plant" not in parameters(with_project)
+    assert "pipeline beylikova-plant" in parameters(network(ds))
+    bad = {**project, "facility": "beylikova-plnat"}
+    with pytest.raises(ScenarioError, match="beylikova-plant"):
+        Scenario.model_validate({**BASE, "events": [bad]}).check(ds)
+
+
+def test_a_start_sooner_than_the_build_time_is_warned(ds):
+    fast = {
+        "type": "project",
+        "name": "Fast magnets",
+        "country": "DEU",
+        "stage": "magnet",
+        "capacity": {"value": 1_000, "unit": "t magnet/yr"},
+        "start": 2025,
+    }
+    warned = Scenario.model_validate({**BASE, "events": [fast]}).warnings(ds)
+    assert any("takes about 3 years to build" in msg for _, msg in warned)
+    later = Scenario.model_validate({**BASE, "events": [{**fast, "start": 2027}]})
+    assert later.warnings(ds) == []
+
+
+def test_facilities_left_out_say_why(runs):
+    note = noted(runs["expected"], "pipeline facilities left out")["how"]
+    assert "lynas-malaysia-heavy-circuit (a heavy-only circuit" in note
+    assert "lynas-kalgoorlie (cracking only" in note
+    assert "evac-sumter (no capacity in t magnet/yr in the data)" in note
