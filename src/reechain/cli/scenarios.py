@@ -142,6 +142,15 @@ def run_command(
                 percent=tuple(c for c in keep if c.endswith("coverage") or c.startswith("BRICS")),
             )
     _print_balance(figures["balance"], sc.horizon)
+    if "needs" in figures:
+        needs = figures["needs"].drop(columns="year").round({"price_multiple": 1})
+        emit(needs, Format.table, title=f"What the unmet magnets would need, {sc.horizon}")
+    if "built" in figures:
+        emit(
+            figures["built"].drop(columns="year"),
+            Format.table,
+            title=f"Capacity the model built (what the scenario would need), {sc.horizon}",
+        )
     out.print(f"solve {sum(v for k, v in res.timings.items() if k != 'highs'):.1f} s")
     out.print(
         f"wrote {out_dir}/ ({', '.join(RESULT_TABLES)}, capacity_use, owner_flows, provenance: "

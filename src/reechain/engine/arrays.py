@@ -27,6 +27,32 @@ def _along(values: pd.Series, dim: str, labels: list[str]) -> xr.DataArray:
     )
 
 
+def _expansion(net: Network, stage: str) -> pd.DataFrame:
+    rows = net.expansion
+    return rows[rows["stage"] == stage].set_index("region") if len(rows) else rows
+
+
+def build_upper(net: Network, stage: str) -> xr.DataArray | None:
+    """[year, region] bound of the capacity the model may build at ``stage`` [t/yr]: none
+    from the region's first year on, 0 before; None when the stage can't be built."""
+    rows = _expansion(net, stage)
+    if not len(rows):
+        return None
+    first = rows["first_year"].reindex(net.regions)
+    open_ = [[periods.year_of(y) >= f for f in first] for y in net.years]
+    return xr.DataArray(
+        np.where(open_, np.inf, 0.0),
+        dims=["year", "region"],
+        coords={"year": net.years, "region": net.regions},
+    )
+
+
+def build_cost(net: Network, stage: str) -> xr.DataArray:
+    """[region] yearly cost of a t/yr of built capacity at ``stage`` [USD per t/yr per yr]
+    (per t of a period's capacity in a run with months)."""
+    return _along(_expansion(net, stage)["usd_per_t"], "region", net.regions).fillna(0.0)
+
+
 def stocking_price(net: Network) -> xr.DataArray:
     """[element] what oxide nobody consumes fetches from producers' and traders' stocks
     [USD/t] (0 for an element without an observed price, or a network without them)."""

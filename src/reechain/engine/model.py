@@ -92,6 +92,7 @@ def build(net: Network, foresight: bool = False) -> linopy.Model:
     for stage in STAGES:
         output = define_stage(m, net, bounds, stage, output, foresight)
     define_heavy_metal(m, net, bounds)
+    define_integrated_metal(m, net)
     define_lane_caps(m, net)
     define_tracking(m, net)
     reward = define_offtake(m, net, produced)
@@ -181,7 +182,7 @@ def define_stage(
     plus unmet demand, equal to demand. Returns the next stage's output variable (``metal``,
     ``magnet``), made here because this stage's receiving balance feeds it; None after magnets.
     """
-    define_capacity(m, _throughput(m, stage, output), bounds, stage)
+    define_capacity(m, net, _throughput(m, stage, output), bounds, stage)
     lane = m.add_variables(
         lower=0, coords=_coords(net, "year", stage.item, "origin", "dest"), name=stage.lane
     )
@@ -217,13 +218,32 @@ def _throughput(m: linopy.Model, stage: Stage, output: Expression | None) -> Exp
     return output.sum(stage.item)
 
 
-def define_capacity(m: linopy.Model, used: Expression, bounds: dict, stage: Stage) -> None:
-    """``used <= capacity`` per year and region, and ``used >= floor`` when the network has a
+def define_capacity(
+    m: linopy.Model, net: Network, used: Expression, bounds: dict, stage: Stage
+) -> None:
+    """``used <= capacity`` per year and region (plus what the model builds, where the
+    network lets it: ``build_<stage>``), and ``used >= floor`` when the network has a
     calibration minimum (constraints ``<stage>-capacity``, ``<stage>-use-min``)."""
     name = stage.stage
+    upper = arrays.build_upper(net, name)
+    if upper is not None:
+        built = m.add_variables(lower=0, upper=upper, name=f"build_{name}")
+        used = used - built
     m.add_constraints(used <= bounds[f"{name}-capacity"], name=f"{name}-capacity")
     if f"{name}-use-min" in bounds:
         m.add_constraints(used >= bounds[f"{name}-use-min"], name=f"{name}-use-min")
+
+
+def define_integrated_metal(m: linopy.Model, net: Network) -> None:
+    """Metal capacity is built with magnet capacity (an integrated oxide-to-magnet plant):
+    at most the RE metal content of the magnets it can make (``metal-with-magnets``)."""
+    v = m.variables
+    if "build_metal" not in v or "build_magnet" not in v:
+        return
+    content = float(net.recipe.sum(axis=1).max())  # t RE metal per t magnet, richest grade
+    m.add_constraints(
+        v["build_metal"] - content * v["build_magnet"] <= 0, name="metal-with-magnets"
+    )
 
 
 def define_oxide_origin(
@@ -675,6 +695,9 @@ def define_objective(
     for stage in STAGES:
         price = arrays.demand(net, stage, "price")
         objective = objective + (v[f"unmet_{stage.kind}"] * price).sum()
+    for name in ("separation", "metal", "magnet"):
+        if f"build_{name}" in v:
+            objective = objective + (v[f"build_{name}"] * arrays.build_cost(net, name)).sum()
     for duty in _tariff_costs(m, net):
         objective = objective + duty
     if "heavy_conc" in v:

@@ -62,6 +62,10 @@ class Network:
         Scalars [USD/t]: mine, separation, metal, magnet, transport_concentrate,
         transport_oxide, transport_metal, transport_magnet, surplus (per t oxide discarded or
         stockpiled), stock_holding (perfect foresight, per t and year).
+    expansion
+        DataFrame [stage, region, first_year, usd_per_t]: where and from which year the model
+        may build capacity of a stage beyond ``<stage>_cap``, at a yearly cost [USD per t/yr
+        per yr]; empty: no building.
     stocking_price
         Optional Series element -> what oxide nobody consumes fetches from stocks [USD/t]
         (the demand curve's lowest price): shadow prices of a surplus element stay positive.
@@ -169,6 +173,9 @@ class Network:
     initial_magnet_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
     stocking_price: pd.Series | None = None
+    expansion: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["stage", "region", "first_year", "usd_per_t"])
+    )
     heavy_metals: tuple[str, ...] = ("Dy", "Tb")
     tracking: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRACKING_COLUMNS))
     secondary: list[str] = field(default_factory=list)

@@ -129,7 +129,8 @@ def _separated(solved: Solved) -> xr.DataArray:
 
 
 def _capacity_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:
-    """(description, use above capacity [t]) of mining and each stage, per year and region."""
+    """(description, use above capacity [t]) of mining and each stage (the data's capacity and
+    what the model built), per year and region."""
     net = solved.network
     yield (
         "mine capacity",
@@ -137,6 +138,8 @@ def _capacity_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:
     )
     for stage in STAGES:
         capacity = arrays.by_year(getattr(net, stage.capacity), "region")
+        built, _ = _built(solved, stage.stage)
+        capacity = capacity + built.to_xarray().reindex_like(capacity).fillna(0.0)
         yield f"{stage.stage} capacity", (_use(solved, stage) - capacity).clip(min=0)
 
 
@@ -507,7 +510,9 @@ def _surplus(solved: Solved) -> pd.DataFrame:
 
 def _capacity_use(solved: Solved) -> pd.DataFrame:
     """Use, capacity [t/yr] and utilisation [fraction] of each stage per year and region, with
-    the unit of use and capacity (separation: t REO of concentrate taken in)."""
+    the unit of use and capacity (separation: t REO of concentrate taken in); ``built``: the
+    capacity the model built beyond the data's [t/yr], counted in ``capacity``, and
+    ``build_cost`` its yearly cost [USD]."""
     rows = []
     for stage in STAGES:
         cap = getattr(solved.network, stage.capacity)
@@ -515,9 +520,26 @@ def _capacity_use(solved: Solved) -> pd.DataFrame:
         df["capacity"] = [
             float(cap.loc[y, r]) for y, r in zip(df["year"], df["region"], strict=True)
         ]
+        built, cost = _built(solved, stage.stage)
+        df["built"] = built.reindex(pd.MultiIndex.from_frame(df[["year", "region"]])).to_numpy()
+        df["build_cost"] = df["built"] * cost.reindex(df["region"]).to_numpy()
+        df["capacity"] += df["built"]
         df["stage"] = stage.stage
         df["unit"] = stage.unit
         rows.append(df)
     out = pd.concat(rows, ignore_index=True)
     out["utilisation"] = np.where(out["capacity"] > 0, out["used"] / out["capacity"], np.nan)
-    return out[["year", "stage", "region", "used", "capacity", "utilisation", "unit"]]
+    columns = ["year", "stage", "region", "used", "capacity", "built", "build_cost"]
+    return out[[*columns, "utilisation", "unit"]]
+
+
+def _built(solved: Solved, stage: str) -> tuple[pd.Series, pd.Series]:
+    """(capacity built [t/yr] by (year, region), its yearly cost by region [USD per t/yr]);
+    zeros where the stage can't be built."""
+    net = solved.network
+    index = pd.MultiIndex.from_product([net.years, net.regions], names=["year", "region"])
+    if f"build_{stage}" not in solved.model.variables:
+        return pd.Series(0.0, index=index), pd.Series(0.0, index=net.regions)
+    built = solved.value(f"build_{stage}").to_series().reindex(index).fillna(0.0)
+    cost = arrays.build_cost(net, stage).to_series()
+    return built.clip(lower=0.0), cost

@@ -399,6 +399,12 @@ class Scenario(_Strict):
         "operating with a capacity): 'expected' at capacity x the build probability of their "
         "status, 'announced' at full capacity, 'none' left out.",
     )
+    expansion: bool = Field(
+        True,
+        description="Whether the model may build separation, metal and magnet capacity beyond "
+        "the data's, the pipeline's and the projects' (after each stage's lead time, at its "
+        "annualised capital cost): what it builds is the capacity the scenario would need.",
+    )
     intensity_factors: dict[str, Annotated[float, Field(ge=0)]] = Field(
         default_factory=dict,
         description="End use -> factor on the dataset's NdFeB intensity (sensitivity runs).",

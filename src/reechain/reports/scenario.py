@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from reechain.analysis import outcomes
+from reechain.analysis import gaps, outcomes
 from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
 from reechain.engine.tables import balance_summary, result_tables, supply_summary
@@ -73,6 +73,12 @@ def key_figures(
         if len(risk):
             out["supply_risk"] = risk
     out["balance"] = balance_summary(typed["unmet"], typed["surplus"], res.scenario.horizon)
+    needs = gaps.element_needs(res, res.scenario.horizon)
+    if (needs["needed"] > 0.5).any():
+        out["needs"] = needs
+    built = gaps.capacity_built(res, res.scenario.horizon)
+    if len(built):
+        out["built"] = built
     unmet = outcomes.unmet_by_region(res)
     if len(unmet):
         out["unmet"] = unmet.pivot_table(
@@ -127,6 +133,13 @@ TITLES = {
     "each supplier x share of supply imported), against the baseline",
     "balance": "Unmet demand and surplus in the last year, per form and material, each in its "
     "unit (t magnet, t metal, t REO; never added across forms)",
+    "needs": "What the last year's unmet magnets would need, per element [t REO], beside the "
+    "element's surplus and its shadow price in China as a multiple of the observed base-year "
+    "price: an element needed, not in surplus and dear is what is short (a mine or separation "
+    "gap; the model builds plants, not mines)",
+    "built": "Capacity the model built beyond the data's, the pipeline's and the projects' in "
+    "the last year [t/yr] and its yearly cost [USD] (capital cost annualised): the capacity "
+    "the scenario would need",
     "unmet": "Unmet demand by region and material [t/yr: oxide in t REO, metal in t metal, "
     "magnets in t magnet]",
 }
@@ -148,6 +161,9 @@ def table_html(key: str, df: pd.DataFrame) -> str:
     for c in fmt.columns:
         if pd.api.types.is_float_dtype(fmt[c]):
             pct = _is_percent(key, c)
+            if c == "price_multiple":
+                fmt[c] = fmt[c].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}x")
+                continue
             fmt[c] = fmt[c].map(
                 lambda v, p=pct: "–" if pd.isna(v) else f"{v:.1%}" if p else f"{v:,.0f}"
             )

@@ -43,6 +43,7 @@ from reechain.engine.inputs.events import (
     offtake_table,
     project_effects,
 )
+from reechain.engine.inputs.expansion import expansion_table
 from reechain.engine.inputs.grades import grade_mix
 from reechain.engine.inputs.owners import existing_owners
 from reechain.engine.inputs.pipeline import pipeline_projects
@@ -158,6 +159,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         net,
         heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0),
         stocking_price=prices * stocking_multiple(book),
+        expansion=expansion_table(ctx),
         light_only=light,
         heavy_separators=heavy_separators(ctx) if light is not None else None,
         **monthly_stocks(ctx, demand, magnet_usd, net.costs),
