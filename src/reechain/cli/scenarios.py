@@ -145,6 +145,12 @@ def run_command(
     if "needs" in figures:
         needs = figures["needs"].drop(columns="year").round({"price_multiple": 1})
         emit(needs, Format.table, title=f"What the unmet magnets would need, {sc.horizon}")
+    released = res.released
+    if len(released):
+        table = released.pivot_table(
+            index=["stockpile", "region", "element"], columns="year", values="released"
+        ).reset_index()
+        emit(table, Format.table, title="Stockpile releases [t REO]")
     if "built" in figures:
         emit(
             figures["built"].drop(columns="year"),

@@ -53,6 +53,32 @@ def build_cost(net: Network, stage: str) -> xr.DataArray:
     return _along(_expansion(net, stage)["usd_per_t"], "region", net.regions).fillna(0.0)
 
 
+def release_upper(net: Network) -> xr.DataArray:
+    """[year, item] most a stockpile item may release in a period [t REO]: its yearly rate
+    times the period's share of its year, in its years; 0 outside them."""
+    sp = net.stockpiles
+    fractions = np.array([periods.fraction(p) for p in net.years])
+    years = np.array([periods.year_of(p) for p in net.years])
+    active = (years[:, None] >= sp["first"].to_numpy()) & (years[:, None] <= sp["last"].to_numpy())
+    values = np.where(active, fractions[:, None] * sp["rate"].to_numpy(dtype=float), 0.0)
+    return xr.DataArray(
+        values, dims=["year", "item"], coords={"year": net.years, "item": list(sp["item"])}
+    )
+
+
+def release_into(net: Network) -> xr.DataArray:
+    """[item, region, element] 1 where a stockpile item's release enters a region's market."""
+    sp = net.stockpiles
+    arr = xr.DataArray(
+        np.zeros((len(sp), len(net.regions), len(net.elements))),
+        dims=["item", "region", "element"],
+        coords={"item": list(sp["item"]), "region": net.regions, "element": net.elements},
+    )
+    for r in sp.itertuples():
+        arr.loc[{"item": r.item, "region": r.region, "element": r.element}] = 1.0
+    return arr
+
+
 def stocking_price(net: Network) -> xr.DataArray:
     """[element] what oxide nobody consumes fetches from producers' and traders' stocks
     [USD/t] (0 for an element without an observed price, or a network without them)."""

@@ -204,6 +204,7 @@ def define_stage(
         balance = balance - define_draw(m, net, stage, made)
     if stage.kind == "magnet" and net.linked:
         balance = balance + define_consumer_stocks(m, net, bounds)
+
     m.add_constraints(
         balance + unmet.sum("block") == demand.sum("block"), name=f"{stage.kind}-dest"
     )
@@ -258,6 +259,8 @@ def define_oxide_origin(
     surplus = m.add_variables(
         lower=0, coords=_coords(net, "year", "region", "element"), name="surplus"
     )
+    if len(net.stockpiles):
+        produced = produced + define_stockpiles(m, net)
     if foresight or net.linked:
         stock_in, stock_out = define_stocks(m, net, foresight)
         m.add_constraints(
@@ -360,6 +363,20 @@ def define_magnet_needs(
     m.add_constraints(pr_used - high * prnd_need <= 0, name="pr-share-max")
     is_pr, is_nd = (_indicator_over(net.elements, {symbol}, "element") for symbol in ("Pr", "Nd"))
     return needs + pr_used * is_pr + (prnd_need - pr_used) * is_nd
+
+
+def define_stockpiles(m: linopy.Model, net: Network) -> linopy.LinearExpression:
+    """Stockpile releases ``release`` [year, item] [t REO]: at most the item's yearly rate in
+    its years (bounds), at most its stock over the run (``stockpile-stock``); returns what
+    each holding region puts on the market [year, region, element] (its own, or shipped)."""
+    release = m.add_variables(lower=0, upper=arrays.release_upper(net), name="release")
+    stock = xr.DataArray(
+        net.stockpiles["stock"].to_numpy(dtype=float),
+        dims=["item"],
+        coords={"item": list(net.stockpiles["item"])},
+    )
+    m.add_constraints(release.sum("year") <= stock, name="stockpile-stock")
+    return (release * arrays.release_into(net)).sum("item")
 
 
 def define_heavy_metal(m: linopy.Model, net: Network, bounds: dict) -> None:
@@ -695,6 +712,14 @@ def define_objective(
     for stage in STAGES:
         price = arrays.demand(net, stage, "price")
         objective = objective + (v[f"unmet_{stage.kind}"] * price).sum()
+    if "release" in v:
+        # a stockpile sells at its trigger price: it is released only when the market pays it
+        price = xr.DataArray(
+            net.stockpiles["price"].to_numpy(dtype=float),
+            dims=["item"],
+            coords={"item": list(net.stockpiles["item"])},
+        )
+        objective = objective + (v["release"] * price).sum()
     for name in ("separation", "metal", "magnet"):
         if f"build_{name}" in v:
             objective = objective + (v[f"build_{name}"] * arrays.build_cost(net, name)).sum()

@@ -66,6 +66,11 @@ class Network:
         DataFrame [stage, region, first_year, usd_per_t]: where and from which year the model
         may build capacity of a stage beyond ``<stage>_cap``, at a yearly cost [USD per t/yr
         per yr]; empty: no building.
+    stockpiles
+        DataFrame [item, stockpile, region, element, stock, first, last, rate, price]: oxide
+        held in a region [t REO], released from year ``first`` to ``last`` at most ``rate``
+        [t REO/yr] when the region's price reaches ``price`` [USD/t]; never more than
+        ``stock`` over the run.
     stocking_price
         Optional Series element -> what oxide nobody consumes fetches from stocks [USD/t]
         (the demand curve's lowest price): shadow prices of a surplus element stay positive.
@@ -173,6 +178,12 @@ class Network:
     initial_magnet_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
     stocking_price: pd.Series | None = None
+    stockpiles: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["item", "stockpile", "region", "element", "stock", "first", "last", "rate",
+                     "price"]
+        )
+    )  # fmt: skip
     expansion: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["stage", "region", "first_year", "usd_per_t"])
     )

@@ -102,6 +102,9 @@ def _origin_residual(solved: Solved, stage: Stage) -> xr.DataArray:
     if stage is not OXIDE:
         return v(stage.kind) - shipped
     stock_term = v("stock_out") - v("stock_in") if "stock" in solved.model.variables else 0.0
+    if "release" in solved.model.variables:  # stockpiles put on the market
+        net = solved.network
+        stock_term = stock_term + (v("release") * arrays.release_into(net)).sum("item")
     return _separated(solved) + stock_term - shipped - v("surplus")
 
 
@@ -199,6 +202,7 @@ def _served(solved: Solved, stage: Stage) -> xr.DataArray:
 DEMAND_COLUMNS = ["year", "region", "kind", "item", "quantity"]
 STOCK_COLUMNS = ["year", "region", "element", "stock"]
 CONSUMED_COLUMNS = ["year", "region", "kind", "item", "consumed"]
+RELEASED_COLUMNS = ["year", "stockpile", "region", "element", "released"]
 # Magnet grades are named as materials with their family: 'NdFeB:N42', 'NdFeB:GBD'.
 MAGNET_FAMILY = "NdFeB"
 
@@ -245,6 +249,7 @@ class RunResult:
     demand: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DEMAND_COLUMNS))
     stocks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STOCK_COLUMNS))
     consumed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONSUMED_COLUMNS))
+    released: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RELEASED_COLUMNS))
     residuals: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     objective: float = float("nan")
@@ -317,6 +322,7 @@ def collect(solved: Solved, run_id: str) -> RunResult:
         demand=_demand(solved.network),
         stocks=_stocks(solved),
         consumed=_consumed(solved),
+        released=_released(solved),
         residuals=residuals,
         timings=dict(solved.timings),
         objective=float(solved.model.objective.value),
@@ -377,6 +383,16 @@ def _consumed(solved: Solved) -> pd.DataFrame:
         df["kind"] = stage.kind
         parts.append(df[df["consumed"] > 1e-9][CONSUMED_COLUMNS])
     return pd.concat(parts, ignore_index=True)
+
+
+def _released(solved: Solved) -> pd.DataFrame:
+    """Stockpile releases [t REO] per year, stockpile, region and element (rows above 1e-9)."""
+    if "release" not in solved.model.variables:
+        return pd.DataFrame(columns=RELEASED_COLUMNS)
+    df = _df(solved.value("release"), "released")
+    sp = solved.network.stockpiles.set_index("item")
+    df = df.join(sp[["stockpile", "region", "element"]], on="item")
+    return df[df["released"] > 1e-9][RELEASED_COLUMNS].reset_index(drop=True)
 
 
 def _stocks(solved: Solved) -> pd.DataFrame:

@@ -304,6 +304,42 @@ class OutageEvent(_Strict):
         return self
 
 
+class StockpileEvent(_Strict):
+    """A stockpile of separated oxides held in a region (a state reserve, JOGMEC, a defence
+    stockpile, an industry's strategic stock), sold into the region's market when the price
+    there reaches a trigger.
+
+    The stock is drawn at most ``max_release_share`` of its start a year, from ``from`` to
+    ``until``; what is released is gone (one stock over the run's years, in myopic runs too).
+    """
+
+    type: Literal["stockpile"]
+    name: str
+    region: str = Field(description="ISO3 code or named region holding the stock.")
+    stocks: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        description="Element symbol -> oxide held at the start [t REO]."
+    )
+    release_price: float = Field(
+        1.5,
+        ge=0,
+        description="Released when the region's shadow price of the oxide reaches this multiple "
+        "of its observed base-year price.",
+    )
+    max_release_share: Share = Field(
+        1.0, description="Most of the starting stock released in one year [fraction/yr]."
+    )
+    from_: Year | None = Field(None, alias="from", description="First year it may release.")
+    until: Year | None = Field(None, description="Last year it may release.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StockpileEvent:
+        if not self.stocks:
+            raise ValueError("give stocks: {element: t REO}")
+        if self.from_ is not None and self.until is not None and self.until < self.from_:
+            raise ValueError(f"until {self.until} is before from {self.from_}")
+        return self
+
+
 class RecyclingEvent(_Strict):
     """A share of magnet demand met by recycled material, ramping over years (the region's base
     demand is not split by end use: the share applies to all its magnet demand; the end use is
@@ -360,7 +396,8 @@ Event = Annotated[
     | OutageEvent
     | RecyclingEvent
     | SubstitutionEvent
-    | TariffEvent,
+    | TariffEvent
+    | StockpileEvent,
     Field(discriminator="type"),
 ]
 
@@ -753,6 +790,12 @@ def _check_outage(ev: OutageEvent, loc: tuple, known: _Known, bad: Report) -> No
         bad((*loc, "facility"), unknown_message("facility", ev.facility, known.facilities))
 
 
+def _check_stockpile(ev: StockpileEvent, loc: tuple, known: _Known, bad: Report) -> None:
+    for element in ev.stocks:
+        if element not in known.elements:
+            bad((*loc, "stocks", element), unknown_message("element", element, known.elements))
+
+
 def _check_substitution(ev: SubstitutionEvent, loc: tuple, known: _Known, bad: Report) -> None:
     if ev.to_grade not in known.grades:
         bad((*loc, "to_grade"), unknown_message("magnet grade", ev.to_grade, known.grades))
@@ -767,6 +810,7 @@ _EVENT_CHECKS: dict[type, Callable[[Any, tuple, _Known, Report], None]] = {
     BlocMembershipEvent: _check_bloc_membership,
     OutageEvent: _check_outage,
     SubstitutionEvent: _check_substitution,
+    StockpileEvent: _check_stockpile,
 }
 
 
@@ -803,8 +847,9 @@ def _check_target(item: Any, i: int, events: list, known: _Known, bad: Report) -
 def _event_year(ev: Any) -> int | None:
     if getattr(ev, "start", None) is not None:
         return int(ev.start)
-    if getattr(ev, "from_", None) is not None:
-        return ev.from_.year
+    start = getattr(ev, "from_", None)
+    if start is not None:
+        return start if isinstance(start, int) else start.year
     return None
 
 

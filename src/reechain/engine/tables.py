@@ -478,8 +478,8 @@ def results_dictionary() -> str:
         "Beside them: `owner_flows.parquet` (production by owner, the flows schema), "
         "`capacity_use.parquet` (use, capacity [in `unit`] and utilisation of each stage per "
         "year and region; `built`: capacity the model built beyond the data's, counted in "
-        "`capacity`, and `build_cost` its yearly cost [USD]), `provenance.parquet` (every derived input with its source or "
-        "assumption) and `report.html`.",
+        "`capacity`, and `build_cost` its yearly cost [USD]), `provenance.parquet` (every "
+        "derived input with its source or assumption) and `report.html`.",
         "",
     ]
     for t in TABLES.values():

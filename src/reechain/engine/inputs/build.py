@@ -61,6 +61,7 @@ from reechain.engine.inputs.processing import (
     separation_base,
     unreported_feed,
 )
+from reechain.engine.inputs.stockpiles import stockpile_table
 from reechain.engine.inputs.supply import (
     Pools,
     capacity_growth,
@@ -160,6 +161,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         heavy_metal_cap=heavy.reindex(columns=net.regions, fill_value=0.0),
         stocking_price=prices * stocking_multiple(book),
         expansion=expansion_table(ctx),
+        stockpiles=stockpile_table(ctx, prices, elements),
         light_only=light,
         heavy_separators=heavy_separators(ctx) if light is not None else None,
         **monthly_stocks(ctx, demand, magnet_usd, net.costs),

@@ -20,6 +20,7 @@ from reechain.engine.scenario import (
     ProjectEvent,
     RecyclingEvent,
     Scenario,
+    StockpileEvent,
     SubstitutionEvent,
     TariffEvent,
 )
@@ -179,6 +180,7 @@ class ScenarioEvents:
     recycling: tuple[RecyclingEvent, ...] = ()
     substitution: tuple[SubstitutionEvent, ...] = ()
     tariffs: tuple[TariffEvent, ...] = ()
+    stockpiles: tuple[StockpileEvent, ...] = ()
     controls: tuple[tuple[int, ExportControlEvent], ...] = ()
 
     @classmethod
@@ -201,6 +203,7 @@ _EVENT_FIELD: dict[type, str] = {
     RecyclingEvent: "recycling",
     SubstitutionEvent: "substitution",
     TariffEvent: "tariffs",
+    StockpileEvent: "stockpiles",
     ExportControlEvent: "controls",
 }
 
