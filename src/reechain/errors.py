@@ -79,7 +79,7 @@ def unknown_message(kind: str, name: str, valid: Iterable[str]) -> str:
     msg = f"unknown {kind} {name!r}"
     if close:
         msg += f" (did you mean {', '.join(repr(c) for c in close)}?)"
-    if len(valid) <= 25:
+    if len(valid) <= 30:
         msg += f"; valid: {', '.join(valid)}"
     elif not close:
         msg += f"; none of the {len(valid)} known values is close"

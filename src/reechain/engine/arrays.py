@@ -79,6 +79,15 @@ def release_into(net: Network) -> xr.DataArray:
     return arr
 
 
+def place_cost(net: Network, stage: str) -> xr.DataArray:
+    """[deposit] (mining) or [region] cost of a stage's throughput [USD/t]: the network's
+    cost by place, its scalar cost where a place has none."""
+    dim, labels = ("deposit", net.deposits) if stage == "mining" else ("region", net.regions)
+    scalar = net.costs["mine" if stage == "mining" else stage]
+    rows = net.place_costs[net.place_costs["stage"] == stage].set_index("key")["usd_per_t"]
+    return _along(rows.astype(float), dim, labels).fillna(scalar)
+
+
 def stocking_price(net: Network) -> xr.DataArray:
     """[element] what oxide nobody consumes fetches from producers' and traders' stocks
     [USD/t] (0 for an element without an observed price, or a network without them)."""

@@ -699,14 +699,14 @@ def define_objective(
     c, v = net.costs, m.variables
     off = _offdiag(net.regions)
     objective = (
-        c["mine"] * v["mine"].sum()
-        + c["separation"] * v["conc"].sum()
+        (v["mine"] * arrays.place_cost(net, "mining")).sum()
+        + (v["conc"].sum("deposit") * arrays.place_cost(net, "separation")).sum()
         + c["transport_concentrate"] * (v["conc"] * _concentrate_away(net)).sum()
         + c["transport_oxide"] * (v["ox"] * off).sum()
         + (v["surplus"] * _surplus_cost(net)).sum()
-        + c["metal"] * v["metal"].sum()
+        + (v["metal"] * arrays.place_cost(net, "metal")).sum()
         + c["transport_metal"] * (v["met"] * off).sum()
-        + c["magnet"] * v["magnet"].sum()
+        + (v["magnet"] * arrays.place_cost(net, "magnet")).sum()
         + c["transport_magnet"] * (v["mag"] * off).sum()
     )
     for stage in STAGES:

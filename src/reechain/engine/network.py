@@ -66,6 +66,10 @@ class Network:
         DataFrame [stage, region, first_year, usd_per_t]: where and from which year the model
         may build capacity of a stage beyond ``<stage>_cap``, at a yearly cost [USD per t/yr
         per yr]; empty: no building.
+    place_costs
+        DataFrame [stage, key, usd_per_t]: the cost of mining per pool (key: deposit) and of
+        separation, metal and magnets per region [USD per t of throughput]; a place without a
+        row pays the stage's scalar cost in ``costs``.
     stockpiles
         DataFrame [item, stockpile, region, element, stock, first, last, rate, price]: oxide
         held in a region [t REO], released from year ``first`` to ``last`` at most ``rate``
@@ -178,6 +182,9 @@ class Network:
     initial_magnet_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
     stocking_price: pd.Series | None = None
+    place_costs: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["stage", "key", "usd_per_t"])
+    )
     stockpiles: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
             columns=["item", "stockpile", "region", "element", "stock", "first", "last", "rate",

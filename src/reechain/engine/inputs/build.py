@@ -28,6 +28,7 @@ from reechain.engine.inputs.context import (
     ScenarioEvents,
     map_regions,
 )
+from reechain.engine.inputs.costs import place_costs
 from reechain.engine.inputs.demand import (
     base_magnet_rows,
     base_separated,
@@ -162,6 +163,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         stocking_price=prices * stocking_multiple(book),
         expansion=expansion_table(ctx),
         stockpiles=stockpile_table(ctx, prices, elements),
+        place_costs=place_costs(ctx, pools.table, net.costs),
         light_only=light,
         heavy_separators=heavy_separators(ctx) if light is not None else None,
         **monthly_stocks(ctx, demand, magnet_usd, net.costs),

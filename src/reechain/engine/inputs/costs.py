@@ -1,0 +1,75 @@
+"""Operating costs by stage and place: per mining pool (its country and ore type) from the
+``costs`` table (the stages after mining by region once the data has like-for-like figures:
+:data:`PLACED`), the stage's labelled assumption where the data has no figure
+(``mining_cost``, ``separation_cost``, ``metal_cost``, ``magnet_cost``). Every cost used is
+noted in provenance with its source or as the default.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reechain.engine.inputs.context import ROW, Context, preferred
+
+COLUMNS = ["stage", "key", "usd_per_t"]
+#: stage -> the unit-cost key of its labelled default (inputs.prices.unit_costs)
+DEFAULT = {"mining": "mine", "separation": "separation", "metal": "metal", "magnet": "magnet"}
+#: stages after mining whose cost the model takes by region: none yet. Separation outside
+#: China has only a tolling charge (Songwe Hill's US$10/kg REO, a price that recovers capital)
+#: and China only an all-in oxide cost (Baotou, US$7-10/kg with the concentrate): set side by
+#: side as operating costs they would idle plants for want of a like-for-like figure. Metal
+#: and magnets: China's figures are price spreads and a vendor's cost split (low reliability),
+#: the rest of the world's a post-control price premium. The rows stay in the costs table
+#: for the record; each stage keeps one labelled cost everywhere.
+PLACED: tuple[str, ...] = ()
+
+
+def place_costs(ctx: Context, pools: pd.DataFrame, defaults: dict[str, float]) -> pd.DataFrame:
+    """[stage, key, usd_per_t]: mining per pool (key: the pool), the other stages per region
+    (key: the region) [USD per t of the stage's throughput]; ``defaults`` are the stages'
+    labelled unit costs [USD/t]."""
+    table = _known(ctx)
+    rows = []
+    for pool in pools.itertuples():
+        kind = getattr(pool, "pool_type", None)
+        cost = _lookup(table, "mining", pool.country, kind)
+        rows.append(("mining", pool.pool, cost))
+    for stage in PLACED:
+        for region in ctx.regions:
+            country = region if region not in (ROW,) and len(region) == 3 else "WLD"
+            rows.append((stage, region, _lookup(table, stage, country, None)))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    sourced = out["usd_per_t"].notna()
+    table = table[table["value"].notna()]
+    for stage in ("mining", *PLACED):
+        part = out[(out["stage"] == stage) & sourced]
+        if len(part):
+            ctx.book.note(
+                f"{stage} costs from the data",
+                part.set_index("key")["usd_per_t"].round(0).to_dict(),
+                "USD/t",
+                "costs table (preferred rows; WLD for places without a row of their own); "
+                f"every other place at the labelled default {stage}_cost",
+                ";".join(sorted(set(table.loc[table["stage"] == stage, "source_id"]))),
+            )
+    out["usd_per_t"] = out["usd_per_t"].fillna(out["stage"].map(DEFAULT).map(defaults))
+    return out
+
+
+def _known(ctx: Context) -> pd.DataFrame:
+    """The costs table's preferred rows (missing ones too: a place whose cost is missing
+    takes the default, not another place's cost)."""
+    return preferred(ctx.table("costs"))
+
+
+def _lookup(table: pd.DataFrame, stage: str, country: str, ore_type: str | None) -> float:
+    """The cost of ``stage`` in ``country`` (mining: for ``ore_type``) [USD/t]; the WLD row
+    where the country has no row; NaN where the row found is missing or there is none."""
+    part = table[table["stage"] == stage]
+    if stage == "mining":
+        part = part[part["ore_type"] == ore_type]
+    for place in (country, "WLD"):
+        hit = part[part["region"] == place]
+        if len(hit):
+            return float(hit.sort_values("year").iloc[-1]["value"])
+    return float("nan")
