@@ -65,3 +65,25 @@ def test_mining_shares_hold_when_unrelated_inputs_vary(ds):
         shares.append(m / m.sum())
     table = pd.concat(shares, axis=1).fillna(0.0)
     assert (table.max(axis=1) - table.min(axis=1)).max() < 0.01
+
+
+def test_beylikova_by_products_pay_for_its_mining(ds):
+    project = {
+        "type": "project",
+        "name": "Bey",
+        "facility": "beylikova-plant",
+        "country": "TUR",
+        "stage": "separation",
+        "feed": {"deposit": "beylikova", "composition": "mountain-pass-mp-10k-2021-inferred"},
+        "capacity": {"value": 10_000, "unit": "t REO/yr"},
+        "start": 2026,
+    }
+    sc = Scenario.model_validate(
+        {"name": "b", "base_year": 2024, "horizon": 2026, "events": [project]}
+    ).check(ds)
+    net = build_inputs(ds, sc).network
+    mine = arrays.place_cost(net, "mining").to_series()
+    # 72,000 t barite and 70,000 t fluorite per 10,000 t REO: 7.2 x 210 + 7.0 x 565 USD/t
+    credit = 7.2 * 210 + 7.0 * 565
+    assert credit == pytest.approx(5467.0)
+    assert mine["beylikova:Bey"] == pytest.approx(2000.0 - credit)

@@ -14,6 +14,7 @@ from reechain.analysis import metrics
 from reechain.data.dataset import Dataset
 from reechain.data.flows import UNATTRIBUTED, material_flows
 from reechain.data.schema import STAGES
+from reechain.engine.inputs.byproducts import byproducts_per_reo
 from reechain.engine.run import ScenarioResult
 from reechain.engine.scenario import BlocMembershipEvent, DemandEvent, ProjectEvent
 
@@ -83,7 +84,7 @@ def project_outputs(result: ScenarioResult, ds: Dataset) -> pd.DataFrame:
         mined = result.pool_output[result.pool_output["deposit"] == pool].set_index("year")["value"]
         comp = net.composition.loc[pool]
         rec = net.recovery
-        per_reo = _byproducts_per_reo(facts, ev.feed.deposit)
+        per_reo = byproducts_per_reo(facts, ev.feed.deposit)
         for y, t in mined.items():
             row = {"project": ev.name, "year": int(y), "treo_t": float(t)}
             for e in ("La", "Ce", "Pr", "Nd", "Tb", "Dy"):
@@ -92,28 +93,6 @@ def project_outputs(result: ScenarioResult, ds: Dataset) -> pd.DataFrame:
                 row[f"{name}_t"] = float(t * ratio)
             rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _byproducts_per_reo(facts: pd.DataFrame, deposit: str) -> dict[str, tuple[float, str]]:
-    """t by-product per t REO from the planned plant's stated outputs (preferred rows)."""
-    d = facts[
-        (facts["deposit_id"] == deposit) & facts["preferred"].fillna(False) & facts["value"].notna()
-    ]
-    reo = d[d["metric"] == "reo_output"]
-    if reo.empty:
-        reo = d[d["metric"] == "reo_capacity"]
-    if reo.empty:
-        return {}
-    base = float(reo["value"].iloc[0])
-    out = {}
-    for metric in ("thorium_output", "barite_output", "fluorite_output"):
-        row = d[d["metric"] == metric]
-        if len(row):
-            out[metric.removesuffix("_output")] = (
-                float(row["value"].iloc[0]) / base,
-                str(row["source_id"].iloc[0]),
-            )
-    return out
 
 
 def demand_coverage(result: ScenarioResult, projects: pd.DataFrame) -> pd.DataFrame:

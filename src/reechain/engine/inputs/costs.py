@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reechain.engine.inputs.byproducts import byproduct_credit
 from reechain.engine.inputs.context import ROW, Context, preferred
 
 COLUMNS = ["stage", "key", "usd_per_t"]
@@ -33,6 +34,8 @@ def place_costs(ctx: Context, pools: pd.DataFrame, defaults: dict[str, float]) -
     for pool in pools.itertuples():
         kind = getattr(pool, "pool_type", None)
         cost = _lookup(table, "mining", pool.country, kind)
+        if pool.basis == "project":  # a project's own deposit: its by-products' credit
+            cost = _credited(ctx, pool.pool, cost, defaults["mine"])
         rows.append(("mining", pool.pool, cost))
     for stage in PLACED:
         for region in ctx.regions:
@@ -54,6 +57,25 @@ def place_costs(ctx: Context, pools: pd.DataFrame, defaults: dict[str, float]) -
             )
     out["usd_per_t"] = out["usd_per_t"].fillna(out["stage"].map(DEFAULT).map(defaults))
     return out
+
+
+def _credited(ctx: Context, pool: str, cost: float, default: float) -> float:
+    """A project pool's mining cost less its deposit's by-product credit [USD/t REO] (the
+    cost: the table's, else ``default``); noted in provenance."""
+    deposit = pool.split(":", 1)[0]
+    credit, how, sources = byproduct_credit(ctx.ds, deposit, ctx.base)
+    if not credit:
+        return cost
+    before = default if pd.isna(cost) else cost
+    ctx.book.note(
+        f"by-product credit {pool}",
+        round(credit),
+        "USD/t REO",
+        f"{how}; mining cost {before:,.0f} - credit = {before - credit:,.0f} USD/t REO (a "
+        "negative cost: the by-products pay for the mining)",
+        sources,
+    )
+    return before - credit
 
 
 def _known(ctx: Context) -> pd.DataFrame:
