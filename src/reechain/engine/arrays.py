@@ -205,6 +205,24 @@ def initial_magnet_stock(net: Network) -> tuple[xr.DataArray, xr.DataArray]:
     return (at_first * start).transpose(*order), (in_linked * start).transpose(*order)
 
 
+def initial_oxide_stock(net: Network) -> xr.DataArray:
+    """Producers' oxide stock entering the first linked period, 0 in every other period
+    [year, region, element] [t REO], from ``net.initial_oxide_stock`` (0 where none)."""
+    start = xr.DataArray(
+        np.zeros((len(net.regions), len(net.elements))),
+        dims=["region", "element"],
+        coords={"region": net.regions, "element": net.elements},
+    )
+    if net.initial_oxide_stock is not None:
+        table = net.initial_oxide_stock.reindex(index=net.regions, columns=net.elements)
+        start.values[:] = table.fillna(0.0).to_numpy(dtype=float)
+    first = min(net.linked) if net.linked else None
+    at_first = xr.DataArray(
+        [1.0 if y == first else 0.0 for y in net.years], dims=["year"], coords={"year": net.years}
+    )
+    return (at_first * start).transpose("year", "region", "element")
+
+
 # Elements a light-only separator doesn't separate: Sm to Lu and Y (Lynas sold them as mixed
 # SEG and heavy concentrates before its heavy circuit).
 HEAVY_SEPARATION = ("Y", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu")

@@ -283,9 +283,11 @@ def define_stocks(
     )
     stock_in = m.add_variables(lower=0, coords=coords, name="stock_in")
     stock_out = m.add_variables(lower=0, coords=coords, name="stock_out")
-    # The stock before the first year is zero: the shifted slot contributes nothing.
+    # The stock before the first year is zero (the shifted slot contributes nothing), but for
+    # producers' stock entering the first linked month (``bounds['stock-balance']``).
     m.add_constraints(
-        stock - _carried(stock, net, foresight) - stock_in + stock_out == 0,
+        stock - _carried(stock, net, foresight) - stock_in + stock_out
+        == arrays.initial_oxide_stock(net),
         name="stock-balance",
     )
     return stock_in, stock_out
@@ -827,6 +829,7 @@ def varying(net: Network) -> dict[str, xr.DataArray | float]:
     if net.linked:
         start, usual = arrays.initial_magnet_stock(net)
         out["magnet-stock-balance"], out["magnet-stock-short"] = start, usual
+        out["stock-balance"] = arrays.initial_oxide_stock(net)
         out["magnet-stock-over"] = -usual
     for stage in STAGES:
         demand = arrays.demand(net, stage, "quantity")
@@ -862,6 +865,7 @@ _KEY_VIEWS: dict[str, Callable[[Any, Network], Any]] = {
             "mine_min",
             "heavy_metal_cap",
             "initial_magnet_stock",
+            "initial_oxide_stock",
             *(stage.capacity for stage in STAGES),
             *(stage.minimum for stage in STAGES),
         )

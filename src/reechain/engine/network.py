@@ -103,6 +103,9 @@ class Network:
         Optional region x grade [t magnet]: consumers' magnet stocks before the first linked
         period; the last linked period should hold as much again (a shortfall costs the
         magnets' lowest willingness to pay).
+    initial_oxide_stock
+        Optional region x element [t REO]: separators' oxide stocks before the first linked
+        period (none may be carried out of the last one).
     heavy_metal_cap
         Optional year x region [t metal/yr]: how much of ``heavy_metals`` (Dy, Tb) each
         region's metal plants can make (China holds almost all of it).
@@ -180,6 +183,7 @@ class Network:
     heavy_separators: pd.DataFrame | None = None
     linked: list[int] = field(default_factory=list)
     initial_magnet_stock: pd.DataFrame | None = None
+    initial_oxide_stock: pd.DataFrame | None = None
     heavy_metal_cap: pd.DataFrame | None = None
     stocking_price: pd.Series | None = None
     place_costs: pd.DataFrame = field(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from reechain.data.dataset import Dataset
@@ -167,6 +168,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         light_only=light,
         heavy_separators=heavy_separators(ctx) if light is not None else None,
         **monthly_stocks(ctx, demand, magnet_usd, net.costs),
+        initial_oxide_stock=producer_stocks(ctx, separated, sep_base),
     )
     net = replace(net, tariffs=tariff_table(ctx, net))
     net = replace(
@@ -262,6 +264,33 @@ def dedication(ctx: Context, pools: Pools, projects: ProjectEffects) -> pd.DataF
     fed = projects.feeds.rename(columns={"pool": "deposit"})
     fed = fed[fed["deposit"].isin(restricted)]
     return pd.concat([observed, projects.dedicated, fed], ignore_index=True).drop_duplicates()
+
+
+def producer_stocks(
+    ctx: Context, separated: pd.Series, separation: pd.Series
+) -> pd.DataFrame | None:
+    """Region x element oxide held by separators entering the first linked month [t REO]:
+    ``producer_oxide_stock_months`` [months] of the base year's separated oxide
+    (``separated`` [t REO/yr] by element), placed where the base year separated
+    (``separation`` [t REO/yr] by region). None for a run without months."""
+    if not any(periods.is_month(p) for p in ctx.years):
+        return None
+    months = ctx.book.assumption("producer_oxide_stock_months")
+    where = separation / separation.sum()
+    table = pd.DataFrame(
+        np.outer(where.to_numpy(), separated.to_numpy()) * months / 12,
+        index=where.index,
+        columns=separated.index,
+    )
+    ctx.book.note(
+        "producers' oxide stocks",
+        round(float(table.to_numpy().sum())),
+        "t REO",
+        f"{months} months of the base year's separated oxide, where it was separated, before "
+        "the first month",
+        ctx.book.assumptions.loc["producer_oxide_stock_months", "source_id"],
+    )
+    return table
 
 
 def monthly_stocks(
