@@ -109,3 +109,18 @@ def test_facilities_left_out_say_why(runs):
     assert "lynas-malaysia-heavy-circuit (a heavy-only circuit" in note
     assert "lynas-kalgoorlie (cracking only" in note
     assert "evac-sumter (no capacity in t magnet/yr in the data)" in note
+
+
+def test_operating_plants_expand_and_use_their_idle_nameplate(runs):
+    inputs = runs["expected"]
+    # Mount Weld: 7,200 t/yr NdPr (2024) -> 12,000 (2026, reported), in t REO of its split
+    note = noted(inputs, "expansion lynas-mount-weld")
+    assert "7,200 (2024) -> 12,000 (2026, reported)" in note["how"]
+    share = 4800 / note["value"]  # the Pr+Nd share of Mount Weld's split it was converted by
+    assert 0.15 < share < 0.30
+    # Lynas Malaysia: nameplate 22,000 t REO (2014) less its 10,908 t output in FY2024, open
+    # from 2025
+    idle = noted(inputs, "idle nameplate lynas-malaysia")
+    assert idle["value"] == pytest.approx(22_000 - 10_908)
+    mys = inputs.network.sep_cap["MYS"]
+    assert mys.loc[2025] - mys.loc[2024] == pytest.approx(22_000 - 10_908)

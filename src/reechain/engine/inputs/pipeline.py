@@ -71,10 +71,17 @@ def pipeline_projects(ctx: Context) -> list[ProjectEvent]:
     starts = fac["start_year"]
     ramp_years = {stage: ctx.book.assumption(a) for stage, a in RAMP.items()}
     recent = operating & (starts <= ctx.base) & (starts > ctx.base - fac["stage"].map(ramp_years))
-    candidates = fac[fac["status"].isin(list(PROBABILITY)) | (operating & (starts > ctx.base))]
+    recent = recent.fillna(False).astype(bool)  # no start year: not recent
+    later = (operating & (starts > ctx.base)).fillna(False).astype(bool)
+    candidates = fac[fac["status"].isin(list(PROBABILITY)) | later]
     if mode == "none":
         candidates = candidates.iloc[:0]
     projects, left_out = [], []
+    for row in fac[operating & ~recent].itertuples():
+        for make in (_idle_nameplate, _expansion):
+            project = make(ctx, row, mode)
+            if project is not None:
+                projects.append(project)
     for row in fac[recent].itertuples():
         project, why = _rise_to_nameplate(ctx, row)
         if project is None:
@@ -139,6 +146,124 @@ def _project(ctx: Context, row, mode: str) -> tuple[ProjectEvent | None, str]:
         row.source_id,
     )
     return project, ""
+
+
+def _preferred_rows(ctx: Context, row, measure: str) -> pd.DataFrame:
+    """A facility's preferred rows of ``measure`` in its stage's unit, with a value."""
+    cap = ctx.table("facility_capacity")
+    return cap[
+        (cap["facility_id"] == row.facility_id)
+        & (cap["measure"] == measure)
+        & (cap["unit"] == CAPACITY[row.stage][0])
+        & cap["value"].notna()
+        & cap["preferred"].fillna(False).astype(bool)
+    ]
+
+
+def _idle_nameplate(ctx: Context, row, mode: str) -> ProjectEvent | None:
+    """An operating separation plant outside China whose nameplate (its latest capacity up
+    to the base year) exceeds its base-year output in the same material: the difference is
+    capacity the base year left idle (for want of feed), open from the next year. Nameplate
+    and utilisation apart (Lynas Malaysia: 10,500 t/yr NdPr, 5,655 t made in FY2024)."""
+    if row.stage != "separation" or _not_modelled(row):
+        return None
+    caps, outs = _preferred_rows(ctx, row, "capacity"), _preferred_rows(ctx, row, "output")
+    for material in (*CAPACITY[row.stage][1], "Pr+Nd"):
+        cap = caps[(caps["material"] == material) & (caps["year"] <= ctx.base)]
+        out = outs[(outs["material"] == material) & (outs["year"] == ctx.base)]
+        per_unit = _per_stage_unit(ctx, row, material)
+        if cap.empty or out.empty or per_unit is None:
+            continue
+        nameplate, made = cap.sort_values("year").iloc[-1], out.iloc[0]
+        idle = float(nameplate["value"]) - float(made["value"])
+        if idle <= 0:
+            return None
+        added = idle * per_unit
+        ctx.book.note(
+            f"idle nameplate {row.facility_id}",
+            round(added, 1),
+            CAPACITY[row.stage][0],
+            f"{material} nameplate {float(nameplate['value']):,.0f} ({int(nameplate['year'])}) "
+            f"- output {float(made['value']):,.0f} ({ctx.base}) x {per_unit:.3f}; open from "
+            f"{ctx.base + 1}",
+            f"{nameplate['source_id']};{made['source_id']}",
+        )
+        return ProjectEvent.model_validate(
+            {
+                "type": "project",
+                "name": f"nameplate:{row.facility_id}",
+                "country": row.country,
+                "stage": row.stage,
+                "capacity": {"value": added, "unit": CAPACITY[row.stage][0]},
+                "start": ctx.base + 1,
+            }
+        )
+    return None
+
+
+def _expansion(ctx: Context, row, mode: str) -> ProjectEvent | None:
+    """A dated expansion of an operating plant outside China: its capacity in a year after
+    the base year above its capacity in the base year or before (same material), the
+    difference converted to the stage's unit, from that year; a reported capacity counts
+    fully, a projected one at the build probability of a committed project (``expected``)."""
+    if _not_modelled(row):
+        return None
+    unit, materials = CAPACITY[row.stage]
+    rows = _preferred_rows(ctx, row, "capacity")
+    for material in (*materials, "Pr+Nd"):
+        part = rows[rows["material"] == material].sort_values("year")
+        before, after = part[part["year"] <= ctx.base], part[part["year"] > ctx.base]
+        if before.empty or after.empty:
+            continue
+        old, new = before.iloc[-1], after.iloc[-1]
+        growth = float(new["value"]) - float(old["value"])
+        per_unit = _per_stage_unit(ctx, row, material)
+        if growth <= 0 or per_unit is None:
+            continue
+        committed = ctx.book.assumption("build_probability_committed")
+        probability = 1.0 if new["status"] == "reported" else committed
+        scale = probability if mode == "expected" else 1.0
+        added = growth * per_unit * scale
+        project = ProjectEvent.model_validate(
+            {
+                "type": "project",
+                "name": f"expansion:{row.facility_id}",
+                "country": row.country,
+                "stage": row.stage,
+                "capacity": {"value": added, "unit": unit},
+                "start": max(int(new["year"]), ctx.base + 1),
+                "ramp_up_years": math.ceil(ctx.book.assumption(RAMP[row.stage])),
+                "feed": {"deposit": row.deposit_id} if pd.notna(row.deposit_id) else None,
+                "probability": probability,
+            }
+        )
+        ctx.book.note(
+            f"expansion {row.facility_id}",
+            round(added, 1),
+            unit,
+            f"{material} capacity {float(old['value']):,.0f} ({int(old['year'])}) -> "
+            f"{float(new['value']):,.0f} ({int(new['year'])}, {new['status']}) x "
+            f"{per_unit:.3f} {unit} per t {material} x probability {probability} ({mode})",
+            f"{old['source_id']};{new['source_id']}",
+        )
+        return project
+    return None
+
+
+def _per_stage_unit(ctx: Context, row, material: str) -> float | None:
+    """t of the stage's unit per t of ``material`` capacity: 1 for the stage's own
+    materials; for Pr+Nd at a mine or separator, 1 / the Pr+Nd share of its deposit's split
+    (DERIVED); None where it can't be converted."""
+    if material in CAPACITY[row.stage][1]:
+        return 1.0
+    if material != "Pr+Nd" or row.stage not in ("mining", "separation"):
+        return None
+    if pd.isna(row.deposit_id):
+        return None
+    comp_id, _ = deposit_composition(ctx.ds, row.deposit_id, None)
+    shares = composition_shares(ctx.ds, comp_id)
+    share = float(shares.get("Pr", 0.0) + shares.get("Nd", 0.0))
+    return 1.0 / share if share > 0 else None
 
 
 def _not_modelled(row) -> str:
