@@ -182,25 +182,30 @@ def period_fractions(net: Network) -> xr.DataArray:
     return xr.DataArray(values, dims=["year"], coords={"year": net.years})
 
 
+def _start_table(net: Network, table: pd.DataFrame | None, dim: str, labels: list[str]):
+    """A region x ``dim`` table as an array (0 where none is given)."""
+    start = xr.DataArray(
+        np.zeros((len(net.regions), len(labels))),
+        dims=["region", dim],
+        coords={"region": net.regions, dim: labels},
+    )
+    if table is not None:
+        start.values[:] = table.reindex(index=net.regions, columns=labels).fillna(0.0).to_numpy()
+    return start
+
+
+def _in_periods(net: Network, chosen: set) -> xr.DataArray:
+    """[year] 1 in the ``chosen`` periods, 0 elsewhere."""
+    values = [1.0 if y in chosen else 0.0 for y in net.years]
+    return xr.DataArray(values, dims=["year"], coords={"year": net.years})
+
+
 def initial_magnet_stock(net: Network) -> tuple[xr.DataArray, xr.DataArray]:
     """(consumers' magnet stock entering the first linked period, 0 in every other period;
     the usual stock in every linked period, 0 in the others) [year, region, grade] [t magnet],
     from ``net.initial_magnet_stock`` (0 where none is given)."""
-    start = xr.DataArray(
-        np.zeros((len(net.regions), len(net.grades))),
-        dims=["region", "grade"],
-        coords={"region": net.regions, "grade": net.grades},
-    )
-    if net.initial_magnet_stock is not None:
-        table = net.initial_magnet_stock.reindex(index=net.regions, columns=net.grades)
-        start.values[:] = table.fillna(0.0).to_numpy(dtype=float)
-    first, linked = min(net.linked), set(net.linked)
-    at_first = xr.DataArray(
-        [1.0 if y == first else 0.0 for y in net.years], dims=["year"], coords={"year": net.years}
-    )
-    in_linked = xr.DataArray(
-        [1.0 if y in linked else 0.0 for y in net.years], dims=["year"], coords={"year": net.years}
-    )
+    start = _start_table(net, net.initial_magnet_stock, "grade", net.grades)
+    at_first, in_linked = _in_periods(net, {min(net.linked)}), _in_periods(net, set(net.linked))
     order = ("year", "region", "grade")
     return (at_first * start).transpose(*order), (in_linked * start).transpose(*order)
 
@@ -208,18 +213,8 @@ def initial_magnet_stock(net: Network) -> tuple[xr.DataArray, xr.DataArray]:
 def initial_oxide_stock(net: Network) -> xr.DataArray:
     """Producers' oxide stock entering the first linked period, 0 in every other period
     [year, region, element] [t REO], from ``net.initial_oxide_stock`` (0 where none)."""
-    start = xr.DataArray(
-        np.zeros((len(net.regions), len(net.elements))),
-        dims=["region", "element"],
-        coords={"region": net.regions, "element": net.elements},
-    )
-    if net.initial_oxide_stock is not None:
-        table = net.initial_oxide_stock.reindex(index=net.regions, columns=net.elements)
-        start.values[:] = table.fillna(0.0).to_numpy(dtype=float)
-    first = min(net.linked) if net.linked else None
-    at_first = xr.DataArray(
-        [1.0 if y == first else 0.0 for y in net.years], dims=["year"], coords={"year": net.years}
-    )
+    start = _start_table(net, net.initial_oxide_stock, "element", net.elements)
+    at_first = _in_periods(net, {min(net.linked)} if net.linked else set())
     return (at_first * start).transpose("year", "region", "element")
 
 

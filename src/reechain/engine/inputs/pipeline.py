@@ -123,20 +123,7 @@ def _project(ctx: Context, row, mode: str) -> tuple[ProjectEvent | None, str]:
     start, start_how = _start(ctx, row)
     ramp_years = math.ceil(ctx.book.assumption(RAMP[row.stage]))
     unit = CAPACITY[row.stage][0]
-    feed = {"deposit": row.deposit_id} if pd.notna(row.deposit_id) else None
-    project = ProjectEvent.model_validate(
-        {
-            "type": "project",
-            "name": f"pipeline:{row.facility_id}",
-            "country": row.country,
-            "stage": row.stage,
-            "capacity": {"value": capacity * scale, "unit": unit},
-            "start": start,
-            "ramp_up_years": ramp_years,
-            "feed": feed,
-            "probability": probability,
-        }
-    )
+    project = _event(row, "pipeline", capacity * scale, start, ramp_years, probability)
     ctx.book.note(
         f"pipeline {row.facility_id}",
         round(capacity * scale, 1),
@@ -188,16 +175,7 @@ def _idle_nameplate(ctx: Context, row, mode: str) -> ProjectEvent | None:
             f"{ctx.base + 1}",
             f"{nameplate['source_id']};{made['source_id']}",
         )
-        return ProjectEvent.model_validate(
-            {
-                "type": "project",
-                "name": f"nameplate:{row.facility_id}",
-                "country": row.country,
-                "stage": row.stage,
-                "capacity": {"value": added, "unit": CAPACITY[row.stage][0]},
-                "start": ctx.base + 1,
-            }
-        )
+        return _event(row, "nameplate", added, ctx.base + 1, 0, fed=False)
     return None
 
 
@@ -224,19 +202,9 @@ def _expansion(ctx: Context, row, mode: str) -> ProjectEvent | None:
         probability = 1.0 if new["status"] == "reported" else committed
         scale = probability if mode == "expected" else 1.0
         added = growth * per_unit * scale
-        project = ProjectEvent.model_validate(
-            {
-                "type": "project",
-                "name": f"expansion:{row.facility_id}",
-                "country": row.country,
-                "stage": row.stage,
-                "capacity": {"value": added, "unit": unit},
-                "start": max(int(new["year"]), ctx.base + 1),
-                "ramp_up_years": math.ceil(ctx.book.assumption(RAMP[row.stage])),
-                "feed": {"deposit": row.deposit_id} if pd.notna(row.deposit_id) else None,
-                "probability": probability,
-            }
-        )
+        start = max(int(new["year"]), ctx.base + 1)
+        ramp_years = math.ceil(ctx.book.assumption(RAMP[row.stage]))
+        project = _event(row, "expansion", added, start, ramp_years, probability)
         ctx.book.note(
             f"expansion {row.facility_id}",
             round(added, 1),
@@ -266,6 +234,33 @@ def _per_stage_unit(ctx: Context, row, material: str) -> float | None:
     return 1.0 / share if share > 0 else None
 
 
+def _event(
+    row,
+    kind: str,
+    capacity: float,
+    start: int,
+    ramp_years: int,
+    probability: float = 1.0,
+    fed: bool = True,
+) -> ProjectEvent:
+    """The project that adds ``capacity`` [t/yr, the stage's unit] to a facility's stage from
+    ``start``, ramped up over ``ramp_years``, fed by its deposit where it names one (and
+    ``fed``: idle nameplate takes whatever feed comes)."""
+    return ProjectEvent.model_validate(
+        {
+            "type": "project",
+            "name": f"{kind}:{row.facility_id}",
+            "country": row.country,
+            "stage": row.stage,
+            "capacity": {"value": capacity, "unit": CAPACITY[row.stage][0]},
+            "start": start,
+            "ramp_up_years": ramp_years,
+            "feed": {"deposit": row.deposit_id} if fed and pd.notna(row.deposit_id) else None,
+            "probability": probability,
+        }
+    )
+
+
 def _not_modelled(row) -> str:
     """Why a facility can't be a project of the model ('' when it can)."""
     if row.separates == "heavy":
@@ -291,18 +286,7 @@ def _rise_to_nameplate(ctx: Context, row) -> tuple[ProjectEvent | None, str]:
     realised = _realised(ctx, year_of_ramp, ramp_years)
     added = nameplate * (1 - realised)
     end = int(row.start_year) + math.ceil(ramp_years)
-    project = ProjectEvent.model_validate(
-        {
-            "type": "project",
-            "name": f"ramp-up:{row.facility_id}",
-            "country": row.country,
-            "stage": row.stage,
-            "capacity": {"value": added, "unit": CAPACITY[row.stage][0]},
-            "start": ctx.base + 1,
-            "ramp_up_years": max(0, end - ctx.base - 1),
-            "feed": {"deposit": row.deposit_id} if pd.notna(row.deposit_id) else None,
-        }
-    )
+    project = _event(row, "ramp-up", added, ctx.base + 1, max(0, end - ctx.base - 1))
     ctx.book.note(
         f"ramp-up {row.facility_id}",
         round(added, 1),
