@@ -124,3 +124,11 @@ def test_operating_plants_expand_and_use_their_idle_nameplate(runs):
     assert idle["value"] == pytest.approx(22_000 - 10_908)
     mys = inputs.network.sep_cap["MYS"]
     assert mys.loc[2025] - mys.loc[2024] == pytest.approx(22_000 - 10_908)
+
+
+def test_a_scenario_leaves_facilities_out_of_the_pipeline(ds):
+    without = network(ds, pipeline_exclude=["iluka-eneabba"])
+    params = set(pd.DataFrame(without.provenance)["parameter"])
+    assert "pipeline iluka-eneabba" not in params and "pipeline lynas-seadrift" in params
+    with pytest.raises(ScenarioError, match="iluka-eneabba"):
+        Scenario.model_validate({**BASE, "pipeline_exclude": ["iluka-enneabba"]}).check(ds)

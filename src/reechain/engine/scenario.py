@@ -436,6 +436,11 @@ class Scenario(_Strict):
         "operating with a capacity): 'expected' at capacity x the build probability of their "
         "status, 'announced' at full capacity, 'none' left out.",
     )
+    pipeline_exclude: list[str] = Field(
+        default_factory=list,
+        description="Facility ids of the data to leave out of the pipeline (e.g. a project the "
+        "scenario assumes cancelled).",
+    )
     expansion: bool = Field(
         True,
         description="Whether the model may build separation, metal and magnet capacity beyond "
@@ -536,6 +541,12 @@ class Scenario(_Strict):
             for j, c in enumerate(members):
                 if c not in known.countries:
                     bad(("regions", rname, j), unknown_message("country", c, known.countries))
+        for j, facility in enumerate(self.pipeline_exclude):
+            if facility not in known.facilities:
+                bad(
+                    ("pipeline_exclude", j),
+                    unknown_message("facility", facility, known.facilities),
+                )
         for i, ev in enumerate(self.events):
             loc = ("events", i)
             _check_places_and_year(ev, loc, self.horizon, known, bad)

@@ -11,7 +11,7 @@ not at all (``none``). A plant that started within its ramp-up years before the 
 rises from its base-year output towards its nameplate (nameplate and utilisation apart).
 China's capacity grows with its quotas instead (``existing_capacity_growth``), so its
 facilities are left out. A scenario project that names a facility (``facility:``) replaces
-it.
+it; ``pipeline_exclude`` leaves facilities out.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def pipeline_projects(ctx: Context) -> list[ProjectEvent]:
     capacity, no deposit for a mine, heavy-only circuit) is noted with the reason."""
     mode = ctx.sc.pipeline
     replaced = {ev.facility for ev in ctx.sc.events if getattr(ev, "facility", None)}
+    replaced |= set(ctx.sc.pipeline_exclude)
     fac = ctx.table("facilities")
     fac = fac[(fac["country"] != "CHN") & ~fac["facility_id"].isin(replaced)]
     operating = fac["status"] == "operating"
