@@ -72,7 +72,15 @@ def test_design_is_seeded_and_independent_of_the_sample_count(sc):
     b = design(sc, 3, seed=11)
     pd.testing.assert_frame_equal(a.iloc[:3], b)
     assert not design(sc, 5, seed=12).equals(a)
-    assert list(a.columns) == ["capacity", "outage share", "growth", "plant online"]
+    # declared inputs, then the pipeline's draw (a seed), then projects' on/off
+    assert list(a.columns) == [
+        "capacity",
+        "outage share",
+        "growth",
+        "pipeline draw",
+        "plant online",
+    ]
+    assert ((a["pipeline draw"] >= 0) & (a["pipeline draw"] < 2**31)).all()
     assert set(a["plant online"]) <= {0.0, 1.0}
 
 

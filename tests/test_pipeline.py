@@ -132,3 +132,31 @@ def test_a_scenario_leaves_facilities_out_of_the_pipeline(ds):
     assert "pipeline iluka-eneabba" not in params and "pipeline lynas-seadrift" in params
     with pytest.raises(ScenarioError, match="iluka-eneabba"):
         Scenario.model_validate({**BASE, "pipeline_exclude": ["iluka-enneabba"]}).check(ds)
+
+
+def test_an_ensemble_sample_builds_each_facility_or_not(ds):
+    from types import SimpleNamespace
+
+    from reechain.engine.inputs.pipeline import _drawn
+    from reechain.ensemble.apply import apply
+    from reechain.ensemble.sampling import inputs_of
+
+    sc = Scenario.model_validate(BASE)
+    draw = [i for i in inputs_of(sc) if i.target == "pipeline_seed"]
+    assert len(draw) == 1  # one seed draws every facility of the pipeline
+    sample = apply(sc, {draw[0].name: 12345.7}, {draw[0].name: "pipeline_seed"})
+    assert (sample.pipeline, sample.pipeline_seed) == ("drawn", 12345)
+    # each facility is drawn on its own, reproducibly, at its probability
+    built = [
+        _drawn(SimpleNamespace(sc=SimpleNamespace(pipeline_seed=seed)), "lynas-seadrift", 0.25)
+        for seed in range(2000)
+    ]
+    assert abs(sum(built) / len(built) - 0.25) < 0.03
+    drawn = network(ds, pipeline="drawn", pipeline_seed=12345)
+    expected = network(ds, pipeline="expected")
+    aus_drawn = drawn.network.sep_cap.loc[2035, "AUS"]
+    # Eneabba (0.8) is either fully in or out, never at 0.8 of its capacity
+    note = pd.DataFrame(drawn.provenance).set_index("parameter")
+    if "pipeline iluka-eneabba" in note.index:
+        assert note.loc["pipeline iluka-eneabba", "value"] == pytest.approx(17_500)
+    assert aus_drawn != expected.network.sep_cap.loc[2035, "AUS"]

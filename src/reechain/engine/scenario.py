@@ -430,11 +430,16 @@ class Scenario(_Strict):
         "periods linked by producers' and consumers' stocks, so a shock within the year shows "
         "month by month.",
     )
-    pipeline: Literal["expected", "announced", "none"] = Field(
+    pipeline: Literal["expected", "announced", "none", "drawn"] = Field(
         "expected",
         description="The dataset's announced facilities outside China (facilities not yet "
         "operating with a capacity): 'expected' at capacity x the build probability of their "
-        "status, 'announced' at full capacity, 'none' left out.",
+        "status, 'announced' at full capacity, 'none' left out, 'drawn' each built at full "
+        "capacity or not at all, drawn with its probability from pipeline_seed (what an "
+        "ensemble sample runs).",
+    )
+    pipeline_seed: int | None = Field(
+        None, ge=0, description="Seed of the draws of pipeline: drawn (an ensemble sets it)."
     )
     pipeline_exclude: list[str] = Field(
         default_factory=list,

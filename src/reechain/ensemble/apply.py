@@ -16,11 +16,15 @@ def apply(sc: Scenario, values: Mapping[str, float], targets: Mapping[str, str])
     Years are rounded; a composition is a choice of id; an intensity target multiplies the
     dataset's intensity of that end use; a project switched off (``online`` 0) or starting
     after the horizon keeps its place with zero capacity (so every sample has the same
-    regions); assumption targets become scenario assumption overrides."""
+    regions); assumption targets become scenario assumption overrides; the pipeline's seed
+    makes the sample's pipeline drawn."""
     data = sc.model_dump(mode="json", by_alias=True, exclude={"uncertainty"})
     drop: set[int] = set()
     for name, value in values.items():
         m = TARGET.match(targets[name]) if targets[name] != "" else None
+        if targets[name] == "pipeline_seed":
+            data["pipeline"], data["pipeline_seed"] = "drawn", int(value)
+            continue
         if targets[name].endswith(".online"):
             index = int(targets[name].split("[")[1].split("]")[0])
             if value < 0.5:

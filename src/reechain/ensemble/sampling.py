@@ -17,7 +17,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from reechain.engine.scenario import ProjectEvent, Scenario
-from reechain.engine.uncertainty import Discrete, UncertainInput, Uncertainty
+from reechain.engine.uncertainty import Discrete, UncertainInput, Uncertainty, Uniform
 
 METHODS = ("random", "lhs", "morris")
 MORRIS_LEVELS = 4
@@ -31,11 +31,21 @@ class Input:
 
 
 def inputs_of(sc: Scenario) -> list[Input]:
-    """The declared inputs plus an on/off input for each project with probability < 1."""
+    """The declared inputs, the draw of the pipeline's facilities (a seed: each sample builds
+    each facility with its probability; scenarios with ``pipeline: expected``) and an on/off
+    input for each project with probability < 1."""
     out = [
         Input(i.name, i.target, i.distribution)
         for i in (sc.uncertainty.inputs if sc.uncertainty else [])
     ]
+    if sc.pipeline == "expected":  # each sample builds each announced facility or not
+        out.append(
+            Input(
+                "pipeline draw",
+                "pipeline_seed",
+                Uniform(kind="uniform", low=0.0, high=float(2**31 - 1)),
+            )
+        )
     for idx, ev in enumerate(sc.events):
         if isinstance(ev, ProjectEvent) and ev.probability < 1:
             out.append(

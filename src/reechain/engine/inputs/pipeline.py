@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -120,6 +121,8 @@ def _project(ctx: Context, row, mode: str) -> tuple[ProjectEvent | None, str]:
     if capacity is None:
         return None, how
     probability = ctx.book.assumption(PROBABILITY.get(row.status, "build_probability_operating"))
+    if mode == "drawn" and not _drawn(ctx, row.facility_id, probability):
+        return None, f"not built in this draw (probability {probability})"
     scale = probability if mode == "expected" else 1.0
     start, start_how = _start(ctx, row)
     ramp_years = math.ceil(ctx.book.assumption(RAMP[row.stage]))
@@ -201,6 +204,8 @@ def _expansion(ctx: Context, row, mode: str) -> ProjectEvent | None:
             continue
         committed = ctx.book.assumption("build_probability_committed")
         probability = 1.0 if new["status"] == "reported" else committed
+        if mode == "drawn" and not _drawn(ctx, f"expansion:{row.facility_id}", probability):
+            return None
         scale = probability if mode == "expected" else 1.0
         added = growth * per_unit * scale
         start = max(int(new["year"]), ctx.base + 1)
@@ -260,6 +265,14 @@ def _event(
             "probability": probability,
         }
     )
+
+
+def _drawn(ctx: Context, key: str, probability: float) -> bool:
+    """Whether ``key`` is built in this draw: a uniform from (``pipeline_seed``, the key's
+    CRC32) below its ``probability``, so each facility's draw is its own and reproducible."""
+    seed = ctx.sc.pipeline_seed or 0
+    u = np.random.default_rng([seed, zlib.crc32(key.encode())]).random()
+    return bool(u < probability)
 
 
 def _not_modelled(row) -> str:
