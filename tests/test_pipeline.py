@@ -160,3 +160,28 @@ def test_an_ensemble_sample_builds_each_facility_or_not(ds):
     if "pipeline iluka-eneabba" in note.index:
         assert note.loc["pipeline iluka-eneabba", "value"] == pytest.approx(17_500)
     assert aus_drawn != expected.network.sep_cap.loc[2035, "AUS"]
+
+
+def test_a_heavy_circuit_takes_part_of_its_light_plants_heavy_fraction(ds):
+    from reechain.engine.run import run
+
+    sc = Scenario.model_validate({"name": "h", "base_year": 2024, "horizon": 2026}).check(ds)
+    res = run(sc, ds, owners=False)
+    net = res.inputs.network
+    # Lynas Malaysia stays a light plant; its heavy circuit (1,500 t/yr of heavy feed, from
+    # 2025) separates part of the heavy fraction there, the rest leaves for China
+    assert net.light_only.loc[[2024, 2025, 2026], "MYS"].tolist() == [1.0, 1.0, 1.0]
+    cap = net.heavy_circuit_cap["MYS"]
+    assert pd.isna(cap.loc[2024]) and cap.loc[2025] == pytest.approx(1500.0)
+    from reechain.engine.arrays import HEAVY_SEPARATION
+
+    f = res.flows
+    made = f[
+        (f["stage"] == "separation")
+        & f["destination"].isna()
+        & (f["origin"] == "MYS")
+        & f["material"].isin(HEAVY_SEPARATION)
+    ]
+    heavy = made.groupby("year")["value"].sum().reindex([2024, 2025, 2026]).fillna(0.0)
+    assert heavy.loc[2024] == pytest.approx(0.0, abs=1e-6)  # before the circuit: all to China
+    assert 0 < heavy.loc[2025] <= 1500.0 + 1e-6 and heavy.loc[2026] <= 1500.0 + 1e-6

@@ -163,6 +163,10 @@ def joint_production(
     m.add_constraints(
         shipped.sum("dest").rename({"origin": "region"}) - left <= 0, name="heavy-fraction"
     )
+    if net.heavy_circuit_cap is not None:
+        cap = arrays.by_year(net.heavy_circuit_cap[net.regions], "region")
+        taken = shipped.sum(["element", "origin"]).rename({"dest": "region"})
+        m.add_constraints(taken <= cap.fillna(0.0), name="heavy-circuit", mask=cap.notnull())
     return produced + shipped.sum("origin").rename({"dest": "region"})
 
 
@@ -729,7 +733,8 @@ def define_objective(
         objective = objective + duty
     if "heavy_conc" in v:
         # shipped as concentrate; its separation is paid with the concentrate it came from
-        objective = objective + c["transport_concentrate"] * v["heavy_conc"].sum()
+        away = _offdiag(net.regions)  # a heavy circuit next to its light plant: no transport
+        objective = objective + c["transport_concentrate"] * (v["heavy_conc"] * away).sum()
     if reward is not None:
         objective = objective - reward
     if "stock" in v:

@@ -91,6 +91,10 @@ class Network:
         Optional year x region, 1 where a region's separators separate the light rare earths
         only (La to Nd): the heavy ones (``HEAVY_SEPARATION``) in the concentrate it separates
         leave the model as a mixed concentrate (not recovered there).
+    heavy_circuit_cap
+        Optional year x region [t REO of heavy feed per period]: where a light-only region's
+        heavy separation comes from heavy-only circuits, what they take at most (NaN: no
+        bound).
     heavy_separators
         Optional year x region, 1 where a region is known to separate heavy rare earths (China;
         Lynas Malaysia from 2025): the only places a light-only region's mixed heavy
@@ -181,6 +185,7 @@ class Network:
     )
     light_only: pd.DataFrame | None = None
     heavy_separators: pd.DataFrame | None = None
+    heavy_circuit_cap: pd.DataFrame | None = None
     linked: list[int] = field(default_factory=list)
     initial_magnet_stock: pd.DataFrame | None = None
     initial_oxide_stock: pd.DataFrame | None = None

@@ -54,6 +54,7 @@ from reechain.engine.inputs.processing import (
     Capacities,
     base_capacities,
     calibration_minimums,
+    heavy_circuits,
     heavy_separators,
     light_only,
     magnet_base,
@@ -167,6 +168,7 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         place_costs=place_costs(ctx, pools.table, net.costs),
         light_only=light,
         heavy_separators=heavy_separators(ctx) if light is not None else None,
+        heavy_circuit_cap=heavy_circuits(ctx) if light is not None else None,
         **monthly_stocks(ctx, demand, magnet_usd, net.costs),
         initial_oxide_stock=producer_stocks(ctx, separated, sep_base),
     )

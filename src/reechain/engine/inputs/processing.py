@@ -420,9 +420,10 @@ def calibration_minimums(
 
 
 def light_only(ctx: Context) -> pd.DataFrame | None:
-    """Period x region, 1 where every separator operating in the region separates light rare
-    earths only (facilities' ``separates``: Lynas Malaysia until its heavy circuit started in
-    2025), else 0; None when no separator is marked light. A separator whose ``separates`` is
+    """Period x region, 1 where the separators operating in the region separate light rare
+    earths only, but for heavy-only circuits (facilities' ``separates``: Lynas Malaysia, whose
+    heavy circuit from 2025 takes part of its heavy fraction), else 0; None when no separator
+    is marked light. A separator whose ``separates`` is
     not stated may separate all, and so may China's."""
     fac = ctx.table("facilities")
     sep = fac[(fac["stage"] == "separation") & (fac["status"] == "operating")]
@@ -436,8 +437,9 @@ def light_only(ctx: Context) -> pd.DataFrame | None:
         for p in ctx.years:
             started = part["start_year"].isna() | (part["start_year"] <= periods.year_of(p))
             running = part[started]
-            if len(running) and (running["separates"] == "light").all():
-                table.loc[p, region] = 1.0
+            kinds = running["separates"]
+            if len(running) and kinds.isin(["light", "heavy"]).all() and (kinds == "light").any():
+                table.loc[p, region] = 1.0  # light plants; heavy circuits take a fraction only
     marked = table.columns[table.sum() > 0]
     for region in marked:
         years = sorted({periods.year_of(p) for p in table.index[table[region] > 0]})
@@ -471,4 +473,50 @@ def heavy_separators(ctx: Context) -> pd.DataFrame:
             continue
         start = r.start_year if pd.notna(r.start_year) else ctx.base
         table.loc[[p for p in ctx.years if periods.year_of(p) >= start], region] = 1.0
+    return table
+
+
+HEAVY_GROUP = "Sm+Eu+Gd+Tb+Dy+Ho+Er+Tm+Yb+Lu+Y"
+
+
+def heavy_circuits(ctx: Context) -> pd.DataFrame | None:
+    """Period x region capacity of the heavy-only circuits [t REO/yr of mixed heavy feed]
+    (facility_capacity rows of the heavy group, from the circuit's start) in regions whose
+    separators separate light rare earths only; NaN elsewhere (no bound). None when no such
+    circuit has a capacity in the data."""
+    fac = ctx.table("facilities")
+    circuits = fac[(fac["separates"] == "heavy") & (fac["status"] == "operating")]
+    cap = ctx.table("facility_capacity")
+    cap = cap[
+        cap["facility_id"].isin(circuits["facility_id"])
+        & (cap["measure"] == "capacity")
+        & (cap["material"] == HEAVY_GROUP)
+        & (cap["unit"] == "t REO/yr")
+        & cap["value"].notna()
+        & cap["preferred"].fillna(False).astype(bool)
+    ]
+    if cap.empty:
+        return None
+    table = pd.DataFrame(float("nan"), index=ctx.years, columns=ctx.regions)
+    for r in circuits.itertuples():
+        rows = cap[cap["facility_id"] == r.facility_id].sort_values("year")
+        region = ctx.region_of(r.country)
+        if rows.empty or region in (ctx.region_of("CHN"), ROW):
+            continue
+        for p in ctx.years:
+            year = periods.year_of(p)
+            known = rows[rows["year"] <= year]
+            started = pd.isna(r.start_year) or r.start_year <= year
+            if len(known) and started:
+                prior = table.loc[p, region]
+                value = float(known["value"].iloc[-1]) * periods.fraction(p)
+                table.loc[p, region] = value + (0.0 if pd.isna(prior) else prior)
+        ctx.book.note(
+            f"heavy circuit {r.facility_id}",
+            float(rows["value"].iloc[-1]),
+            "t REO/yr of heavy feed",
+            "its capacity bounds the heavy fraction separated in its region; the rest leaves "
+            "as a mixed heavy concentrate",
+            ";".join(rows["source_id"]),
+        )
     return table
