@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reechain.engine import periods
 from reechain.engine.run import ScenarioResult
 
 #: what the content of unmet magnets is reported as: Pr and Nd together (the model chooses
@@ -26,14 +27,16 @@ def element_needs(result: ScenarioResult, year: int) -> pd.DataFrame:
     observed base-year price (NaN where either is missing). An element needed and not in
     surplus, at a high multiple, is the shortfall's cause."""
     net = result.inputs.network
-    unmet = result.unmet[result.unmet["year"] == year]
+    unmet = _in_year(result.unmet, year)
     magnets = unmet[unmet["kind"] == "magnet"].groupby("item")["unmet"].sum()
     oxide = unmet[unmet["kind"] == "oxide"].groupby("item")["unmet"].sum()
-    surplus = result.surplus[result.surplus["year"] == year].groupby("element")["surplus"].sum()
-    prices = result.prices
-    china = prices[
-        (prices["year"] == year) & (prices["region"] == "CHN") & (prices["kind"] == "oxide")
-    ].set_index("item")["price"]
+    surplus = _in_year(result.surplus, year).groupby("element")["surplus"].sum()
+    prices = _in_year(result.prices, year)
+    china = (
+        prices[(prices["region"] == "CHN") & (prices["kind"] == "oxide")]
+        .groupby("item")["price"]
+        .mean()  # a year in months: the months' mean
+    )
     base = _base_prices(result)
     rows = []
     for item, elements in MAGNET_ITEMS.items():
@@ -63,10 +66,20 @@ def capacity_built(result: ScenarioResult, year: int) -> pd.DataFrame:
     cu = result.capacity_use
     if "built" not in cu.columns:
         return pd.DataFrame(columns=BUILT_COLUMNS)
-    part = cu[(cu["year"] == year) & (cu["built"] > 1e-6)]
+    part = _in_year(cu, year)
+    part = part[part["built"] > 1e-6]
+    # built is per period: a month's capacity is the year's times the month's share, so the
+    # months of a year add up to the year's t/yr (where built all year), as their costs do
     out = part.groupby(["stage", "unit"], as_index=False)[["built", "build_cost"]].sum()
     out.insert(0, "year", year)
     return out[BUILT_COLUMNS]
+
+
+def _in_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of ``year``: the year's own rows, or its months' (periods YYYYMM)."""
+    if not len(df):
+        return df
+    return df[df["year"].map(periods.year_of) == year]
 
 
 def _base_prices(result: ScenarioResult) -> pd.Series:

@@ -90,10 +90,18 @@ def place_cost(net: Network, stage: str) -> xr.DataArray:
 
 def stocking_price(net: Network) -> xr.DataArray:
     """[element] what oxide nobody consumes fetches from producers' and traders' stocks
-    [USD/t] (0 for an element without an observed price, or a network without them)."""
+    [USD/t]; NaN for an element without an observed price (or a network without them)."""
     if net.stocking_price is None:
-        return xr.zeros_like(_along(pd.Series(dtype=float), "element", net.elements))
-    return _along(net.stocking_price.fillna(0.0), "element", net.elements).fillna(0.0)
+        return _along(pd.Series(dtype=float), "element", net.elements)
+    return _along(net.stocking_price, "element", net.elements)
+
+
+def re_content(net: Network) -> pd.Series:
+    """Grade -> t rare earth metal per t of magnet: its recipe with the flexible Pr+Nd part."""
+    total = net.recipe.sum(axis=1)
+    if net.prnd is not None:
+        total = total + net.prnd.reindex(total.index).fillna(0.0)
+    return total
 
 
 def composition(net: Network) -> xr.DataArray:

@@ -231,10 +231,11 @@ def define_capacity(
     calibration minimum (constraints ``<stage>-capacity``, ``<stage>-use-min``)."""
     name = stage.stage
     upper = arrays.build_upper(net, name)
+    over_data = used
     if upper is not None:
         built = m.add_variables(lower=0, upper=upper, name=f"build_{name}")
-        used = used - built
-    m.add_constraints(used <= bounds[f"{name}-capacity"], name=f"{name}-capacity")
+        over_data = used - built
+    m.add_constraints(over_data <= bounds[f"{name}-capacity"], name=f"{name}-capacity")
     if f"{name}-use-min" in bounds:
         m.add_constraints(used >= bounds[f"{name}-use-min"], name=f"{name}-use-min")
 
@@ -245,7 +246,7 @@ def define_integrated_metal(m: linopy.Model, net: Network) -> None:
     v = m.variables
     if "build_metal" not in v or "build_magnet" not in v:
         return
-    content = float(net.recipe.sum(axis=1).max())  # t RE metal per t magnet, richest grade
+    content = float(arrays.re_content(net).max())  # t RE metal per t magnet, richest grade
     m.add_constraints(
         v["build_metal"] - content * v["build_magnet"] <= 0, name="metal-with-magnets"
     )
@@ -760,12 +761,12 @@ def define_objective(
 
 
 def _surplus_cost(net: Network) -> xr.DataArray | float:
-    """[element] cost of a tonne of oxide nobody consumes [USD/t]: its disposal cost, or, where
-    the network prices stocks, minus what producers' and traders' stocks pay for it (they
-    hold it rather than dump it), so that no shadow price is negative."""
+    """[element] cost of a tonne of oxide nobody consumes [USD/t]: minus what producers' and
+    traders' stocks pay for it where the network prices stocks (they hold it rather than
+    dump it), so that no shadow price is negative; its disposal cost where it has no price."""
     if net.stocking_price is None:
         return net.costs["surplus"]
-    return -arrays.stocking_price(net)
+    return (-arrays.stocking_price(net)).fillna(net.costs["surplus"])
 
 
 def _offdiag(regions: list[str]) -> xr.DataArray:

@@ -51,6 +51,8 @@ def check_invariants(solved: Solved) -> dict[str, float]:
         residuals[name] = _require(residual, what, tol)
     for what, over in _capacity_excess(solved):
         residuals[what] = _require(over, what, tol)
+    for what, over in _limit_excess(solved):
+        residuals[what] = _require(over, what, tol)
     residuals.update(_lane_cap_excess(solved, tol))
     return residuals
 
@@ -129,6 +131,38 @@ def _separated(solved: Solved) -> xr.DataArray:
     if "heavy_conc" in solved.model.variables:  # heavy fraction separated where it arrives
         separated = separated + solved.value("heavy_conc").sum("origin").rename(dest="region")
     return separated
+
+
+def _limit_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:
+    """(description, amount above its limit [t]) of the limits beyond capacities: plants built
+    before their lead time, metal built beyond its magnets' content, stockpiles released
+    beyond their yearly rate or their stock, heavy circuits beyond their capacity."""
+    net, variables = solved.network, solved.model.variables
+    for stage in ("separation", "metal", "magnet"):
+        if f"build_{stage}" in variables:
+            upper = arrays.build_upper(net, stage)
+            early = solved.value(f"build_{stage}").where(upper == 0, 0.0)
+            yield f"{stage} built before its lead time", early.clip(min=0)
+    if "build_metal" in variables and "build_magnet" in variables:
+        content = float(arrays.re_content(net).max())
+        over = solved.value("build_metal") - content * solved.value("build_magnet")
+        yield "metal built beyond its magnets' content", over.clip(min=0)
+    if "release" in variables:
+        release = solved.value("release")
+        yield "stockpile release beyond its rate", (release - arrays.release_upper(net)).clip(min=0)
+        stock = xr.DataArray(
+            net.stockpiles["stock"].to_numpy(dtype=float),
+            dims=["item"],
+            coords={"item": list(net.stockpiles["item"])},
+        )
+        yield "stockpile released beyond its stock", (release.sum("year") - stock).clip(min=0)
+    if "heavy_conc" in variables and net.heavy_circuit_cap is not None:
+        cap = arrays.by_year(net.heavy_circuit_cap[net.regions], "region")
+        taken = solved.value("heavy_conc").sum(["element", "origin"]).rename(dest="region")
+        yield (
+            "heavy circuit beyond its capacity",
+            (taken - cap).where(cap.notnull(), 0.0).clip(min=0),
+        )
 
 
 def _capacity_excess(solved: Solved) -> Iterator[tuple[str, xr.DataArray]]:

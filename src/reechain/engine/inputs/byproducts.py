@@ -39,14 +39,14 @@ def byproducts_per_reo(facts: pd.DataFrame, deposit: str) -> dict[str, tuple[flo
 def byproduct_credit(ds: Dataset, deposit: str, base_year: int) -> tuple[float, str, str]:
     """(credit [USD per t REO mined], how it was computed, source ids) of a deposit's priced
     by-products:
-    t per t REO x the preferred USD/t price of the latest year up to the base year + 1; 0 and
-    empty texts when it has none."""
+    t per t REO x the preferred USD/t price of the latest year within a year of the base year;
+    0 and empty texts when it has none."""
     per_reo = byproducts_per_reo(ds.table("deposit_facts"), deposit)
     prices = ds.table("prices")
     prices = prices[
         prices["preferred"].fillna(False).astype(bool)
         & (prices["unit"] == "USD/t")
-        & (prices["year"] <= base_year + 1)
+        & ((prices["year"] - base_year).abs() <= 1)  # as the oxides' base prices
         & prices["value"].notna()
     ]
     credit, parts, sources = 0.0, [], []

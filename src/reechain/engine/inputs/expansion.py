@@ -5,7 +5,10 @@ scenario's projects can make, the model may build capacity in any region, once t
 lead time has passed, at its capital cost annualised over its life (``expansion_*``
 assumptions, sourced). What it builds is "the capacity the scenario would need", reported
 with its cost, instead of unmet demand beside idle feed. Mines are not built: a new mine needs
-a deposit, so a shortage of an element stays unmet demand and a high price.
+a deposit, so a shortage of an element stays unmet demand and a high price. What is built is
+chosen period by period at the capital cost's yearly share (equivalent annual cost): capacity
+the scenario needs in a period, not a plant carried into later periods (a capacity built for
+one year only pays one year of its annuity).
 """
 
 from __future__ import annotations

@@ -74,12 +74,12 @@ def pipeline_projects(ctx: Context) -> list[ProjectEvent]:
     ramp_years = {stage: ctx.book.assumption(a) for stage, a in RAMP.items()}
     recent = operating & (starts <= ctx.base) & (starts > ctx.base - fac["stage"].map(ramp_years))
     recent = recent.fillna(False).astype(bool)  # no start year: not recent
-    later = (operating & (starts > ctx.base)).fillna(False).astype(bool)
+    later = (operating & (starts > ctx.base)).fillna(False).astype(bool)  # a project now
     candidates = fac[fac["status"].isin(list(PROBABILITY)) | later]
     if mode == "none":
         candidates = candidates.iloc[:0]
     projects, left_out = [], []
-    for row in fac[operating & ~recent].itertuples():
+    for row in fac[operating & ~recent & ~later].itertuples():
         for make in (_idle_nameplate, _expansion):
             project = make(ctx, row, mode)
             if project is not None:

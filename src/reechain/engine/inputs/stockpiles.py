@@ -5,7 +5,9 @@ Each row of the table is one element of one stockpile: its region, the stock at 
 [t REO], the years it may release, the most it may release a year [t REO/yr] and its trigger
 price [USD/t] (the event's multiple of the element's observed base-year price). The model
 releases it as a supply step at the trigger price: only when the region's shadow price
-reaches the trigger, and never more than the stock over the run's years.
+reaches the trigger, and never more than the stock over the run's years. The stock links the
+years, so even a myopic run chooses when to release with foresight of the run's years (the
+holder sells where the market pays most, within its years and yearly rate).
 """
 
 from __future__ import annotations
