@@ -30,7 +30,7 @@ def test_sourced_costs_and_defaults_by_place(net, ds):
     clays = [d for d in mine.index if d.startswith("CHN:") and ("clay" in d or "longnan" in d)]
     assert clays and (mine[clays] == assumptions["mining_cost"]).all()
     # the stages after mining keep one labelled cost everywhere until the data has
-    # like-for-like operating costs (see inputs.costs.PLACED)
+    # like-for-like operating costs (see the note in inputs.costs)
     for stage in ("separation", "metal", "magnet"):
         cost = arrays.place_cost(net, stage).to_series()
         assert (cost == assumptions[f"{stage}_cost"]).all()

@@ -142,17 +142,20 @@ def prnd(net: Network) -> xr.DataArray:
 
 def demand(net: Network, stage: Stage, column: str) -> xr.DataArray:
     """Dense [year, region, item, block] array (item: the stage's ``element`` or ``grade``) of
-    the demand ``quantity`` [t/yr] (summed) or ``price`` [USD/t] (the highest) for the stage's
-    product; 0 where there is none."""
+    the demand ``quantity``, ``reference`` or ``firm`` [t/yr] (summed) or ``price`` [USD/t]
+    (the highest) for the stage's product; 0 where there is none."""
     dims = ["year", "region", stage.item, "block"]
     coords = {"year": net.years, "region": net.regions, stage.item: stage.items(net)}
     coords["block"] = net.blocks
     arr = xr.DataArray(np.zeros([len(coords[d]) for d in dims]), dims=dims, coords=coords)
-    part = net.demand[net.demand["kind"] == stage.kind] if len(net.demand) else net.demand
+    demand = net.demand
+    if column != "price" and len(demand):  # quantities: 'reference' and 'firm' may be absent
+        demand = demand.assign(**{column: net.demand_column(column)})
+    part = demand[demand["kind"] == stage.kind] if len(demand) else demand
     if len(part):
         keys = ["year", "region", "item", "block"]
         grouped = part.groupby(keys)[column]
-        series = grouped.sum() if column == "quantity" else grouped.max()
+        series = grouped.max() if column == "price" else grouped.sum()
         full = series.reindex(pd.MultiIndex.from_product([coords[d] for d in dims], names=keys))
         arr.values[:] = full.fillna(0.0).to_numpy().reshape(arr.shape)
     return arr

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -548,8 +548,7 @@ def _unmet(solved: Solved) -> pd.DataFrame:
 
 def _firm(net: Network, stage: Stage) -> xr.DataArray:
     """[year, region, item] firm demand of a stage [t/yr]."""
-    firm = replace(net, demand=net.demand.assign(quantity=net.demand_column("firm")))
-    return arrays.demand(firm, stage, "quantity").sum("block")
+    return arrays.demand(net, stage, "firm").sum("block")
 
 
 def _surplus(solved: Solved) -> pd.DataFrame:

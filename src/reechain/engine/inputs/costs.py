@@ -1,8 +1,6 @@
-"""Operating costs by stage and place: per mining pool (its country and ore type) from the
-``costs`` table (the stages after mining by region once the data has like-for-like figures:
-:data:`PLACED`), the stage's labelled assumption where the data has no figure
-(``mining_cost``, ``separation_cost``, ``metal_cost``, ``magnet_cost``). Every cost used is
-noted in provenance with its source or as the default.
+"""Operating costs by place: the mining cost of each pool (its country and ore type) from the
+``costs`` table, ``mining_cost`` (a labelled assumption) where the data has no figure, less a
+project deposit's by-product credit. Every cost taken from the data is noted in provenance.
 """
 
 from __future__ import annotations
@@ -10,25 +8,22 @@ from __future__ import annotations
 import pandas as pd
 
 from reechain.engine.inputs.byproducts import byproduct_credit
-from reechain.engine.inputs.context import ROW, Context, preferred
+from reechain.engine.inputs.context import Context, preferred
 
 COLUMNS = ["stage", "key", "usd_per_t"]
-#: stage -> the unit-cost key of its labelled default (inputs.prices.unit_costs)
-DEFAULT = {"mining": "mine", "separation": "separation", "metal": "metal", "magnet": "magnet"}
-#: stages after mining whose cost the model takes by region: none yet. Separation outside
-#: China has only a tolling charge (Songwe Hill's US$10/kg REO, a price that recovers capital)
-#: and China only an all-in oxide cost (Baotou, US$7-10/kg with the concentrate): set side by
-#: side as operating costs they would idle plants for want of a like-for-like figure. Metal
-#: and magnets: China's figures are price spreads and a vendor's cost split (low reliability),
-#: the rest of the world's a post-control price premium. The rows stay in the costs table
-#: for the record; each stage keeps one labelled cost everywhere.
-PLACED: tuple[str, ...] = ()
+# The stages after mining keep one labelled cost everywhere (``separation_cost``,
+# ``metal_cost``, ``magnet_cost``): separation outside China has only a tolling charge
+# (Songwe Hill's US$10/kg REO, a price that recovers capital) and China only an all-in oxide
+# cost (Baotou, US$7-10/kg with the concentrate); set side by side as operating costs they
+# would idle plants for want of a like-for-like figure. Metal and magnets: China's figures are
+# price spreads and a vendor's cost split (low reliability), the rest of the world's a
+# post-control price premium. The rows stay in the costs table for the record.
 
 
 def place_costs(ctx: Context, pools: pd.DataFrame, defaults: dict[str, float]) -> pd.DataFrame:
-    """[stage, key, usd_per_t]: mining per pool (key: the pool), the other stages per region
-    (key: the region) [USD per t of the stage's throughput]; ``defaults`` are the stages'
-    labelled unit costs [USD/t]."""
+    """[stage, key, usd_per_t]: the mining cost of each pool (key: the pool) [USD/t REO]; the
+    stages after mining keep their scalar cost (see the module's note); ``defaults`` are the
+    stages' labelled unit costs [USD/t]."""
     table = _known(ctx)
     rows = []
     for pool in pools.itertuples():
@@ -37,25 +32,19 @@ def place_costs(ctx: Context, pools: pd.DataFrame, defaults: dict[str, float]) -
         if pool.basis == "project":  # a project's own deposit: its by-products' credit
             cost = _credited(ctx, pool.pool, cost, defaults["mine"])
         rows.append(("mining", pool.pool, cost))
-    for stage in PLACED:
-        for region in ctx.regions:
-            country = region if region not in (ROW,) and len(region) == 3 else "WLD"
-            rows.append((stage, region, _lookup(table, stage, country, None)))
     out = pd.DataFrame(rows, columns=COLUMNS)
-    sourced = out["usd_per_t"].notna()
-    table = table[table["value"].notna()]
-    for stage in ("mining", *PLACED):
-        part = out[(out["stage"] == stage) & sourced]
-        if len(part):
-            ctx.book.note(
-                f"{stage} costs from the data",
-                part.set_index("key")["usd_per_t"].round(0).to_dict(),
-                "USD/t",
-                "costs table (preferred rows; WLD for places without a row of their own); "
-                f"every other place at the labelled default {stage}_cost",
-                ";".join(sorted(set(table.loc[table["stage"] == stage, "source_id"]))),
-            )
-    out["usd_per_t"] = out["usd_per_t"].fillna(out["stage"].map(DEFAULT).map(defaults))
+    sourced = out[out["usd_per_t"].notna()]
+    if len(sourced):
+        mining = table[(table["stage"] == "mining") & table["value"].notna()]
+        ctx.book.note(
+            "mining costs from the data",
+            sourced.set_index("key")["usd_per_t"].round(0).to_dict(),
+            "USD/t",
+            "costs table (preferred rows; WLD for places without a row of their own); every "
+            "other pool at the labelled default mining_cost",
+            ";".join(sorted(set(mining["source_id"]))),
+        )
+    out["usd_per_t"] = out["usd_per_t"].fillna(defaults["mine"])
     return out
 
 

@@ -325,7 +325,7 @@ def _realised(ctx: Context, year_of_ramp: int, ramp_years: float) -> float:
 def _capacity(ctx: Context, row) -> tuple[float | None, str]:
     """A facility's capacity [t/yr in its stage's unit] and how it was read: the preferred
     capacity row of the latest year in the stage's unit; a separation plant given only in
-    Pr+Nd takes its deposit's Pr+Nd share (derived)."""
+    Pr+Nd takes its deposit's Pr+Nd share (:func:`_per_stage_unit`, derived)."""
     unit, materials = CAPACITY[row.stage]
     cap = ctx.table("facility_capacity")
     rows = cap[
@@ -339,15 +339,13 @@ def _capacity(ctx: Context, row) -> tuple[float | None, str]:
         r = direct.iloc[0]
         return float(r["value"]), f"{r['material']} {int(r['year'])} ({r['status']})"
     prnd = rows[rows["material"] == "Pr+Nd"]
-    if row.stage == "separation" and len(prnd) and pd.notna(row.deposit_id):
-        comp_id, _ = deposit_composition(ctx.ds, row.deposit_id, None)
-        shares = composition_shares(ctx.ds, comp_id)
-        share = float(shares.get("Pr", 0.0) + shares.get("Nd", 0.0))
-        if share > 0:
-            r = prnd.iloc[0]
-            return float(r["value"]) / share, (
-                f"DERIVED: Pr+Nd {r['value']:,.0f} t / Pr+Nd share {share:.3f} of {comp_id}"
-            )
+    per_unit = _per_stage_unit(ctx, row, "Pr+Nd") if row.stage == "separation" else None
+    if len(prnd) and per_unit is not None:
+        r = prnd.iloc[0]
+        return float(r["value"]) * per_unit, (
+            f"DERIVED: Pr+Nd {r['value']:,.0f} t / Pr+Nd share {1 / per_unit:.3f} of the "
+            "deposit's split"
+        )
     return None, f"no capacity in {unit} in the data"
 
 
