@@ -36,11 +36,11 @@ from reechain.engine.inputs.demand import (
     demand_blocks,
     event_magnet_rows,
     magnet_demand_by_region,
-    magnet_growth,
     nonmagnet_oxide_demand,
     oxide_rows,
     recycled_share,
 )
+from reechain.engine.inputs.end_uses import EndUseDemand, magnet_growth
 from reechain.engine.inputs.events import apply_capacity_events, project_effects
 from reechain.engine.inputs.grades import GradeMix, grade_mix
 from reechain.engine.inputs.prices import magnet_price, oxide_prices, unit_costs
@@ -218,8 +218,15 @@ def toy() -> Dataset:
         "metric region material year value scenario",
         ("magnet_ree_demand", "WLD", "Pr+Nd+Tb+Dy", 2023, 100.0, "historical"),
         ("magnet_ree_demand", "WLD", "Pr+Nd+Tb+Dy", 2030, 200.0, "STEPS"),
-        ("ev_sales", "WLD", "cars", 2024, 50_000.0, "historical"),
-        ("wind_additions", "WLD", "wind capacity (onshore+offshore)", 2024, 0.2, "historical"),
+    )
+    # electric car sales: 40,000 (2023), 50,000 (2024), STEPS 100,000 (2026); wind 0.2 GW
+    drivers = _rows(
+        "driver region year value unit scenario status",
+        ("ev_sales_total", "WLD", 2023, 40_000.0, "vehicles/yr", "historical", "reported"),
+        ("ev_sales_total", "WLD", 2024, 50_000.0, "vehicles/yr", "historical", "reported"),
+        ("ev_sales_total", "WLD", 2026, 100_000.0, "vehicles/yr", "STEPS", "forecast"),
+        ("ev_sales_total", "WLD", 2026, 80_000.0, "vehicles/yr", "APS", "forecast"),
+        ("wind_additions_total", "WLD", 2024, 0.2, "GW/yr", "historical", "reported"),
     )
     intensities = _rows(
         "end_use technology material value unit",
@@ -238,7 +245,9 @@ def toy() -> Dataset:
         ("Tb4O7", 2024, 900.0, "USGS annual average", "USD/kg", "annual_average"),
         ("CeO2", 2022, 30.0, "USGS annual average", "USD/kg", "annual_average"),  # too old
     )
-    for rows in (production, trade, compositions, demand, intensities, prices, recipes_, end_uses):
+    for rows in (
+        production, trade, compositions, demand, intensities, prices, recipes_, end_uses, drivers
+    ):
         for r in rows:
             r.setdefault("preferred", True)
             r.setdefault("source_id", "s")
@@ -277,6 +286,7 @@ def toy() -> Dataset:
         "magnet_end_uses": end_uses,
         "assumptions": _assumptions(),
         "demand": demand,
+        "drivers": drivers,
         "intensities": intensities,
         "prices": prices,
         "facilities": facilities,
@@ -524,20 +534,20 @@ def _mix(**shares: float) -> GradeMix:
 def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
     sc = scenario(
         events=[
-            {"type": "demand", "name": "g", "region": "USA", "end_use": "e", "growth_rate": 0.1},
+            {"type": "demand", "name": "g", "region": "USA", "end_use": "all", "growth_rate": 0.1},
             {
                 "type": "recycling",
                 "region": "USA",
-                "end_use": "e",
+                "end_use": "all",
                 "share": 0.2,
                 "start": 2025,
                 "ramp_up_years": 1,
             },
-            {"type": "recycling", "region": "USA", "end_use": "e", "share": 0.9, "start": 2026},
+            {"type": "recycling", "region": "USA", "end_use": "all", "share": 0.9, "start": 2026},
             {
                 "type": "substitution",
                 "region": "USA",
-                "end_use": "e",
+                "end_use": "all",
                 "to_grade": "N42",
                 "share": 0.5,
                 "start": 2025,
@@ -546,8 +556,13 @@ def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
     )
     ctx = context(toy_ds, sc)
     by_region = pd.Series({"USA": 75.0, "CHN": 600.0}).reindex(ctx.regions, fill_value=0.0)
+    years = range(2024, 2027)
+    world = pd.DataFrame({"other": [1.05 ** (y - 2024) for y in years]}, index=list(years))
+    end_uses = EndUseDemand(
+        world=world, shares=pd.Series({"other": 1.0}), drivers=world * float("nan"), base=2024
+    )
     drivers = DemandDrivers(
-        by_region, _mix(N42=0.6, GBD=0.4, EH=0.0), magnet_growth=0.05, nonmagnet_growth=0.0,
+        by_region, _mix(N42=0.6, GBD=0.4, EH=0.0), end_uses=end_uses, nonmagnet_growth=0.0,
         blocks=BLOCKS,
     )  # fmt: skip
     price = pd.Series({"N42": 100.0, "GBD": 300.0, "EH": 500.0})
@@ -640,7 +655,7 @@ def test_nonmagnet_oxide_demand_is_what_magnets_leave(toy_ds):
     )
     recipe = pd.DataFrame({"Nd": [0.2, 0.2], "Dy": [0.0, 0.4]}, index=["N42", "GBD"])
     drivers = DemandDrivers(
-        pd.Series({"A": 60.0, "B": 40.0}), _mix(N42=0.75, GBD=0.25), 0.0, 0.1, BLOCKS
+        pd.Series({"A": 60.0, "B": 40.0}), _mix(N42=0.75, GBD=0.25), None, 0.1, BLOCKS
     )
     separated = base_separated(composition, pools, 0.9)
     residual = nonmagnet_oxide_demand(ctx, separated, drivers, recipe)

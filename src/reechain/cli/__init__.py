@@ -5,7 +5,15 @@ user's package over the embedded one. Bad input exits with code 2 and one line o
 Commands live in one module per area; importing them registers them on ``app``.
 """
 
-from reechain.cli import analysis, criticality, data, ensembles, scenarios, serve  # noqa: F401
+from reechain.cli import (  # noqa: F401
+    analysis,
+    criticality,
+    data,
+    demand,
+    ensembles,
+    scenarios,
+    serve,
+)
 from reechain.cli.common import app
 
 __all__ = ["app"]

@@ -235,8 +235,8 @@ class ExportControlEvent(_Strict):
 class DemandEvent(_Strict):
     """Demand of an end use in a region: an activity (e.g. an EV plant: vehicles per year times
     the dataset's NdFeB per vehicle) adds magnet demand; a ``growth_rate`` alone replaces the
-    default growth of the region's magnet demand (the base demand of a region is not split by
-    end use, so the rate applies to all of it)."""
+    growth of the end use's part of the region's magnet demand (``end_use: all``: every end
+    use's)."""
 
     type: Literal["demand"]
     name: str
@@ -267,6 +267,33 @@ class DemandEvent(_Strict):
             )
         if self.values and any(v < 0 for v in self.values.values()):
             raise ValueError("values must not be negative")
+        return self
+
+
+class DriverEvent(_Strict):
+    """The path of an end use's driver (world electric car sales, wind capacity additions),
+    replacing the dataset's history and outlook from its first year: a demand case expressed
+    in physical drivers, not growth rates. Values are interpolated between the given years
+    and held level after the last."""
+
+    type: Literal["driver"]
+    name: str
+    end_use: Literal["ev_traction_motor", "wind_turbine"] = Field(
+        description="End use whose driver this is: ev_traction_motor (electric car sales, "
+        "vehicles/yr) or wind_turbine (wind capacity additions, GW/yr)."
+    )
+    unit: str = Field(description="vehicles/yr (ev_traction_motor) or GW/yr (wind_turbine).")
+    values: dict[Year, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        description="Year -> the driver's world value in that year [unit]."
+    )
+
+    @model_validator(mode="after")
+    def _unit_of_end_use(self) -> DriverEvent:
+        expected = {"ev_traction_motor": "vehicles/yr", "wind_turbine": "GW/yr"}[self.end_use]
+        if self.unit.replace(" ", "") != expected.replace(" ", ""):
+            raise ValueError(f"unit {self.unit!r}: {self.end_use}'s driver is in {expected}")
+        if not self.values:
+            raise ValueError("give at least one year's value")
         return self
 
 
@@ -341,9 +368,8 @@ class StockpileEvent(_Strict):
 
 
 class RecyclingEvent(_Strict):
-    """A share of magnet demand met by recycled material, ramping over years (the region's base
-    demand is not split by end use: the share applies to all its magnet demand; the end use is
-    kept for the record)."""
+    """A share of an end use's magnet demand in a region met by recycled material, ramping over
+    years (``end_use: all``: every end use's)."""
 
     type: Literal["recycling"]
     region: str
@@ -354,8 +380,8 @@ class RecyclingEvent(_Strict):
 
 
 class SubstitutionEvent(_Strict):
-    """A share of a region's high-coercivity (Dy-bearing) magnets switched to another grade
-    (e.g. Dy-free N42), ramping over years."""
+    """A share of a region's high-coercivity (Dy-bearing) magnets of an end use (``all``: every
+    end use) switched to another grade (e.g. Dy-free N42), ramping over years."""
 
     type: Literal["substitution"]
     region: str
@@ -397,7 +423,8 @@ Event = Annotated[
     | RecyclingEvent
     | SubstitutionEvent
     | TariffEvent
-    | StockpileEvent,
+    | StockpileEvent
+    | DriverEvent,
     Field(discriminator="type"),
 ]
 
@@ -455,6 +482,11 @@ class Scenario(_Strict):
     intensity_factors: dict[str, Annotated[float, Field(ge=0)]] = Field(
         default_factory=dict,
         description="End use -> factor on the dataset's NdFeB intensity (sensitivity runs).",
+    )
+    demand_outlook: str = Field(
+        "STEPS",
+        description="The drivers' outlook after their history (the drivers table's scenario, "
+        "e.g. STEPS or APS of the IEA): electric car sales and wind additions follow it.",
     )
     _node: Any = PrivateAttr(None)  # the YAML node tree, to give line numbers
     _source: str = PrivateAttr("<scenario>")
@@ -552,6 +584,11 @@ class Scenario(_Strict):
                     ("pipeline_exclude", j),
                     unknown_message("facility", facility, known.facilities),
                 )
+        if self.demand_outlook not in known.outlooks:
+            bad(
+                ("demand_outlook",),
+                unknown_message("outlook of the drivers", self.demand_outlook, known.outlooks),
+            )
         for i, ev in enumerate(self.events):
             loc = ("events", i)
             _check_places_and_year(ev, loc, self.horizon, known, bad)
@@ -723,6 +760,14 @@ class _Known:
         return self._column("intensities", "end_use")
 
     @functools.cached_property
+    def magnet_end_uses(self) -> set[str]:
+        return self._column("magnet_end_uses", "end_use")
+
+    @functools.cached_property
+    def outlooks(self) -> set[str]:
+        return self._column("drivers", "scenario") - {"historical"}
+
+    @functools.cached_property
     def assumptions(self) -> set[str]:
         return self._column("assumptions", "assumption_id")
 
@@ -815,11 +860,21 @@ def _check_stockpile(ev: StockpileEvent, loc: tuple, known: _Known, bad: Report)
 def _check_substitution(ev: SubstitutionEvent, loc: tuple, known: _Known, bad: Report) -> None:
     if ev.to_grade not in known.grades:
         bad((*loc, "to_grade"), unknown_message("magnet grade", ev.to_grade, known.grades))
+    _check_end_use(ev, loc, known, bad)
 
 
-# The dataset names each event type refers to, beyond its place and year (demand and
-# recycling events name only a region and an end use, which is kept for the record).
+def _check_end_use(ev: Any, loc: tuple, known: _Known, bad: Report) -> None:
+    """The event's end use is one the dataset knows (or ``all``): it acts on that end use's
+    demand only."""
+    valid = known.end_uses | known.magnet_end_uses | {"all"}
+    if ev.end_use not in valid:
+        bad((*loc, "end_use"), unknown_message("end use", ev.end_use, valid))
+
+
+# The dataset names each event type refers to, beyond its place and year.
 _EVENT_CHECKS: dict[type, Callable[[Any, tuple, _Known, Report], None]] = {
+    DemandEvent: _check_end_use,
+    RecyclingEvent: _check_end_use,
     ProjectEvent: _check_project,
     ExportControlEvent: _check_export_control,
     TariffEvent: _check_tariff,

@@ -35,6 +35,7 @@ from reechain.engine.inputs.demand import (
     base_separated,
     demand_drivers,
     event_magnet_rows,
+    magnets_into_use,
     nonmagnet_oxide_demand,
     oxide_rows,
     stocking_multiple,
@@ -98,6 +99,7 @@ class Inputs:
     lane_events: pd.DataFrame = field(default_factory=pd.DataFrame)
     existing_owners: pd.DataFrame = field(default_factory=pd.DataFrame)
     project_capacity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    magnets_into_use: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
@@ -196,7 +198,8 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         ],
         columns=["project", "stage", "key", "year", "tonnes"],
     )
-    return Inputs(net, book.rows, pools.table, projects.owners, lanes, owners, added)
+    into_use = magnets_into_use(ctx, drivers)
+    return Inputs(net, book.rows, pools.table, projects.owners, lanes, owners, added, into_use)
 
 
 def assemble_network(

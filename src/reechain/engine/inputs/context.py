@@ -15,6 +15,7 @@ from reechain.data.dataset import Dataset
 from reechain.engine import periods
 from reechain.engine.scenario import (
     DemandEvent,
+    DriverEvent,
     ExportControlEvent,
     OutageEvent,
     ProjectEvent,
@@ -53,9 +54,14 @@ class Book:
             )
         self.overrides = overrides
         self.used: set[str] = set()
+        self._noted: set[tuple] = set()
 
     def note(self, parameter: str, value: object, unit: str, how: str, sources: str) -> None:
-        """Record one derived parameter."""
+        """Record one derived parameter (once: a step that reads it again adds no row)."""
+        key = (parameter, repr(value), unit, how)
+        if key in self._noted:
+            return
+        self._noted.add(key)
         self.rows.append(
             {"parameter": parameter, "value": value, "unit": unit, "how": how, "source_id": sources}
         )
@@ -181,6 +187,7 @@ class ScenarioEvents:
     substitution: tuple[SubstitutionEvent, ...] = ()
     tariffs: tuple[TariffEvent, ...] = ()
     stockpiles: tuple[StockpileEvent, ...] = ()
+    drivers: tuple[DriverEvent, ...] = ()
     controls: tuple[tuple[int, ExportControlEvent], ...] = ()
 
     @classmethod
@@ -204,6 +211,7 @@ _EVENT_FIELD: dict[type, str] = {
     SubstitutionEvent: "substitution",
     TariffEvent: "tariffs",
     StockpileEvent: "stockpiles",
+    DriverEvent: "drivers",
     ExportControlEvent: "controls",
 }
 

@@ -4,8 +4,11 @@ blocks (the rows of ``Network.demand``).
 - base-year magnet demand by region: China's output minus its exports; exports split by
   destination with the latest full-year destination split in the trade table; Japan and the
   rest of the world use their own output;
-- it grows at the IEA-derived rate (or a demand event's ``growth_rate`` for its region), less
-  recycling, with substitution moving high-coercivity (GBD) magnets to another grade;
+- it is split into end uses by their base-year shares, and each end use's part grows with its
+  driver (:mod:`~reechain.engine.inputs.end_uses`: electric car sales, wind additions; the
+  IEA-derived rate for the others) or a demand event's ``growth_rate`` for its region and end
+  use, less that end use's recycling, in the end use's grade mix, with substitution moving
+  its heavy-rare-earth grades to another grade;
 - demand events with an activity (vehicles, MW, GW or t magnet per year) add magnet demand;
 - non-magnet oxide demand: what the base year separated beyond the magnets' needs, by
   element, where it was separated (so the base year has no surplus by construction, and
@@ -29,6 +32,7 @@ from reechain.engine.inputs.context import (
     preferred_value,
     ramp,
 )
+from reechain.engine.inputs.end_uses import EndUseDemand, end_use_demand
 from reechain.engine.inputs.grades import GradeMix
 from reechain.engine.inputs.processing import MagnetBase
 from reechain.engine.inputs.supply import Pools
@@ -39,11 +43,12 @@ from reechain.errors import ReechainError
 @dataclass(frozen=True)
 class DemandDrivers:
     """Base-year magnet demand by region [t magnet/yr], the grade mix (world, and by end
-    use), the growth of magnet and of non-magnet demand [fraction/yr] and the price blocks."""
+    use), world magnet demand by end use (base year to horizon, following its drivers), the
+    growth of non-magnet demand [fraction/yr] and the price blocks."""
 
     by_region: pd.Series
     grades: GradeMix
-    magnet_growth: float
+    end_uses: EndUseDemand
     nonmagnet_growth: float
     blocks: Blocks
 
@@ -56,7 +61,7 @@ def demand_drivers(
     return DemandDrivers(
         by_region=by_region,
         grades=grades,
-        magnet_growth=magnet_growth(ctx),
+        end_uses=end_use_demand(ctx, magnets.world, grades.shares),
         nonmagnet_growth=ctx.book.assumption("nonmagnet_demand_growth"),
         blocks=demand_blocks(ctx.book),
     )
@@ -95,32 +100,6 @@ def magnet_demand_by_region(
         src,
     )
     return out
-
-
-def magnet_growth(ctx: Context) -> float:
-    """Yearly growth of magnet demand [fraction/yr]: IEA magnet rare earth demand, latest
-    historical year -> first projected year (derived)."""
-    d = preferred(ctx.table("demand"))
-    d = d[
-        (d["metric"] == "magnet_ree_demand")
-        & (d["region"] == "WLD")
-        & d["value"].notna()
-        & (d["material"] == "Pr+Nd+Tb+Dy")
-    ]
-    hist = d[d["scenario"] == "historical"].sort_values("year").iloc[-1]
-    proj = (
-        d[(d["scenario"] != "historical") & (d["year"] > hist["year"])].sort_values("year").iloc[0]
-    )
-    g = (proj["value"] / hist["value"]) ** (1 / (proj["year"] - hist["year"])) - 1
-    ctx.book.note(
-        "magnet demand growth",
-        round(g, 4),
-        "fraction/yr",
-        f"DERIVED: ({proj['value']:,.0f} / {hist['value']:,.0f})^(1/"
-        f"{int(proj['year'] - hist['year'])}) - 1 ({proj['scenario']})",
-        f"{hist['source_id']};{proj['source_id']}",
-    )
-    return float(g)
 
 
 # The demand curve's steps, as fractions of the demand at the observed price (a discretisation
@@ -209,36 +188,100 @@ def block_rows(
 
 
 def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: pd.Series) -> list[dict]:
-    """Magnet demand rows of every year and region: base-year demand x growth, less
-    recycling, by grade after substitution; ``price`` by grade [USD/t magnet]."""
-    region_growth = {
-        ctx.region_of(ev.region): ev.growth_rate
-        for ev in ctx.events.demand
-        if ev.growth_rate is not None and ev.activity is None and not ev.values
-    }
-    mix = drivers.grades.world.to_dict()
+    """Magnet demand rows of every year and region: each end use's part of the region's
+    base-year demand times its index (its driver's path, or a demand event's growth rate for
+    the region and end use), less its recycling, in its grade mix after substitution;
+    ``price`` by grade [USD/t magnet]."""
+    index = drivers.end_uses.index()
+    shares = drivers.end_uses.shares
     rows = []
     for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
+        year = periods.year_of(y)
         for r in ctx.regions:
-            g = region_growth.get(r, drivers.magnet_growth)
-            total = drivers.by_region[r] * (1 + g) ** (periods.year_of(y) - ctx.base)
-            total *= part_of_year
-            shares = substituted(ctx, r, y, mix)
-            total *= 1 - recycled_share(ctx, r, y)
-            for grade, share in shares.items():
-                part = block_rows(
-                    y, r, "magnet", grade, total * share, price[grade], drivers.blocks
-                )
+            by_grade = pd.Series(0.0, index=price.index)
+            for use, share in shares.items():
+                level = _growth_index(ctx, r, use, year, index)
+                total = drivers.by_region[r] * share * level * part_of_year
+                total *= 1 - recycled_share(ctx, r, y, use)
+                mix = substituted(ctx, r, y, drivers.grades.reconciled(use).to_dict(), use)
+                by_grade = by_grade.add(pd.Series(mix) * total, fill_value=0.0)
+            for grade, quantity in by_grade.items():
+                part = block_rows(y, r, "magnet", grade, quantity, price[grade], drivers.blocks)
                 rows += [row for row in part if row["quantity"] > 0]
     return rows
 
 
-def substituted(ctx: Context, region: str, year: int, shares: dict[str, float]) -> dict[str, float]:
-    """Grade shares [fraction] of ``region``'s magnets in ``year`` after the substitution
-    events: each moves its ramped share of the heavy-rare-earth grades (all but N42) to its
-    grade (N42 if the model has no such grade)."""
+def magnets_into_use(ctx: Context, drivers: DemandDrivers) -> pd.DataFrame:
+    """Magnets entering use [t magnet/yr] by calendar year (the end uses' history to the
+    horizon), region, end use and grade: the inflow of the in-use stocks. Before the base
+    year: the world's end-use demand split by the base year's regions and grade mixes; from
+    it: as :func:`base_magnet_rows` before recycling (recycled material still enters use),
+    plus the demand events with an activity."""
+    world = drivers.end_uses.world
+    index = drivers.end_uses.index()
+    regions = drivers.by_region / drivers.by_region.sum()
+    rows = []
+    for year in world.index:
+        for use in world.columns:
+            for r in ctx.regions:
+                if year < ctx.base:
+                    total = world.at[year, use] * regions[r]
+                else:
+                    level = _growth_index(ctx, r, use, year, index)
+                    total = drivers.by_region[r] * drivers.end_uses.shares[use] * level
+                mix = substituted(ctx, r, year, drivers.grades.reconciled(use).to_dict(), use)
+                rows += [(year, r, use, g, total * share) for g, share in mix.items()]
+    rows += _activity_rows(ctx, drivers.grades)
+    out = pd.DataFrame(rows, columns=["year", "region", "end_use", "grade", "value"])
+    out = out.groupby(["year", "region", "end_use", "grade"], as_index=False)["value"].sum()
+    return out[out["value"] > 0].reset_index(drop=True)
+
+
+def _activity_rows(ctx: Context, grades: GradeMix) -> list[tuple]:
+    """(year, region, end use, grade, t magnet/yr) of the demand events with an activity."""
+    rows = []
+    for ev in ctx.events.demand:
+        if ev.activity is None and not ev.values:
+            continue
+        per_unit = magnet_per_activity(ctx, ev)
+        for year in range(ctx.base, ctx.sc.horizon + 1):
+            act = ev.values.get(year, 0.0) if ev.values else ev.activity.value
+            qty = act * ramp([year], ev.start or ctx.base, ev.ramp_up_years, None)[0] * per_unit
+            for grade, share in grades.of(ev.end_use).items():
+                rows.append((year, ctx.region_of(ev.region), ev.end_use, grade, qty * share))
+    return rows
+
+
+def _growth_index(
+    ctx: Context, region: str, end_use: str, year: int, index: pd.DataFrame
+) -> float:
+    """Demand of ``end_use`` in ``region`` in ``year`` relative to the base year: the last
+    demand event's growth rate for the region and end use (or ``all``), else the end use's
+    world index."""
+    rate = None
+    for ev in ctx.events.demand:
+        if ev.growth_rate is None or ev.activity is not None or ev.values:
+            continue
+        if ctx.region_of(ev.region) == region and _applies(ev.end_use, end_use):
+            rate = ev.growth_rate
+    if rate is not None:
+        return (1 + rate) ** (year - ctx.base)
+    return float(index.at[year, end_use])
+
+
+def _applies(named: str, end_use: str) -> bool:
+    """Whether an event naming ``named`` acts on ``end_use`` (``all`` acts on every one)."""
+    return named in ("all", end_use)
+
+
+def substituted(
+    ctx: Context, region: str, year: int, shares: dict[str, float], end_use: str = "all"
+) -> dict[str, float]:
+    """Grade shares [fraction] of ``region``'s magnets of ``end_use`` in ``year`` after the
+    substitution events for it: each moves its ramped share of the heavy-rare-earth grades
+    (all but N42) to its grade (N42 if the model has no such grade)."""
     for ev in ctx.events.substitution:
-        if ctx.region_of(ev.region) == region:
+        if ctx.region_of(ev.region) == region and _applies(ev.end_use, end_use):
             level = ramp([year], ev.start, ev.ramp_up_years, None)[0] * ev.share
             target = ev.to_grade if ev.to_grade in shares else "N42"
             shares = dict(shares)
@@ -249,12 +292,12 @@ def substituted(ctx: Context, region: str, year: int, shares: dict[str, float]) 
     return shares
 
 
-def recycled_share(ctx: Context, region: str, year: int) -> float:
-    """Share of ``region``'s magnet demand met by recycling in ``year`` [fraction]: the sum of
-    its recycling events' ramped shares, at most 1."""
+def recycled_share(ctx: Context, region: str, year: int, end_use: str = "all") -> float:
+    """Share of ``region``'s magnet demand of ``end_use`` met by recycling in ``year``
+    [fraction]: the sum of its recycling events' ramped shares, at most 1."""
     share = 0.0
     for ev in ctx.events.recycling:
-        if ctx.region_of(ev.region) == region:
+        if ctx.region_of(ev.region) == region and _applies(ev.end_use, end_use):
             share += ramp([year], ev.start, ev.ramp_up_years, None)[0] * ev.share
     return min(share, 1.0)
 

@@ -27,17 +27,36 @@ class GradeMix:
     """``world``: grade -> share of the base year's magnets [fraction], reconciled with the
     separated heavy rare earths; ``by_end_use``: end use x grade [fraction], the data's mix
     (rows sum to 1); ``scale``: the factor on the heavy grades that the reconciliation applied
-    (1: none)."""
+    (1: none), ``heavy`` the grades it applied to; ``shares``: end use -> share of the base
+    year's magnets [fraction]."""
 
     world: pd.Series
     by_end_use: pd.DataFrame
     scale: float
+    heavy: tuple[str, ...] = ()
+    shares: pd.Series | None = None
 
     def of(self, end_use: str) -> pd.Series:
         """The grade mix [fraction] an end use draws (the ``other`` mix for an end use the
         data doesn't list)."""
         key = end_use if end_use in self.by_end_use.index else "other"
         return self.by_end_use.loc[key]
+
+    def reconciled(self, end_use: str) -> pd.Series:
+        """The end use's grade mix [fraction] with the base year's reconciliation applied
+        (its heavy grades times ``scale``, the cut made evenly as the other grades): the end
+        uses' reconciled mixes, weighted by their shares, give ``world``."""
+        return _reconcile(self.of(end_use), list(self.heavy), self.scale)
+
+
+def _reconcile(prior: pd.Series, heavy: list[str], scale: float) -> pd.Series:
+    """``prior`` [fraction by grade] with the ``heavy`` grades times ``scale`` and what they
+    lose spread evenly over the other grades."""
+    out = prior.astype(float).copy()
+    light = [g for g in out.index if g not in heavy]
+    out[heavy] = prior[heavy] * scale
+    out[light] += prior[heavy].sum() * (1 - scale) / max(1, len(light))
+    return out
 
 
 def end_use_grades(ctx: Context) -> pd.DataFrame:
@@ -113,11 +132,7 @@ def grade_mix(
         if need > 0:
             scale = min(scale, have / need)
     heavy = [g for g in GRADES if recipe.loc[g, list(HEAVY)].sum() > 0]
-    world = prior.copy()
-    world[heavy] = prior[heavy] * scale
-    world[[g for g in GRADES if g not in heavy]] += (
-        prior[heavy].sum() * (1 - scale) / max(1, len(GRADES) - len(heavy))
-    )
+    world = _reconcile(prior.reindex(list(GRADES)), heavy, scale)
     ctx.book.note(
         "base-year grade mix",
         world.round(4).to_dict(),
@@ -133,7 +148,9 @@ def grade_mix(
         ),
         "",
     )
-    return GradeMix(world=world, by_end_use=by_use, scale=scale)
+    return GradeMix(
+        world=world, by_end_use=by_use, scale=scale, heavy=tuple(heavy), shares=shares
+    )
 
 
 def _rows(ctx: Context, measure: str) -> pd.DataFrame:
