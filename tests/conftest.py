@@ -234,6 +234,17 @@ def trade_rows(
     ]  # fmt: skip
 
 
+def turkish_magnets_made(res, year: int = 2035) -> float:
+    """Türkiye's magnets made at home in ``year`` [t magnet]: in plants the model chose to
+    build there (the dataset has none)."""
+    f = res.flows
+    made = f[
+        (f["stage"] == "magnet") & (f["origin"] == "TUR") & f["destination"].isna()
+        & (f["material"] == "NdFeB") & (f["year"] == year)
+    ]  # fmt: skip
+    return float(made["value"].sum())
+
+
 def turkish_magnets_consumed(res, year: int = 2035) -> float:
     """Türkiye's magnets consumed in ``year`` [t magnet]: its demand less what prices and
     shortages leave unbought."""

@@ -21,7 +21,13 @@ from reechain.analysis.criticality.usgs import (
 from reechain.analysis.criticality.usgs_flows import usgs_factors_flows
 from reechain.errors import ReechainError
 
-from conftest import select, trade_rows, turkish_magnets_consumed, write_package
+from conftest import (
+    select,
+    trade_rows,
+    turkish_magnets_consumed,
+    turkish_magnets_made,
+    write_package,
+)
 
 
 def replaced(ds: Dataset, table: str, df: pd.DataFrame) -> Dataset:
@@ -271,13 +277,16 @@ def test_geopolrisk_of_the_turkiye_example_beside_its_baseline(ds, turkiye, turk
     chosen = with_governance(ds, "wgi_pv_estimate", 2024, {"CHN": -1.5})
     runs = {"scenario": turkiye.flows, "baseline": turkiye_baseline.flows}
     t = geopolrisk_runs(chosen, runs, 2035, importers=["TUR"]).set_index("run")
-    assert t.loc["scenario", "imports"] == pytest.approx(turkish_magnets_consumed(turkiye))
-    assert t.loc["scenario", "domestic"] == 0
+    made = turkish_magnets_made(turkiye)  # in magnet plants the model builds there
+    assert t.loc["scenario", "imports"] == pytest.approx(turkish_magnets_consumed(turkiye) - made)
+    assert t.loc["scenario", "domestic"] == pytest.approx(made)
     row = t.loc["scenario"]
-    # all from China (g 0.8): the score is 0.8 x the HHI, a bracket when the rest of the world
-    # makes magnets (the pipeline's Narva plant in Estonia) whose split is unknown
-    assert row["score_low"] == pytest.approx(row["hhi"] * 0.8)
-    assert row["score_high"] == pytest.approx(row["hhi_upper"] * 0.8)
+    # all imports from China (g 0.8): the score is 0.8 x the HHI x the imported share of what
+    # it consumes, a bracket when the rest of the world makes magnets (the pipeline's Narva
+    # plant in Estonia) whose split is unknown
+    imported = row["imports"] / (row["imports"] + row["domestic"])
+    assert row["score_low"] == pytest.approx(row["hhi"] * 0.8 * imported)
+    assert row["score_high"] == pytest.approx(row["hhi_upper"] * 0.8 * imported)
     assert pd.isna(row["score"]) == (row["hhi_upper"] > row["hhi"])
     assert 0.5 < row["hhi"] <= 1
     assert t.loc["baseline", "score"] == 0

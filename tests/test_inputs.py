@@ -246,7 +246,15 @@ def toy() -> Dataset:
         ("CeO2", 2022, 30.0, "USGS annual average", "USD/kg", "annual_average"),  # too old
     )
     for rows in (
-        production, trade, compositions, demand, intensities, prices, recipes_, end_uses, drivers
+        production,
+        trade,
+        compositions,
+        demand,
+        intensities,
+        prices,
+        recipes_,
+        end_uses,
+        drivers,
     ):
         for r in rows:
             r.setdefault("preferred", True)

@@ -198,13 +198,14 @@ def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: pd.Series) -> 
     for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
         year = periods.year_of(y)
         for r in ctx.regions:
-            by_grade = pd.Series(0.0, index=price.index)
+            by_grade = dict.fromkeys(price.index, 0.0)
             for use, share in shares.items():
                 level = _growth_index(ctx, r, use, year, index)
                 total = drivers.by_region[r] * share * level * part_of_year
                 total *= 1 - recycled_share(ctx, r, y, use)
-                mix = substituted(ctx, r, y, drivers.grades.reconciled(use).to_dict(), use)
-                by_grade = by_grade.add(pd.Series(mix) * total, fill_value=0.0)
+                mix = substituted(ctx, r, y, drivers.grades.reconciled(use), use)
+                for grade, part in mix.items():
+                    by_grade[grade] = by_grade.get(grade, 0.0) + part * total
             for grade, quantity in by_grade.items():
                 part = block_rows(y, r, "magnet", grade, quantity, price[grade], drivers.blocks)
                 rows += [row for row in part if row["quantity"] > 0]
@@ -229,7 +230,7 @@ def magnets_into_use(ctx: Context, drivers: DemandDrivers) -> pd.DataFrame:
                 else:
                     level = _growth_index(ctx, r, use, year, index)
                     total = drivers.by_region[r] * drivers.end_uses.shares[use] * level
-                mix = substituted(ctx, r, year, drivers.grades.reconciled(use).to_dict(), use)
+                mix = substituted(ctx, r, year, drivers.grades.reconciled(use), use)
                 rows += [(year, r, use, g, total * share) for g, share in mix.items()]
     rows += _activity_rows(ctx, drivers.grades)
     out = pd.DataFrame(rows, columns=["year", "region", "end_use", "grade", "value"])

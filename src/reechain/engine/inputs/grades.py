@@ -10,6 +10,7 @@ calibration residual of the grade mix.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -42,11 +43,19 @@ class GradeMix:
         key = end_use if end_use in self.by_end_use.index else "other"
         return self.by_end_use.loc[key]
 
-    def reconciled(self, end_use: str) -> pd.Series:
-        """The end use's grade mix [fraction] with the base year's reconciliation applied
-        (its heavy grades times ``scale``, the cut made evenly as the other grades): the end
-        uses' reconciled mixes, weighted by their shares, give ``world``."""
-        return _reconcile(self.of(end_use), list(self.heavy), self.scale)
+    def reconciled(self, end_use: str) -> dict[str, float]:
+        """The end use's grade mix [fraction by grade] with the base year's reconciliation
+        applied (its heavy grades times ``scale``, the cut made evenly as the other grades):
+        the end uses' reconciled mixes, weighted by their shares, give ``world``."""
+        key = end_use if end_use in self.by_end_use.index else "other"
+        return self._reconciled[key]
+
+    @functools.cached_property
+    def _reconciled(self) -> dict[str, dict[str, float]]:
+        return {
+            use: _reconcile(self.by_end_use.loc[use], list(self.heavy), self.scale).to_dict()
+            for use in self.by_end_use.index
+        }
 
 
 def _reconcile(prior: pd.Series, heavy: list[str], scale: float) -> pd.Series:

@@ -1,8 +1,9 @@
 """Product lifetimes of the end uses, as flodym lifetime models.
 
 The ``lifetimes`` table gives, per end use, the preferred world row (else the EU's, else any
-region's, first in the table; the row's region is noted) with its distribution: weibull (shape, scale), normal, folded normal or
-lognormal (mean, sd), fixed (mean), or an empirical mean (taken as a fixed lifetime, noted).
+region's, first in the table; the row's region is noted) with its distribution: weibull
+(shape, scale), normal, folded normal or lognormal (mean, sd), fixed (mean), or an empirical
+mean (taken as a fixed lifetime, noted).
 An end use without a lifetime has no in-use stock: its magnets are reported as entering use
 with their fate unknown, never as staying forever or leaving at once.
 """
