@@ -144,6 +144,7 @@ def toy() -> Dataset:
         ("separation", "USA", 2024, "TREO", "output", 30.0),
         ("magnet", "CHN", 2024, "NdFeB", "output", 900.0),
         ("magnet", "CHN", 2024, "NdFeB", "share", 0.9),
+        ("magnet", "CHN", 2023, "NdFeB", "output", 720.0),  # world 800 t (the share of 2024)
         ("metal", "CHN", 2024, "REM", "share", 0.8),
         ("metal", "CHN", 2024, "Tb+Dy", "share", 0.99),
     )

@@ -219,7 +219,8 @@ def test_json_schema_lists_every_event_type():
 
 
 @pytest.mark.parametrize(
-    "name", ["turkiye-beylikova", "china-export-controls-2025", "myanmar-outage"]
+    "name",
+    ["turkiye-beylikova", "china-export-controls-2025", "myanmar-outage", "ev-wind-high-2040"],
 )
 def test_examples_validate(ds, name):
     Scenario.from_yaml(EXAMPLES / f"{name}.yaml").check(ds)

@@ -253,9 +253,7 @@ def _activity_rows(ctx: Context, grades: GradeMix) -> list[tuple]:
     return rows
 
 
-def _growth_index(
-    ctx: Context, region: str, end_use: str, year: int, index: pd.DataFrame
-) -> float:
+def _growth_index(ctx: Context, region: str, end_use: str, year: int, index: pd.DataFrame) -> float:
     """Demand of ``end_use`` in ``region`` in ``year`` relative to the base year: the last
     demand event's growth rate for the region and end use (or ``all``), else the end use's
     world index."""

@@ -157,9 +157,7 @@ def grade_mix(
         ),
         "",
     )
-    return GradeMix(
-        world=world, by_end_use=by_use, scale=scale, heavy=tuple(heavy), shares=shares
-    )
+    return GradeMix(world=world, by_end_use=by_use, scale=scale, heavy=tuple(heavy), shares=shares)
 
 
 def _rows(ctx: Context, measure: str) -> pd.DataFrame:
