@@ -47,3 +47,19 @@ def test_world_separated_reads_the_runs_world_rows(turkiye_baseline):
         & (f["material"] == "Dy")
     ]["value"].sum()
     assert world["Dy"] == pytest.approx(by_region, rel=1e-9)
+
+
+def test_demand_validation_sets_the_model_beside_its_sources():
+    script = load("demand_end_uses")
+    ds, inputs, result = script.baseline(horizon=2030)
+    shares = script.shares_table(ds, inputs.magnets_into_use)
+    iea = shares[shares["preferred"]].set_index("end_use")
+    assert iea.loc["ev_traction_motor", ["published", "model"]].tolist() == pytest.approx(
+        [0.07, 0.07]
+    )
+    growth = script.growth_table(inputs.magnets_into_use).set_index("year")
+    assert growth.loc[2030, "published"] == pytest.approx(1.45)
+    assert 1.2 < growth.loc[2030, "model"] < 1.6
+    eol = script.end_of_life_table(result).set_index("source_id")
+    assert eol.loc["rawmaterials-2024-heraeus-adamas", "published"] == 21_000
+    assert 0 < eol.loc["rawmaterials-2024-heraeus-adamas", "model"] < 21_000
