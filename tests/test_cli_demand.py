@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -47,3 +48,29 @@ def test_stocks_table_and_what_it_lacks(cli):
     assert "unknown, not zero" in r.output
     rows = pd.read_csv(io.StringIO(cli("stocks", "--year", "2030", "-f", "csv").output))
     assert (rows["in use [t]"] > 0).all()
+
+
+def test_crma_benchmarks_for_the_eu_and_turkiye(cli):
+    """EU27 (its members one region of the run) and Türkiye in the Beylikova scenario, 2035:
+    the shares re-derived from the printed notes; Türkiye's Beylikova mines and separates many
+    times what it consumes, its magnets come from China."""
+    scenario = str(EXAMPLES / "turkiye-beylikova.yaml")
+    for importer in ("EU27", "TUR"):
+        r = cli("crma", "--importer", importer, "--year", "2035", "--scenario", scenario,
+                "-f", "csv")  # fmt: skip
+        assert r.exit_code == 0, r.output
+        t = pd.read_csv(io.StringIO(r.output)).set_index("benchmark")
+        assert len(t) == 7 and (t["importer"] == importer).all()
+        extraction = t.loc["extraction >= 10% of consumption"]
+        mined, used = (float(x.replace(",", "")) for x in
+                       re.findall(r"([\d,]+) t REO", extraction["note"]))  # fmt: skip
+        # the note's tonnes are rounded to the tonne
+        assert extraction["value"] == pytest.approx(mined / used, rel=0.01, abs=1e-9)
+        magnets = t.loc["no third country above 65 % (magnets)"]
+        assert magnets["largest"] == "CHN" and not magnets["met"]
+        if importer == "TUR":
+            assert extraction["value"] > 1 and extraction["met"]
+        else:
+            assert extraction["value"] == 0 and not extraction["met"]
+    bad = cli("crma", "--importer", "XXX", "--year", "2030")
+    assert bad.exit_code == 2 and "unknown country or bloc 'XXX'" in bad.output

@@ -11,7 +11,7 @@ import typer
 
 from reechain.cli import common
 from reechain.cli.common import DataOpt, Format, FormatOpt, app, emit, friendly, out
-from reechain.errors import ReechainError
+from reechain.errors import ReechainError, UnknownNameError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -149,3 +149,69 @@ def stocks(
         )
     for row in result.provenance:
         out.print(f"{row['parameter']}: {row['value']} ({row['source_id']})", highlight=False)
+
+
+def _with_importer(sc: Scenario, ds: Dataset, importer: str, year: int) -> tuple[Scenario, set]:
+    """The scenario with the importer as a region of its own (a bloc: its members on 31
+    December of ``year`` as one named region) and the run's regions that make it up."""
+    if importer in sc.regions:
+        return sc, {importer}
+    blocs = set(ds.table("blocs")["bloc_id"])
+    countries = set(ds.table("countries")["iso3"])
+    if importer not in blocs | countries:
+        raise UnknownNameError("country or bloc", importer, sorted(blocs | countries))
+    if importer not in blocs:
+        return sc, {importer}  # a country: a region of the run once it appears in events
+    members = ds.bloc_members(importer, on=f"{year}-12-31")
+    taken = {c for name, cs in sc.regions.items() for c in cs} & set(members)
+    if taken:
+        raise ReechainError(
+            f"{importer}'s members {sorted(taken)} are already in another named region of the "
+            "scenario; name that region as the importer instead"
+        )
+    regions = {**sc.regions, importer: members}
+    return sc.model_copy(update={"regions": regions}), {importer}
+
+
+@app.command()
+@friendly
+def crma(
+    importer: Annotated[str, typer.Option("--importer", help="ISO3 code or bloc (EU27).")],
+    year: YearOpt,
+    scenario: ScenarioOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """EU Critical Raw Materials Act benchmarks for an importer from modelled flows:
+    extraction, processing and recycling as shares of its consumption of the magnet rare
+    earths (10 / 40 / 25 %) and the largest single third country per stage (65 %)."""
+    from reechain.analysis.crma import consumption, crma_from_flows
+    from reechain.engine.inputs.context import Book
+    from reechain.engine.inputs.processing import recipes
+    from reechain.engine.run import run
+
+    ds = common.load(data)
+    sc = _scenario(scenario, ds, year)
+    if year < sc.base_year:
+        raise ReechainError(f"year {year} is before the scenario's base year {sc.base_year}")
+    sc, regions = _with_importer(sc, ds, importer, year)
+    result = run(sc, ds)
+    if not regions & set(result.inputs.network.regions):
+        raise ReechainError(
+            f"{importer} is not a region of this run: name it in the scenario's regions or use "
+            "a bloc such as EU27"
+        )
+    recipe = recipes(ds, Book(ds, sc.assumptions))
+    metal_per_oxide = ds.table("elements").set_index("symbol")["metal_per_oxide"]
+    used = consumption(result.result.consumed, regions, year, recipe, metal_per_oxide)
+    pools = result.inputs.pools
+    scrap = pools[(pools["pool_type"] == "secondary") & pools["region"].isin(regions)]["pool"]
+    out_ = result.result.pool_output
+    secondary = float(out_[out_["deposit"].isin(scrap) & (out_["year"] == year)]["value"].sum())
+    table = crma_from_flows(result.flows, used, secondary, regions, year, importer)
+    emit(
+        table,
+        fmt,
+        title=f"CRMA benchmarks, {importer} {year} ({sc.name})",
+        percent=("value", "target"),
+    )
