@@ -226,7 +226,8 @@ def crma_benchmarks(ds, year: int) -> pd.DataFrame:
                 "value": float("nan"),
                 "largest": None,
                 "met": None,
-                "note": "not assessable: the data has no EU rare earth consumption",
+                "note": "not assessable on observed data (no EU rare earth consumption); "
+                "from modelled flows: reechain crma --importer EU27 --year Y",
             }
         )
     return pd.DataFrame(rows)
