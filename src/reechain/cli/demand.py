@@ -209,9 +209,16 @@ def crma(
     out_ = result.result.pool_output
     secondary = float(out_[out_["deposit"].isin(scrap) & (out_["year"] == year)]["value"].sum())
     table = crma_from_flows(result.flows, used, secondary, regions, year, importer)
-    emit(
-        table,
-        fmt,
-        title=f"CRMA benchmarks, {importer} {year} ({sc.name})",
-        percent=("value", "target"),
+    title = f"CRMA benchmarks, {importer} {year} ({sc.name})"
+    if fmt is not Format.table:
+        emit(table, fmt, title=title)
+        return
+    shown = table.drop(columns=["importer", "year", "note"])
+    emit(shown, fmt, title=title, percent=("value", "target"))
+    for row in table.itertuples():
+        out.print(f"{row.benchmark}: {row.note}", highlight=False)
+    out.print(
+        "Regulation (EU) 2024/1252, Art. 5(1): magnet rare earths (Pr, Nd, Dy, Tb), modelled "
+        "flows; a planning result, not a forecast",
+        highlight=False,
     )
