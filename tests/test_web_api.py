@@ -245,3 +245,38 @@ def test_criticality_page_takes_year_and_importer(client):
     bad = client.get("/criticality", params={"importer": "ZZZ"})
     assert bad.status_code == 200 and "unknown country" in bad.text and "problems" in bad.text
     assert "no EU assessment" in client.get("/criticality", params={"year": 2005}).text
+
+
+def test_demand_and_stocks_routes_match_the_cli_tables(client):
+    rows = client.get("/api/demand", params={"year": 2024}).json()
+    total = sum(r["t magnet"] for r in rows)
+    assert total == pytest.approx(276_596, rel=1e-4)  # the world's magnets, split by end use
+    regions = client.get("/api/demand", params={"year": 2024, "by": "region"}).json()
+    assert sum(r["t magnet"] for r in regions) == pytest.approx(total)
+    bad = client.get("/api/demand", params={"year": 2024, "by": "grade"})
+    assert bad.status_code == 422 and "end-use" in bad.text
+    none = client.get("/api/demand", params={"year": 1990})
+    assert none.status_code == 400 and "no magnet demand in 1990" in none.text
+    stocks = client.get("/api/stocks", params={"year": 2030}).json()
+    uses = {r["end use"] for r in stocks["stocks"]}
+    assert {"ev_traction_motor", "wind_turbine"} <= uses
+    assert [r["end_use"] for r in stocks["without_lifetime"]] == ["other"]
+
+
+def test_crma_route_needs_the_key_and_answers_for_the_eu(keyed):
+    assert keyed.get("/api/crma", params={"year": 2026}).status_code == 401
+    r = keyed.get("/api/crma", params={"year": 2026}, headers={"X-API-Key": "s3cret"})
+    assert r.status_code == 200, r.text
+    rows = {row["benchmark"]: row for row in r.json()}
+    assert rows["no third country above 65 % (magnets)"]["largest"] == "CHN"
+    unknown = keyed.get(
+        "/api/crma", params={"year": 2026, "importer": "XX"}, headers={"X-API-Key": "s3cret"}
+    )
+    assert unknown.status_code == 400 and "unknown country or bloc" in unknown.text
+
+
+def test_demand_page_draws_demand_and_names_what_it_lacks(client):
+    page = client.get("/demand", params={"year": 2030})
+    assert page.status_code == 200
+    assert "World magnet demand by end use" in page.text and "Magnets in use, 2030" in page.text
+    assert "unknown, not zero" in page.text and "other" in page.text

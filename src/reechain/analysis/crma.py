@@ -20,6 +20,13 @@ import logging
 
 import pandas as pd
 
+from reechain.data.dataset import Dataset
+from reechain.engine.inputs.context import Book
+from reechain.engine.inputs.processing import recipes
+from reechain.engine.run import run
+from reechain.engine.scenario import Scenario
+from reechain.errors import ReechainError, UnknownNameError
+
 logger = logging.getLogger(__name__)
 
 MAGNET_REE = ("Pr", "Nd", "Dy", "Tb")
@@ -130,3 +137,48 @@ def _third_country(
         "note": f"of {total:,.0f} t ({home:,.0f} t made at home); 'ROW' is the rest of the "
         "world as one region, not one country",
     }
+
+
+def crma_of_scenario(ds: Dataset, sc: Scenario, importer: str, year: int) -> pd.DataFrame:
+    """Solve ``sc`` with ``importer`` as a region of its own (a bloc: its members on 31
+    December of ``year`` as one named region) and return its benchmarks in ``year``."""
+    if year < sc.base_year:
+        raise ReechainError(f"year {year} is before the scenario's base year {sc.base_year}")
+    sc, regions = with_importer(sc, ds, importer, year)
+    result = run(sc, ds)
+    if not regions & set(result.inputs.network.regions):
+        raise ReechainError(
+            f"{importer} is not a region of this run: name it in the scenario's regions or use "
+            "a bloc such as EU27"
+        )
+    recipe = recipes(ds, Book(ds, sc.assumptions))
+    metal_per_oxide = ds.table("elements").set_index("symbol")["metal_per_oxide"]
+    used = consumption(result.result.consumed, regions, year, recipe, metal_per_oxide)
+    pools = result.inputs.pools
+    scrap = pools[(pools["pool_type"] == "secondary") & pools["region"].isin(regions)]["pool"]
+    made = result.result.pool_output
+    secondary = float(made[made["deposit"].isin(scrap) & (made["year"] == year)]["value"].sum())
+    return crma_from_flows(result.flows, used, secondary, regions, year, importer)
+
+
+def with_importer(sc: Scenario, ds: Dataset, importer: str, year: int) -> tuple[Scenario, set]:
+    """The scenario with the importer as a region of its own and the run's regions that make
+    it up; an unknown code, or a bloc whose members are in another named region, is an
+    error."""
+    if importer in sc.regions:
+        return sc, {importer}
+    blocs = set(ds.table("blocs")["bloc_id"])
+    countries = set(ds.table("countries")["iso3"])
+    if importer not in blocs | countries:
+        raise UnknownNameError("country or bloc", importer, sorted(blocs | countries))
+    if importer not in blocs:
+        return sc, {importer}  # a country: a region of the run once it appears in events
+    members = ds.bloc_members(importer, on=f"{year}-12-31")
+    taken = {c for name, cs in sc.regions.items() for c in cs} & set(members)
+    if taken:
+        raise ReechainError(
+            f"{importer}'s members {sorted(taken)} are already in another named region of the "
+            "scenario; name that region as the importer instead"
+        )
+    regions = {**sc.regions, importer: members}
+    return sc.model_copy(update={"regions": regions}), {importer}

@@ -411,3 +411,21 @@ def score_ranges(
         title += " (blue bars: only the ceiling is known)"
     fig.update_layout(title=title, height=max(300, 26 * len(t) + 120), barmode="overlay")
     return fig
+
+
+def stacked_area(
+    df: pd.DataFrame, x: str, y: str, colour: str, title: str, y_title: str, split: int
+) -> go.Figure:
+    """One filled line per ``colour`` stacked over ``x``; a dotted vertical line at ``split``
+    (history before it, projection from it)."""
+    fig = go.Figure()
+    for i, (key, part) in enumerate(df.groupby(colour, sort=False)):
+        part = part.sort_values(x)
+        fig.add_scatter(
+            x=part[x], y=part[y], name=str(key), mode="lines", stackgroup="one",
+            line_color=PALETTE[i % len(PALETTE)],
+            hovertemplate=f"{key} %{{x}}: %{{y:,.0f}}<extra></extra>",
+        )  # fmt: skip
+    fig.add_vline(x=split, line_dash="dot", line_color="#888", annotation_text="projection")
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y_title, height=420)
+    return fig

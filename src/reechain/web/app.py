@@ -21,7 +21,7 @@ from reechain import __version__
 from reechain.data.dataset import Dataset
 from reechain.errors import ReechainError
 from reechain.web import site
-from reechain.web.api import analytics, data, ensembles, scenarios
+from reechain.web.api import analytics, data, demand, ensembles, scenarios
 from reechain.web.common import (  # noqa: F401  (the limits are part of this module's API)
     MAX_BODY_BYTES,
     MAX_HORIZON_YEARS,
@@ -57,7 +57,7 @@ def create_app(
         responses=PROBLEMS,
     )
     _add_error_handling(app)
-    for area in (data, analytics, scenarios, ensembles, site):
+    for area in (data, analytics, demand, scenarios, ensembles, site):
         app.include_router(area.router(ctx))
     return app
 

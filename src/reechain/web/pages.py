@@ -28,6 +28,7 @@ NAV = [
     ("/scenario", "Scenario"),
     ("/ensembles", "Ensembles"),
     ("/criticality", "Criticality"),
+    ("/demand", "Demand and stocks"),
 ]
 MAP_MIN_COVERAGE = 0.9
 PAGE_TABLES = ("separation", "projects", "coverage", "blocs")  # of the report's key figures
@@ -332,3 +333,35 @@ def _geopolrisk_section(ds: Dataset, year: int) -> str:
 
 
 __all__ += ["STAGE_MATERIALS"]
+
+
+def demand(ds: Dataset, year: int) -> str:
+    """World magnet demand by end use over time (history, then the baseline's drivers), the
+    year's magnets in use and their end of life, with sources."""
+    from reechain.analysis.demand import demand_paths, scenario_for, stock_summary
+
+    sc = scenario_for(max(year, 2040))
+    paths = demand_paths(ds, sc)
+    fig = plot.stacked_area(
+        paths, "year", "value", "end_use",
+        "World magnet demand by end use [t magnet]: history, then electric cars and wind on "
+        "their drivers (IEA STEPS), the rest at the IEA-derived rate",
+        "t magnet", sc.base_year,
+    )  # fmt: skip
+    summary = stock_summary(ds, scenario_for(year), year)
+    missing = ", ".join(summary.unstocked.index) or "none"
+    notes = (
+        f"<p>End uses without a lifetime in the data (their stock and end of life are unknown, "
+        f"not zero): {html.escape(missing)}. Recycled from end of life in {year}: "
+        f"{summary.flows['recycled']:,.0f} t/yr of magnet material.</p>"
+    )
+    sources = sorted({r["source_id"] for r in summary.provenance if r["source_id"]})
+    body = (
+        figure("demand", fig)
+        + f"<h2>Magnets in use, {year}</h2>"
+        + table_html("stocks", summary.table)
+        + notes
+        + "<p>Sources: " + html.escape("; ".join(sources)) + "; drivers table (IEA Global EV "
+        "Outlook, GWEC), magnet_end_uses (IEA GCMO 2024).</p>"
+    )  # fmt: skip
+    return layout("Magnet demand by end use and magnets in use", body)

@@ -21,6 +21,7 @@ def router(ctx: Context) -> APIRouter:
     ds = ctx.ds
     # The dataset does not change while the server runs: pages of observed data are built once.
     overview_page = functools.cache(lambda: pages.overview(ds))
+    demand_html = functools.lru_cache(maxsize=16)(lambda year: pages.demand(ds, year))
     criticality_html = functools.lru_cache(maxsize=64)(
         lambda year, importer: pages.criticality(ds, year, importer)
     )
@@ -46,6 +47,10 @@ def router(ctx: Context) -> APIRouter:
         year: Annotated[int, Query(ge=1900, le=2100)] = 2023, importer: str = "USA"
     ) -> str:
         return criticality_html(year, importer.upper()[:8])
+
+    @site.get("/demand", response_class=HTMLResponse)
+    def demand_page(year: Annotated[int, Query(ge=2024, le=2060)] = 2030) -> str:
+        return demand_html(year)
 
     return site
 
