@@ -34,11 +34,11 @@ from reechain.engine.inputs.demand import (
     base_magnet_rows,
     base_separated,
     demand_blocks,
+    eol_recycling_rates,
     event_magnet_rows,
     magnet_demand_by_region,
     nonmagnet_oxide_demand,
     oxide_rows,
-    recycled_share,
 )
 from reechain.engine.inputs.end_uses import EndUseDemand, magnet_growth
 from reechain.engine.inputs.events import apply_capacity_events, project_effects
@@ -552,7 +552,7 @@ def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
                 "start": 2025,
                 "ramp_up_years": 1,
             },
-            {"type": "recycling", "region": "USA", "end_use": "all", "share": 0.9, "start": 2026},
+            {"type": "recycling", "region": "USA", "end_use": "other", "share": 0.9, "start": 2026},
             {
                 "type": "substitution",
                 "region": "USA",
@@ -575,16 +575,26 @@ def test_magnet_demand_rows_with_growth_recycling_and_substitution(toy_ds):
         blocks=BLOCKS,
     )  # fmt: skip
     price = pd.Series({"N42": 100.0, "GBD": 300.0, "EH": 500.0})
-    d = pd.DataFrame(base_magnet_rows(ctx, drivers, price=price))
+    # the in-use stocks recycle 8.25 t of magnet material in the USA in 2025 beyond the
+    # data's rate, all of it in 2026: primary magnets are what is left
+    recycled = pd.DataFrame(
+        [(2025, "USA", "Nd", 2.0), (2025, "USA", "rest", 6.25), (2026, "USA", "rest", 1e6)],
+        columns=["year", "region", "element", "value"],
+    )
+    d = pd.DataFrame(base_magnet_rows(ctx, drivers, price=price, recycled=recycled))
     q = d.groupby(["year", "region", "item"])["reference"].sum()
-    # USA 2025: 75 x 1.1 (its own growth), recycling 0.2 x 1/2 ramp = 10 %, half of GBD -> N42
-    usa = 75 * 1.1 * 0.9
+    # USA 2025: 75 x 1.1 (its own growth) = 82.5 t less 8.25 t recycled, half of GBD -> N42
+    usa = 75 * 1.1 - 8.25
     assert q[(2025, "USA", "GBD")] == pytest.approx(usa * 0.4 * 0.5)
     assert q[(2025, "USA", "N42")] == pytest.approx(usa * (0.6 + 0.2))
-    # 2026: recycling 0.2 + 0.9 is capped at 1: no USA demand at all
-    assert recycled_share(ctx, "USA", 2026) == 1.0 and recycled_share(ctx, "CHN", 2026) == 0
-    assert recycled_share(ctx, "USA", 2025) == pytest.approx(0.1)
-    assert (2026, "USA", "N42") not in q.index
+    assert (2026, "USA", "N42") not in q.index  # more recycled than used: no primary demand
+    # the events' end-of-life recycling rates: 0.2 ramped over a year (0.1 in 2025), 0.9 on
+    # top for 'other' from 2026, capped at 1; none where no event is in force
+    rates = eol_recycling_rates(ctx, [2024, 2025, 2026], ["other", "wind_turbine"])
+    rates = rates.set_index(["year", "region", "end_use"])["rate"]
+    assert rates[(2025, "USA", "other")] == pytest.approx(0.1)
+    assert rates[(2026, "USA", "other")] == 1.0 and rates[(2026, "USA", "wind_turbine")] == 0.2
+    assert 2024 not in rates.index.get_level_values("year")
     assert q[(2026, "CHN", "GBD")] == pytest.approx(600 * 1.05**2 * 0.4)  # default growth
     n42 = d[(d["region"] == "CHN") & (d["year"] == 2024) & (d["item"] == "N42")]
     # China's N42: 60 % of 600 t = 360 t at the observed price; the first step is 60 % of it

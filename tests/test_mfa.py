@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 import reechain
 from reechain.engine.inputs.build import build_inputs
 from reechain.engine.mfa.lifetimes import Lifetime, lifetimes
-from reechain.engine.mfa.run import in_use_stocks
 from reechain.engine.mfa.system import UNKNOWN, Parameters, build
 
 RECIPE = pd.DataFrame({"Nd": [0.3, 0.2], "Dy": [0.0, 0.05]}, index=["N42", "GBD"])
@@ -139,7 +138,7 @@ def baseline():
     ds = reechain.load()
     sc = reechain.Scenario.model_validate({"name": "b", "base_year": 2024, "horizon": 2035})
     inputs = build_inputs(ds, sc)
-    return inputs, in_use_stocks(inputs, ds, sc)
+    return inputs, inputs.in_use
 
 
 def test_the_baseline_stocks_balance_and_name_what_they_lack(baseline):
@@ -157,3 +156,52 @@ def test_the_baseline_stocks_balance_and_name_what_they_lack(baseline):
     nd = rir[(rir["element"] == "Nd") & (rir["year"] == 2035)]["value"].iloc[0]
     # end-of-life recycling is 1 % of what reaches end of life (DERA/Fraunhofer, Adamas)
     assert 0 < nd < 0.01
+
+
+def test_a_recycling_event_rate_recycles_its_end_of_life_and_adds_supply():
+    """100 t of N42 in cars (2-year life) reach end of life in 2002; the data's rate is 10 %,
+    an event sets 50 % in region A: 50 t go to recycling, 45 t come back (yield 90 %), of
+    which 100 x (0.5 - 0.1) x 0.9 = 36 t is new supply (Nd: 30 % of it)."""
+    from reechain.engine.mfa.run import _added, _stock_table
+
+    rates = pd.DataFrame([(2002, "A", "car", 0.5)], columns=["year", "region", "end_use", "rate"])
+    mfa = build(
+        inflow([(2000, "A", "car", "N42", 100.0), (2003, "A", "car", "N42", 0.0)]),
+        RECIPE,
+        {"car": fixed("car", 2.0)},
+        PARAMS,
+        rates,
+    )
+    sent = mfa.flows["end of life => recycling"][{"r": "A"}].values.sum(axis=1)
+    assert sent.tolist() == pytest.approx([0, 0, 50, 0])
+    assert mfa.flows["recycled"].values.sum() == pytest.approx(45)
+    added = _added(_stock_table(mfa), rates, PARAMS).set_index("element")["value"]
+    assert added.sum() == pytest.approx(36) and added["Nd"] == pytest.approx(36 * 0.3)
+    _balances(mfa)
+
+
+def test_recycling_replaces_primary_magnets_in_the_network(baseline):
+    """A scenario recycling half the EU's end-of-life magnets: the EU's primary magnet demand
+    falls by exactly the magnet material recycled beyond the data's rate."""
+    inputs, _ = baseline
+    ds = reechain.load()
+    sc = reechain.Scenario.model_validate(
+        {
+            "name": "r", "base_year": 2024, "horizon": 2035,
+            "regions": {"EU": ["DEU", "ITA", "FRA"]},
+            "events": [{"type": "recycling", "region": "EU", "end_use": "all", "share": 0.5,
+                        "start": 2030}],
+        }
+    )  # fmt: skip
+    with_event = build_inputs(ds, sc)
+    no_event = build_inputs(ds, sc.model_copy(update={"events": []}))
+    added = with_event.in_use.added_recycling
+    added_2035 = added[(added["year"] == 2035) & (added["region"] == "EU")]["value"].sum()
+    assert added_2035 > 0
+
+    def eu_magnets(inp) -> float:
+        d = inp.network.demand
+        part = d[(d["kind"] == "magnet") & (d["region"] == "EU") & (d["year"] == 2035)]
+        return float(part["reference"].sum())
+
+    assert eu_magnets(no_event) - eu_magnets(with_event) == pytest.approx(added_2035)

@@ -153,12 +153,26 @@ def crma_of_scenario(ds: Dataset, sc: Scenario, importer: str, year: int) -> pd.
         )
     recipe = recipes(ds, Book(ds, sc.assumptions))
     metal_per_oxide = ds.table("elements").set_index("symbol")["metal_per_oxide"]
-    used = consumption(result.result.consumed, regions, year, recipe, metal_per_oxide)
+    primary = consumption(result.result.consumed, regions, year, recipe, metal_per_oxide)
     pools = result.inputs.pools
     scrap = pools[(pools["pool_type"] == "secondary") & pools["region"].isin(regions)]["pool"]
     made = result.result.pool_output
     secondary = float(made[made["deposit"].isin(scrap) & (made["year"] == year)]["value"].sum())
-    return crma_from_flows(result.flows, used, secondary, regions, year, importer)
+    # end-of-life magnets the scenario's recycling adds: used, and recycled, in the region
+    added = _added_recycling(result.inputs.in_use, regions, year, metal_per_oxide)
+    used = primary + added
+    return crma_from_flows(result.flows, used, secondary + added, regions, year, importer)
+
+
+def _added_recycling(in_use, regions: set[str], year: int, metal_per_oxide: pd.Series) -> float:
+    """Magnet rare earths recycled beyond the data's rate in ``regions`` in ``year``
+    [t REO]."""
+    if in_use is None or in_use.added_recycling.empty:
+        return 0.0
+    a = in_use.added_recycling
+    a = a[(a["year"] == year) & a["region"].isin(regions) & a["element"].isin(MAGNET_REE)]
+    per_element = a.groupby("element")["value"].sum()
+    return float((per_element / metal_per_oxide[per_element.index]).sum())
 
 
 def with_importer(sc: Scenario, ds: Dataset, importer: str, year: int) -> tuple[Scenario, set]:

@@ -368,13 +368,16 @@ class StockpileEvent(_Strict):
 
 
 class RecyclingEvent(_Strict):
-    """A share of an end use's magnet demand in a region met by recycled material, ramping over
-    years (``end_use: all``: every end use's)."""
+    """End-of-life recycling of an end use's magnets in a region (``end_use: all``: every end
+    use's): ``share`` of the magnets reaching end of life there is recycled into magnet
+    material (times the recycling yield), ramping up from ``start``. The in-use stocks give
+    how much reaches end of life; what is recycled beyond the data's rate replaces primary
+    magnets in the region."""
 
     type: Literal["recycling"]
     region: str
     end_use: str
-    share: Share
+    share: Share = Field(description="End-of-life recycling rate [fraction of end of life].")
     start: Year
     ramp_up_years: int = Field(0, ge=0, le=30)
 

@@ -34,6 +34,7 @@ from reechain.engine.inputs.demand import (
     base_magnet_rows,
     base_separated,
     demand_drivers,
+    eol_recycling_rates,
     event_magnet_rows,
     magnets_into_use,
     nonmagnet_oxide_demand,
@@ -81,8 +82,10 @@ from reechain.engine.inputs.trade import (
     tariff_table,
     tracking_table,
 )
+from reechain.engine.mfa.run import InUseStocks, in_use_stocks
 from reechain.engine.network import Network
 from reechain.engine.scenario import Scenario
+from reechain.errors import ReechainError
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,7 @@ class Inputs:
     existing_owners: pd.DataFrame = field(default_factory=pd.DataFrame)
     project_capacity: pd.DataFrame = field(default_factory=pd.DataFrame)
     magnets_into_use: pd.DataFrame = field(default_factory=pd.DataFrame)
+    in_use: InUseStocks | None = None
 
 
 def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
@@ -139,7 +143,10 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     prices = oxide_prices(ctx, elements)
     metal_per_oxide = ctx.element_table["metal_per_oxide"]
     magnet_usd = magnet_price(book, prices, recipe, metal_per_oxide)
-    rows = base_magnet_rows(ctx, drivers, magnet_usd)
+    into_use = magnets_into_use(ctx, drivers)
+    in_use = stocks_in_use(ctx, into_use)
+    added = in_use.added_recycling if in_use is not None else None
+    rows = base_magnet_rows(ctx, drivers, magnet_usd, added)
     rows += event_magnet_rows(ctx, drivers.blocks, magnet_usd, grades)
     residual = nonmagnet_oxide_demand(ctx, separated, drivers, recipe)
     demand = pd.DataFrame(rows + oxide_rows(ctx, residual, sep_base, drivers, prices))
@@ -198,8 +205,9 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
         ],
         columns=["project", "stage", "key", "year", "tonnes"],
     )
-    into_use = magnets_into_use(ctx, drivers)
-    return Inputs(net, book.rows, pools.table, projects.owners, lanes, owners, added, into_use)
+    return Inputs(
+        net, book.rows, pools.table, projects.owners, lanes, owners, added, into_use, in_use
+    )
 
 
 def assemble_network(
@@ -247,6 +255,25 @@ def assemble_network(
             "calibration minimums (observed use in the base year)": f"base year {ctx.base}",
         },
     )
+
+
+def stocks_in_use(ctx: Context, into_use: pd.DataFrame) -> InUseStocks | None:
+    """The in-use stocks of the magnets entering use, with the recycling events' end-of-life
+    rates; their provenance goes to the book. Without the data they need (a package without
+    recycling rates) they are not computed, and said so, unless a recycling event needs
+    them (an error)."""
+    years = sorted(set(into_use["year"]))
+    rates = eol_recycling_rates(ctx, years, sorted(set(into_use["end_use"])))
+    try:
+        in_use = in_use_stocks(into_use, ctx.ds, ctx.sc, rates)
+    except ReechainError as exc:
+        if len(rates):
+            raise
+        ctx.book.note("in-use stocks", None, "", f"not computed: {exc}", "")
+        return None
+    for row in in_use.provenance:
+        ctx.book.note(row["parameter"], row["value"], row["unit"], row["how"], row["source_id"])
+    return in_use
 
 
 def feed_routes(routes: pd.DataFrame, pools: Pools, projects: ProjectEffects) -> pd.DataFrame:

@@ -187,13 +187,21 @@ def block_rows(
     ]
 
 
-def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: pd.Series) -> list[dict]:
+def base_magnet_rows(
+    ctx: Context,
+    drivers: DemandDrivers,
+    price: pd.Series,
+    recycled: pd.DataFrame | None = None,
+) -> list[dict]:
     """Magnet demand rows of every year and region: each end use's part of the region's
     base-year demand times its index (its driver's path, or a demand event's growth rate for
-    the region and end use), less its recycling, in its grade mix after substitution;
-    ``price`` by grade [USD/t magnet]."""
+    the region and end use), in its grade mix after substitution, less the magnet material
+    ``recycled`` beyond the data's rate (year, region, element, value [t/yr]: the in-use
+    stocks' added recycling, made into magnets of the region's mix); ``price`` by grade
+    [USD/t magnet]."""
     index = drivers.end_uses.index()
     shares = drivers.end_uses.shares
+    again = _recycled(recycled)
     rows = []
     for y, part_of_year in zip(ctx.years, ctx.fractions, strict=True):
         year = periods.year_of(y)
@@ -202,11 +210,11 @@ def base_magnet_rows(ctx: Context, drivers: DemandDrivers, price: pd.Series) -> 
             for use, share in shares.items():
                 level = _growth_index(ctx, r, use, year, index)
                 total = drivers.by_region[r] * share * level * part_of_year
-                total *= 1 - recycled_share(ctx, r, y, use)
                 mix = substituted(ctx, r, y, drivers.grades.reconciled(use), use)
                 for grade, part in mix.items():
                     by_grade[grade] = by_grade.get(grade, 0.0) + part * total
-            for grade, quantity in by_grade.items():
+            primary = _less_recycled(by_grade, again.get((year, r), 0.0) * part_of_year)
+            for grade, quantity in primary.items():
                 part = block_rows(y, r, "magnet", grade, quantity, price[grade], drivers.blocks)
                 rows += [row for row in part if row["quantity"] > 0]
     return rows
@@ -291,14 +299,39 @@ def substituted(
     return shares
 
 
-def recycled_share(ctx: Context, region: str, year: int, end_use: str = "all") -> float:
-    """Share of ``region``'s magnet demand of ``end_use`` met by recycling in ``year``
-    [fraction]: the sum of its recycling events' ramped shares, at most 1."""
-    share = 0.0
-    for ev in ctx.events.recycling:
-        if ctx.region_of(ev.region) == region and _applies(ev.end_use, end_use):
-            share += ramp([year], ev.start, ev.ramp_up_years, None)[0] * ev.share
-    return min(share, 1.0)
+def _recycled(recycled: pd.DataFrame | None) -> dict[tuple[int, str], float]:
+    """(year, region) -> recycled magnet material [t/yr], all its elements."""
+    if recycled is None or recycled.empty:
+        return {}
+    total = recycled.groupby(["year", "region"])["value"].sum()
+    return {(int(y), r): float(v) for (y, r), v in total.items()}
+
+
+def _less_recycled(by_grade: dict[str, float], recycled: float) -> dict[str, float]:
+    """Primary magnets [t] by grade: ``by_grade`` less ``recycled`` [t], taken from every
+    grade in proportion (recycled alloy keeps its mix), never below zero."""
+    total = sum(by_grade.values())
+    if recycled <= 0 or total <= 0:
+        return by_grade
+    keep = max(0.0, 1 - recycled / total)
+    return {grade: quantity * keep for grade, quantity in by_grade.items()}
+
+
+def eol_recycling_rates(ctx: Context, years: list[int], end_uses: list[str]) -> pd.DataFrame:
+    """End-of-life recycling rates the scenario's recycling events set (year, region, end
+    use, rate [fraction]): the sum of the events of a region and end use (``all``: every end
+    use), each ramped from its start, at most 1; no row where no event is in force."""
+    rows = []
+    for year in years:
+        for use in end_uses:
+            found: dict[str, float] = {}
+            for ev in ctx.events.recycling:
+                if _applies(ev.end_use, use):
+                    level = ramp([year], ev.start, ev.ramp_up_years, None)[0] * ev.share
+                    region = ctx.region_of(ev.region)
+                    found[region] = found.get(region, 0.0) + level
+            rows += [(year, r, use, min(v, 1.0)) for r, v in found.items() if v > 0]
+    return pd.DataFrame(rows, columns=["year", "region", "end_use", "rate"])
 
 
 def event_magnet_rows(

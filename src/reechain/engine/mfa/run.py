@@ -1,11 +1,14 @@
 """A scenario's in-use stocks: the magnets its demand puts into use, by cohort, to their end
 of life and recycling (:mod:`reechain.engine.mfa.system`).
 
-The inflow is the scenario's magnets entering use by year, region, end use and grade
-(``Inputs.magnets_into_use``: the end uses' history and drivers); the element content is the
-grades' recipes; lifetimes, the end-of-life recycling rate, the recycling yield and the swarf
-share come from the ``lifetimes`` and ``recycling`` tables (preferred rows, noted with their
-sources in ``provenance``).
+The inflow is the scenario's magnets entering use by year, region, end use and grade (the end
+uses' history and drivers); the element content is the grades' recipes; lifetimes, the
+end-of-life recycling rate, the recycling yield and the swarf share come from the
+``lifetimes`` and ``recycling`` tables (preferred rows, noted with their sources in
+``provenance``); a scenario's recycling events set the end-of-life recycling rate of their
+region and end use. What is recycled beyond the data's rate (``added_recycling``) is new
+supply: it replaces primary magnets in the network (what the data's rate recycles is already
+in the observed supply, China's scrap pool).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import flodym as fd
 import pandas as pd
 
 from reechain.data.dataset import Dataset
-from reechain.engine.inputs.build import Inputs
 from reechain.engine.inputs.context import Book
 from reechain.engine.inputs.processing import recipes
 from reechain.engine.mfa.lifetimes import lifetimes as read_lifetimes
@@ -50,11 +52,14 @@ class InUseStocks:
     """The computed stocks: ``stocks`` (year, region, end_use, element, quantity: stock,
     inflow or outflow; value [t]), ``flows`` (year, region, element, flow, value [t/yr]),
     ``unstocked`` (year, region, end_use, value [t magnet/yr]: magnets into end uses with no
-    lifetime in the data, fate unknown), ``provenance`` rows and the flodym system."""
+    lifetime in the data, fate unknown), ``added_recycling`` (year, region, element, value
+    [t/yr]: recycled beyond the data's end-of-life rate, new supply), ``provenance`` rows and
+    the flodym system."""
 
     stocks: pd.DataFrame
     flows: pd.DataFrame
     unstocked: pd.DataFrame
+    added_recycling: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, region, element
     provenance: list[dict] = field(default_factory=list)
     mfa: fd.MFASystem | None = None
 
@@ -66,10 +71,13 @@ class InUseStocks:
         return rate.reset_index()
 
 
-def in_use_stocks(inputs: Inputs, ds: Dataset, sc: Scenario) -> InUseStocks:
-    """The in-use stocks of the scenario ``sc`` whose ``inputs`` were built."""
+def in_use_stocks(
+    into_use: pd.DataFrame, ds: Dataset, sc: Scenario, rates: pd.DataFrame | None = None
+) -> InUseStocks:
+    """The in-use stocks of the magnets ``into_use`` [t magnet/yr; year, region, end_use,
+    grade, value] of scenario ``sc``, with its end-of-life recycling ``rates`` (year,
+    region, end_use, rate [fraction]) where its events set them."""
     base_year = sc.base_year
-    into_use = inputs.magnets_into_use
     if into_use.empty:
         raise ReechainError("no magnets enter use in this scenario: nothing to stock")
     provenance: list[dict] = []
@@ -93,14 +101,30 @@ def in_use_stocks(inputs: Inputs, ds: Dataset, sc: Scenario) -> InUseStocks:
             )
         )
     recipe = recipes(ds, Book(ds, sc.assumptions))  # Pr and Nd at the central Pr share
-    mfa = build(into_use, recipe, found, params)
+    mfa = build(into_use, recipe, found, params, rates)
+    stocks = _stock_table(mfa)
     return InUseStocks(
-        stocks=_stock_table(mfa),
+        stocks=stocks,
         flows=_flow_table(mfa),
         unstocked=unstocked.groupby(["year", "region", "end_use"], as_index=False)["value"].sum(),
+        added_recycling=_added(stocks, rates, params),
         provenance=provenance,
         mfa=mfa,
     )
+
+
+def _added(stocks: pd.DataFrame, rates: pd.DataFrame | None, params: Parameters) -> pd.DataFrame:
+    """Magnet material recycled beyond the data's end-of-life rate [t/yr] by year, region and
+    element (``rest``: iron, boron, ...): end of life x (the event's rate - the data's) x the
+    recycling yield."""
+    columns = ["year", "region", "element", "value"]
+    if rates is None or rates.empty:
+        return pd.DataFrame(columns=columns)
+    eol = stocks[stocks["quantity"] == "outflow"]
+    merged = eol.merge(rates, on=["year", "region", "end_use"])
+    extra = (merged["rate"] - params.eol_recycling_rate).clip(lower=0.0)
+    merged["value"] = merged["value"] * extra * params.recycling_yield
+    return merged.groupby(["year", "region", "element"], as_index=False)["value"].sum()[columns]
 
 
 def _parameter(

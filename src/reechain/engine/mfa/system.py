@@ -11,8 +11,9 @@ is the magnet's iron, boron and other metals, so the elements sum to the magnet'
   secondary supply (the network's scrap pool holds the reported recycled output);
 - ``use <end use> => end of life``: the cohorts' outflow by their lifetime model (one
   inflow-driven stock per end use);
-- ``end of life => recycling``: the end-of-life recycling rate's share of it; ``discarded``:
-  the rest;
+- ``end of life => recycling``: each end use's end-of-life recycling rate (by year and
+  region: the data's rate, or a scenario's recycling event) times its end of life;
+  ``discarded``: the rest;
 - ``recycled``: what recycling recovers (its yield) back to the chain; ``recycling losses``.
 
 flodym checks the mass balance of every process (``check_mass_balance``).
@@ -39,7 +40,8 @@ MAKING, EOL, RECYCLING = "magnet making", "end of life", "recycling"
 @dataclass(frozen=True)
 class Parameters:
     """Shares of the system [fraction]: swarf per t of magnets made, the end-of-life
-    recycling rate (share of end-of-life magnets sent to recycling) and the recycling yield."""
+    recycling rate (share of end-of-life magnets sent to recycling; a recycling event
+    overrides it for its region and end use) and the recycling yield."""
 
     swarf_share: float
     eol_recycling_rate: float
@@ -55,6 +57,7 @@ class MagnetStocks(fd.MFASystem):
         made = into_use.sum_over("u")
         unknown = made * 0.0
         eol = made * 0.0
+        sent = made * 0.0
         for use in self.dims["u"].items:
             if f"in use {use}" not in self.stocks:
                 unknown = unknown + into_use[{"u": use}]
@@ -65,10 +68,10 @@ class MagnetStocks(fd.MFASystem):
             self.flows[f"{MAKING} => use {use}"][...] = stock.inflow
             self.flows[f"use {use} => {EOL}"][...] = stock.outflow
             eol = eol + stock.outflow
+            sent = sent + stock.outflow * p["eol_rate"][{"u": use}]
         self.flows[UNKNOWN][...] = unknown
         self.flows["swarf"][...] = made * p["swarf_share"]
         self.flows[f"sysenv => {MAKING}"][...] = made * (1 + p["swarf_share"])
-        sent = eol * p["eol_recycling_rate"]
         self.flows[f"{EOL} => {RECYCLING}"][...] = sent
         self.flows["discarded"][...] = eol - sent
         self.flows["recycled"][...] = sent * p["recycling_yield"]
@@ -80,10 +83,12 @@ def build(
     recipe: pd.DataFrame,
     lifetimes: dict[str, Lifetime],
     params: Parameters,
+    rates: pd.DataFrame | None = None,
 ) -> MagnetStocks:
     """The computed system for ``into_use`` [t magnet/yr; columns year, region, end_use,
-    grade, value], with stocks for the end uses in ``lifetimes`` and ``recipe`` [t element /
-    t magnet; grade x element, without the rest]; mass balance checked."""
+    grade, value], with stocks for the end uses in ``lifetimes``, ``recipe`` [t element /
+    t magnet; grade x element, without the rest] and ``rates`` (year, region, end_use, rate
+    [fraction]: end-of-life recycling rates replacing the data's); mass balance checked."""
     uses = sorted(set(into_use["end_use"]))
     stocked = [u for u in uses if u in lifetimes]
     years = list(range(int(into_use["year"].min()), int(into_use["year"].max()) + 1))
@@ -114,9 +119,7 @@ def build(
     parameters = {
         "into_use": _element_inflow(into_use, recipe, dims, uses),
         "swarf_share": fd.Parameter(dims=fd.DimensionSet(dim_list=[]), values=params.swarf_share),
-        "eol_recycling_rate": fd.Parameter(
-            dims=fd.DimensionSet(dim_list=[]), values=params.eol_recycling_rate
-        ),
+        "eol_rate": _rates(dims, uses, params.eol_recycling_rate, rates),
         "recycling_yield": fd.Parameter(
             dims=fd.DimensionSet(dim_list=[]), values=params.recycling_yield
         ),
@@ -127,6 +130,21 @@ def build(
     mfa.compute()
     mfa.check_mass_balance()
     return mfa
+
+
+def _rates(
+    dims: fd.DimensionSet, uses: list[str], base: float, rates: pd.DataFrame | None
+) -> fd.Parameter:
+    """End-of-life recycling rate [fraction] (t, r, u): ``base`` where ``rates`` gives none."""
+    years, regions = dims["t"].items, dims["r"].items
+    full = pd.MultiIndex.from_product([years, regions, uses], names=["year", "region", "end_use"])
+    values = pd.Series(base, index=full)
+    if rates is not None and len(rates):
+        given = rates.set_index(["year", "region", "end_use"])["rate"]
+        given = given[given.index.isin(full)]
+        values.loc[given.index] = np.maximum(given, base)  # an event never recycles less
+    shape = (len(years), len(regions), len(uses))
+    return fd.Parameter(dims=dims["t", "r", "u"], values=values.to_numpy().reshape(shape))
 
 
 def _flows(uses: list[str]) -> list[fd.FlowDefinition]:
