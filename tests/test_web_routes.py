@@ -33,6 +33,6 @@ def test_a_wrong_method_answers_405_with_the_allowed_ones(
 def test_every_area_is_mounted(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     tags = {op["tags"][0] for path in paths.values() for op in path.values()}
-    assert tags == {"data", "analytics", "scenarios", "ensembles"}
+    assert tags == {"data", "analytics", "demand", "scenarios", "ensembles"}
     assert "/" not in paths  # the pages are not part of the API description
     assert client.get("/static/scenario.js").status_code == 200

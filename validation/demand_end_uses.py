@@ -20,7 +20,6 @@ import pandas as pd
 
 import reechain
 from reechain.engine.inputs.build import build_inputs
-from reechain.engine.mfa.run import in_use_stocks
 
 HERE = Path(__file__).parent
 OUTLOOKS = HERE.parent / "research" / "demand" / "drivers" / "outlooks.csv"
@@ -39,7 +38,7 @@ def baseline(horizon: int = 2040):
         {"name": "baseline", "base_year": 2024, "horizon": horizon}
     )
     inputs = build_inputs(ds, sc)
-    return ds, inputs, in_use_stocks(inputs, ds, sc)
+    return ds, inputs, inputs.in_use
 
 
 def shares_table(ds, into_use: pd.DataFrame) -> pd.DataFrame:
