@@ -224,3 +224,28 @@ def test_json_schema_lists_every_event_type():
 )
 def test_examples_validate(ds, name):
     Scenario.from_yaml(EXAMPLES / f"{name}.yaml").check(ds)
+
+
+def test_validate_finds_what_the_run_would_reject(ds):
+    """Reliability review M5/M6: duplicate keys, duplicate event names, unknown assumptions,
+    a base year without data, runaway growth, infinite quantities, invalid correlations and
+    an uncertain input aimed at a text field are all found before a run."""
+    dup = problems(GOOD.replace("horizon: 2030", "horizon: 2030\nhorizon: 2031"))
+    assert "key 'horizon' is given twice" in dup
+    text = """
+name: x
+base_year: 1990
+horizon: 2030
+assumptions: {no_such: 5}
+events:
+  - {type: demand, name: a, region: TUR, end_use: ev_traction_motor, growth_rate: 1.0}
+  - {type: demand, name: a, region: TUR, end_use: wind_turbine, growth_rate: 0.1}
+"""
+    with pytest.raises(ScenarioError) as err:
+        Scenario.from_text(text).check(ds)
+    msg = str(err.value)
+    assert "unknown assumption 'no_such'" in msg
+    assert "no mine production in the data for 1990" in msg
+    assert "multiplies demand" in msg and "event name 'a' is also event 0's" in msg
+    inf = problems(GOOD.replace("{value: 10000, unit: t REO/yr}", "{value: .inf, unit: t REO/yr}"))
+    assert "finite number" in inf

@@ -61,13 +61,21 @@ class ScenarioError(ReechainError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # .inf and .nan are refused everywhere: a scenario's numbers are finite
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+
+#: the largest amount a quantity may have [its unit]: a trillion tonnes, vehicles or GW a year
+#: is no scenario, and keeps the LP's coefficients far below what HiGHS treats as infinite
+MAX_QUANTITY = 1e12
+#: the most a demand may multiply over a run's years through a growth rate
+MAX_GROWTH_MULTIPLE = 1e3
 
 
 class Quantity(_Strict):
     """A number with its unit, e.g. ``{value: 10000, unit: t REO/yr}``."""
 
-    value: float = Field(ge=0.0, description="Amount (never negative).")
+    value: float = Field(ge=0.0, le=MAX_QUANTITY, description="Amount (never negative).")
     unit: str = Field(
         description="Unit, e.g. 't REO/yr', 'kt REO/yr', 't magnet/yr', 'vehicles/yr', 'GW/yr'; "
         "parsed and converted (reechain.data.units), a unit that doesn't fit is an error."
@@ -482,7 +490,7 @@ class Scenario(_Strict):
         "the data's, the pipeline's and the projects' (after each stage's lead time, at its "
         "annualised capital cost): what it builds is the capacity the scenario would need.",
     )
-    intensity_factors: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    intensity_factors: dict[str, Annotated[float, Field(ge=0, le=1000)]] = Field(
         default_factory=dict,
         description="End use -> factor on the dataset's NdFeB intensity (sensitivity runs).",
     )
@@ -560,10 +568,12 @@ class Scenario(_Strict):
                 source,
                 [("line 1", "a scenario is a mapping with name, base_year, horizon and events")],
             )
+        problems = _duplicate_keys(node)
         try:
             scenario = cls.model_validate(data)
         except ValidationError as exc:
-            problems = [(_where(node, err["loc"]), _message(err)) for err in exc.errors()]
+            problems += [(_where(node, err["loc"]), _message(err)) for err in exc.errors()]
+        if problems:
             raise ScenarioError(source, problems) from None
         scenario._node = node
         scenario._source = source
@@ -587,6 +597,7 @@ class Scenario(_Strict):
                     ("pipeline_exclude", j),
                     unknown_message("facility", facility, known.facilities),
                 )
+        _check_names_and_numbers(self, known, bad)
         if self.demand_outlook not in known.outlooks:
             bad(
                 ("demand_outlook",),
@@ -771,6 +782,12 @@ class _Known:
         return self._column("drivers", "scenario") - {"historical"}
 
     @functools.cached_property
+    def mined_years(self) -> set[int]:
+        p = self.ds.table("production")
+        rows = p[(p["stage"] == "mining") & (p["measure"] == "output") & p["value"].notna()]
+        return {int(y) for y in rows["year"]}
+
+    @functools.cached_property
     def assumptions(self) -> set[str]:
         return self._column("assumptions", "assumption_id")
 
@@ -888,6 +905,40 @@ _EVENT_CHECKS: dict[type, Callable[[Any, tuple, _Known, Report], None]] = {
 }
 
 
+def _check_names_and_numbers(sc: Scenario, known: _Known, bad: Report) -> None:
+    """What the run would otherwise reject late: event names used twice, unknown assumption
+    ids, a base year without mine production in the data, growth rates that multiply demand
+    beyond reason, correlations that are no correlation matrix."""
+    first: dict[str, int] = {}
+    for i, ev in enumerate(sc.events):
+        name = getattr(ev, "name", None)
+        if name is None:
+            continue
+        if name in first:
+            bad(("events", i, "name"), f"event name {name!r} is also event {first[name]}'s; "
+                "give each event its own name")  # fmt: skip
+        first.setdefault(name, i)
+    for aid in sc.assumptions:
+        if aid not in known.assumptions:
+            bad(("assumptions", aid), unknown_message("assumption", aid, known.assumptions))
+    if sc.base_year not in known.mined_years:
+        years = sorted(known.mined_years)
+        bad(("base_year",), f"no mine production in the data for {sc.base_year}; choose a "
+            f"base year with data ({years[0]}-{years[-1]})")  # fmt: skip
+    span = sc.horizon - sc.base_year
+    for i, ev in enumerate(sc.events):
+        rate = getattr(ev, "growth_rate", None)
+        if rate is not None and (1 + rate) ** span > MAX_GROWTH_MULTIPLE:
+            bad(("events", i, "growth_rate"), f"{rate:.0%} a year for {span} years multiplies "
+                f"demand {(1 + rate) ** span:,.0f}-fold (at most {MAX_GROWTH_MULTIPLE:,.0f}); "
+                "lower the rate or shorten the horizon")  # fmt: skip
+    if sc.uncertainty is not None and sc.uncertainty.correlations:
+        try:
+            sc.uncertainty.correlation_matrix([item.name for item in sc.uncertainty.inputs])
+        except ValueError as exc:
+            bad(("uncertainty", "correlations"), str(exc))
+
+
 def _check_target(item: Any, i: int, events: list, known: _Known, bad: Report) -> None:
     """An uncertain input's target exists: an assumption, an end use, or an event's field
     (with known compositions as the options of a composition)."""
@@ -916,6 +967,15 @@ def _check_target(item: Any, i: int, events: list, known: _Known, bad: Report) -
         )
     elif field not in type(events[index]).model_fields and field != "from":
         bad(where, f"event {index} ({events[index].type}) has no field {field!r}")
+    elif m.group(4) is None and field != "from" and not _numeric(events[index], field):
+        bad(where, f"event {index}'s field {field!r} is not a number; an uncertain input "
+            "varies a number (or a quantity's .value, a feed's .composition)")  # fmt: skip
+
+
+def _numeric(ev: Any, field: str) -> bool:
+    """Whether an event's ``field`` holds a number (what an uncertain input can vary)."""
+    value = getattr(ev, field, None)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _event_year(ev: Any) -> int | None:
@@ -941,6 +1001,31 @@ def _message(err: dict) -> str:
     if err["type"] == "literal_error" and err["loc"] and err["loc"][-1] == "stage":
         return f"{msg} (stages: {', '.join(STAGES)})"
     return msg
+
+
+def _duplicate_keys(node: Any) -> list[tuple[str, str]]:
+    """(where, message) of every key given twice in one mapping of the YAML ``node`` tree
+    (YAML loaders keep the last silently)."""
+    found: list[tuple[str, str]] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                name = getattr(key, "value", None)
+                line = key.start_mark.line + 1
+                if isinstance(name, str) and name in seen:
+                    found.append(
+                        (f"line {line}", f"key {name!r} is given twice (first on line "
+                         f"{seen[name]}); keep one")
+                    )  # fmt: skip
+                elif isinstance(name, str):
+                    seen[name] = line
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(found, key=lambda p: int(p[0].split()[1]))
 
 
 def _where(node: Any, loc: tuple) -> str:
