@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from reechain import metrics
+from reechain.data.dataset import Dataset
 from reechain.data.flows import observed_flows
-from reechain.errors import UnknownNameError
+from reechain.data.schema import embedded_data_dir
+from reechain.errors import DataValidationError, UnknownNameError
 
 from conftest import SHARE_TOL, select
+
+EMBEDDED = embedded_data_dir()
 
 
 def test_every_table_loads_with_its_schema_columns(ds):
@@ -110,3 +114,25 @@ def test_data_dictionary_is_current():
 
     committed = Path(__file__).parents[1] / "docs" / "data-dictionary.md"
     assert committed.read_text(encoding="utf-8") == dictionary()
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("1000,t REO,REO,estimated,MCS2025,true,usgs-mcs-2025,note with, a comma",
+         "line 2: 14 fields where the header has 13"),
+        ("inf,t REO,REO,estimated,MCS2025,true,usgs-mcs-2025,x", "'inf' is not a valid number"),
+        ("1e400,t REO,REO,estimated,MCS2025,true,usgs-mcs-2025,x", "'1e400' is not a valid number"),
+        ("1000,t REO,REO,estimated,MCS2025,true,;;,x", "';;' names no source id"),
+    ],
+)  # fmt: skip
+def test_overlay_rows_that_would_mislead_are_refused_with_their_line(tmp_path, cells, message):
+    """Reliability review M7: a comma in an unquoted note, a non-finite number and an empty
+    source list are errors with file, line and column, never a traceback or a silent pass."""
+    head = (EMBEDDED / "production.csv").read_text(encoding="utf-8").splitlines()[0]
+    (tmp_path / "production.csv").write_text(
+        f"{head}\nmining,TUR,2024,TREO,output,{cells}\n", encoding="utf-8"
+    )
+    with pytest.raises(DataValidationError) as err:
+        Dataset.load(extra=tmp_path)
+    assert message in str(err.value) and "production.csv" in str(err.value)

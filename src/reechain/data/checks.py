@@ -151,6 +151,12 @@ def check_references(
                 v not in valid for v in (split_list(cell) if col.name == "source_id" else [cell])
             )
         ]
+        if col.name == "source_id":  # ';;' is a list of no source
+            blank = cells.notna() & cells.map(lambda c: not split_list(c))
+            issues += [
+                issue_at(row, col.name, f"{row[col.name]!r} names no source id; give one")
+                for _, row in _failing(df, blank)
+            ]
         for _, row in _failing(df, cells.notna() & cells.isin(bad_cells)):
             values = split_list(row[col.name]) if col.name == "source_id" else [row[col.name]]
             for value in values:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reechain.data import cache, checks
@@ -44,6 +46,8 @@ def _typed(
         empty = text == ""
         if col.type in ("number", "integer"):
             values = pd.to_numeric(text.where(~empty), errors="coerce")
+            # inf, 1e400 and nan are no measurement: refused like text
+            values = values.where(np.isfinite(values.astype("float64")))
             bad = ~empty & values.isna()
             if col.type == "integer":
                 bad |= values.notna() & (values % 1 != 0)
@@ -85,9 +89,25 @@ def read_table(
     """
     label = label or path.name
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        ragged = _ragged_lines(path)
+        raw = (
+            pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+            if not ragged
+            else None
+        )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         return pd.DataFrame(), [DataIssue(label, None, None, f"cannot read the CSV: {exc}")]
+    if ragged:
+        return pd.DataFrame(), [
+            DataIssue(
+                label,
+                line,
+                None,
+                f"{n} fields where the header has {expected_n}; quote "
+                'a text that holds a comma ("like, this")',
+            )
+            for line, n, expected_n in ragged
+        ]
     expected = table.column_names
     missing = [c for c in expected if c not in raw.columns]
     extra = [c for c in raw.columns if c not in expected]
@@ -100,6 +120,19 @@ def read_table(
         return pd.DataFrame(), [DataIssue(label, 1, None, msg + f"; expected {expected}")]
     raw[LINE] = raw.index + 2  # line 1 is the header
     return _typed(table, raw[expected + [LINE]], label)
+
+
+def _ragged_lines(path: Path) -> list[tuple[int, int, int]]:
+    """(line, fields, header fields) of every record of a CSV whose field count differs from
+    its header's (pandas would shift or drop its cells silently)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        found = []
+        for record in reader:
+            if record and len(record) != len(header):
+                found.append((reader.line_num, len(record), len(header)))
+    return found
 
 
 def _layer(table: TableSchema, base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
