@@ -249,3 +249,31 @@ events:
     assert "multiplies demand" in msg and "event name 'a' is also event 0's" in msg
     inf = problems(GOOD.replace("{value: 10000, unit: t REO/yr}", "{value: .inf, unit: t REO/yr}"))
     assert "finite number" in inf
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD + "  - {type: outage, country: MMR, share: 1, from: 2027-13-45}\n", "month must be"),
+        (GOOD + "  - {type: outage, country: MMR, share: 1, from: 2027-02-30}\n", "day is out"),
+        ("name: \ud800\nbase_year: 2024\nhorizon: 2030\n", "lone surrogate"),
+        ("name: x\nbase_year: 2024\nhorizon: 2030\nregions: " + "[" * 500 + "]" * 500, "nested"),
+        ("name: x\nbase_year: 2024\nhorizon: 2030\nevents: [&e {type: outage, country: MMR, "
+         "share: 1, from: 2025-01-01}, *e, *e]\n", "YAML aliases"),
+    ],
+)  # fmt: skip
+def test_hostile_text_is_a_clear_problem_not_a_crash(text, message):
+    """Reliability review M1: invalid dates, lone surrogates, deep nesting and alias bombs are
+    problems with a place, found before parsing does any costly work."""
+    assert message in problems(text)
+
+
+def test_problem_lists_are_capped():
+    many = "name: x\nbase_year: 2024\nhorizon: 2030\nevents:\n" + "".join(
+        f"  - {{type: outage, country: MMR, share: 2, from: 2025-01-01, name: e{i}}}\n"
+        for i in range(80)
+    )
+    with pytest.raises(ScenarioError) as err:
+        Scenario.from_text(many)
+    assert "80 problem(s)" in str(err.value) and "and 30 more problem(s)" in str(err.value)
+    assert len(err.value.problems) == 51

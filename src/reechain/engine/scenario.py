@@ -47,6 +47,9 @@ Stage = Literal["mining", "separation", "metal", "magnet"]
 # The material a stage's capacity is counted in (the basis word a capacity unit may name).
 STAGE_BASES = {"mining": {"REO"}, "separation": {"REO"}, "metal": {"metal"}, "magnet": {"magnet"}}
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_PROBLEMS = 50  # problems listed in one error (the rest counted)
+MAX_EVENTS = 1000  # events in one scenario
+MAX_DEPTH = 20  # nesting of YAML mappings and lists
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
@@ -54,9 +57,12 @@ class ScenarioError(ReechainError):
     """A scenario file that cannot be used: ``problems`` lists (where, message) pairs."""
 
     def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
-        self.source, self.problems = source, problems
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(("...", f"and {len(problems) - MAX_PROBLEMS} more problem(s)"))
+        self.source, self.problems = source, shown
         lines = [f"{len(problems)} problem(s) in scenario {source}:"]
-        lines += [f"  - {where}: {msg}" for where, msg in problems]
+        lines += [f"  - {where}: {msg}" for where, msg in shown]
         super().__init__("\n".join(lines))
 
 
@@ -458,7 +464,7 @@ class Scenario(_Strict):
     assumptions: dict[str, float] = Field(
         default_factory=dict, description="Overrides of assumption ids -> value."
     )
-    events: list[Event] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
     uncertainty: Uncertainty | None = Field(
         None, description="Uncertain inputs and their correlations (ensembles)."
     )
@@ -554,6 +560,7 @@ class Scenario(_Strict):
 
     @classmethod
     def from_text(cls, text: str, source: str = "<scenario>") -> Scenario:
+        _check_text(text, source)
         try:
             node = yaml.compose(text)
             data = yaml.safe_load(text)
@@ -563,6 +570,8 @@ class Scenario(_Strict):
             raise ScenarioError(
                 source, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
             ) from None
+        except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date 2027-13-45
+            raise ScenarioError(source, [("?", f"a value can't be read: {exc}")]) from None
         if not isinstance(data, dict):
             raise ScenarioError(
                 source,
@@ -1001,6 +1010,44 @@ def _message(err: dict) -> str:
     if err["type"] == "literal_error" and err["loc"] and err["loc"][-1] == "stage":
         return f"{msg} (stages: {', '.join(STAGES)})"
     return msg
+
+
+def _check_text(text: str, source: str) -> None:
+    """Refuse, before parsing, what no scenario needs and what would make parsing costly:
+    text that isn't valid Unicode (lone surrogates), YAML aliases (``*name``: a small text
+    expanding to thousands of events), nesting deeper than :data:`MAX_DEPTH`."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScenarioError(source, [("?", "the text holds invalid characters (a lone "
+                                      "surrogate); send UTF-8 text")]) from None  # fmt: skip
+    depth = 0
+    try:
+        for token in yaml.scan(text):
+            if isinstance(token, yaml.AliasToken):
+                line = token.start_mark.line + 1
+                raise ScenarioError(source, [(f"line {line}", "YAML aliases (*name) are not "
+                                              "accepted; write each event out")])  # fmt: skip
+            if isinstance(
+                token,
+                (
+                    yaml.FlowMappingStartToken,
+                    yaml.FlowSequenceStartToken,
+                    yaml.BlockMappingStartToken,
+                    yaml.BlockSequenceStartToken,
+                ),
+            ):
+                depth += 1
+            elif isinstance(
+                token, (yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken, yaml.BlockEndToken)
+            ):
+                depth -= 1
+            if depth > MAX_DEPTH:
+                line = token.start_mark.line + 1
+                raise ScenarioError(source, [(f"line {line}", f"nested more than {MAX_DEPTH} "
+                                              "levels deep; a scenario needs a few")])  # fmt: skip
+    except yaml.YAMLError:
+        return  # parsing reports it with its line
 
 
 def _duplicate_keys(node: Any) -> list[tuple[str, str]]:
