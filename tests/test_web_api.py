@@ -152,9 +152,9 @@ def test_running_needs_the_key_when_one_is_set(keyed):
     assert keyed.post("/api/runs", json={"yaml": TURKIYE}).status_code == 401
     wrong = {"X-API-Key": "guess"}
     assert keyed.post("/api/runs", json={"yaml": TURKIYE}, headers=wrong).status_code == 401
-    # reading stays open
+    # the observed data stays open; parsing a scenario needs the key too (review M9)
     assert keyed.get("/api/tables").status_code == 200
-    assert keyed.post("/api/scenarios/validate", json={"yaml": TURKIYE}).status_code == 200
+    assert keyed.post("/api/scenarios/validate", json={"yaml": TURKIYE}).status_code == 401
 
 
 def test_ensembles_without_a_store_are_empty_and_unknown_run_is_404(client):
@@ -280,3 +280,31 @@ def test_demand_page_draws_demand_and_names_what_it_lacks(client):
     assert page.status_code == 200
     assert "World magnet demand by end use" in page.text and "Magnets in use, 2030" in page.text
     assert "unknown, not zero" in page.text and "other" in page.text
+
+
+def test_with_a_key_every_model_and_result_route_needs_it(keyed):
+    """Reliability review M9: validation, job status and results, ensemble lists and results
+    refuse a missing, wrong, empty or upper-cased key; the observed data stays public."""
+    body = {"yaml": TURKIYE}
+    calls = [
+        ("post", "/api/scenarios/validate", body),
+        ("get", "/api/runs/abc", None),
+        ("get", "/api/runs/abc/result", None),
+        ("get", "/api/ensembles", None),
+        ("get", "/api/ensembles/abc", None),
+    ]
+    for method, path, json_body in calls:
+        for key in (None, "wrong", "", "S3CRET"):
+            headers = {} if key is None else {"X-API-Key": key}
+            r = (
+                getattr(keyed, method)(path, headers=headers, json=json_body)
+                if json_body
+                else (getattr(keyed, method)(path, headers=headers))
+            )
+            assert r.status_code == 401, (path, key, r.status_code)
+    ok = keyed.post("/api/scenarios/validate", json=body, headers={"X-API-Key": "s3cret"})
+    assert ok.status_code == 200
+    assert keyed.get("/api/runs/abc", headers={"X-API-Key": "s3cret"}).status_code == 404
+    assert keyed.get("/api/shares", params={"stage": "mining", "year": 2024}).status_code == 200
+    page = keyed.get("/ensembles")
+    assert page.status_code == 200 and "behind its API key" in page.text

@@ -1,6 +1,7 @@
 """What the web routes share: limits, request and problem models, query value checks, and the
 context (dataset, jobs, store, API key) that every router is built over."""
 
+import hmac
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -86,15 +87,18 @@ class Context:
     api_key: str | None
 
     def require_key(self):
-        """A dependency that refuses a request without the server's API key (when it has one)."""
+        """A dependency that refuses a request without the server's API key (when it has one;
+        compared in constant time). Every route that runs the model, parses a scenario or
+        reads stored results takes it; the observed data's routes are public."""
         api_key = self.api_key
 
         def check(x_api_key: Annotated[str | None, Header()] = None) -> None:
-            if api_key and x_api_key != api_key:
+            given = (x_api_key or "").encode()
+            if api_key and not hmac.compare_digest(given, api_key.encode()):
                 raise HTTPException(
                     401,
-                    "this route runs the model: send the X-API-Key header "
-                    "with the key the server was started with",
+                    "this route runs the model or reads its results: send the X-API-Key "
+                    "header with the key the server was started with",
                 )
 
         return check

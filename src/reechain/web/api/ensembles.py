@@ -20,7 +20,7 @@ def router(ctx: Context) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["ensembles"])
     store_path = ctx.store_path
 
-    @api.get("/ensembles")
+    @api.get("/ensembles", dependencies=[Depends(ctx.require_key())], responses=KEY_PROBLEM)
     def ensembles() -> list[dict[str, Any]]:
         """Runs in the server's ensemble store (empty if there is none)."""
         return as_json(pages.ensemble_runs(store_path))
@@ -42,7 +42,9 @@ def router(ctx: Context) -> APIRouter:
             raise HTTPException(429, str(exc)) from None
         return {"run_id": run_id, "samples": body.samples}
 
-    @api.get("/ensembles/{run_id}")
+    @api.get(
+        "/ensembles/{run_id}", dependencies=[Depends(ctx.require_key())], responses=KEY_PROBLEM
+    )
     def ensemble(run_id: str) -> dict[str, Any]:
         """Percentiles (shares, HHI) and deficit probabilities of one run."""
         from reechain.ensemble.store import Store

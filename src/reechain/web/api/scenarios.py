@@ -21,7 +21,9 @@ def router(ctx: Context) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["scenarios"])
     jobs = ctx.jobs
 
-    @api.post("/scenarios/validate")
+    key = [Depends(ctx.require_key())]
+
+    @api.post("/scenarios/validate", dependencies=key, responses=KEY_PROBLEM)
     def validate(body: ScenarioText) -> dict[str, Any]:
         """Check a scenario; 422 lists every problem with its line and field."""
         sc = ctx.parse(body)
@@ -53,7 +55,7 @@ def router(ctx: Context) -> APIRouter:
         except KeyError:
             raise HTTPException(404, f"no job {job_id!r}") from None
 
-    @api.get("/runs/{job_id}")
+    @api.get("/runs/{job_id}", dependencies=key, responses=KEY_PROBLEM)
     def status(job_id: str) -> dict[str, Any]:
         """A job's status (queued, running, done, failed)."""
         job = job_of(job_id)
@@ -64,7 +66,7 @@ def router(ctx: Context) -> APIRouter:
             "scenario": job.scenario.name,
         }
 
-    @api.get("/runs/{job_id}/result", responses=NOT_FINISHED)
+    @api.get("/runs/{job_id}/result", dependencies=key, responses={**KEY_PROBLEM, **NOT_FINISHED})
     def result(job_id: str) -> dict[str, Any]:
         """Key figures and the report's figures (Plotly JSON) of a finished job."""
         job = job_of(job_id)

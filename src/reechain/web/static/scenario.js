@@ -1,8 +1,14 @@
 const box = document.getElementById('yaml'), out = document.getElementById('problems');
 let timer = null;
+// with a key set on the server every model route needs it: send it with every call
+function headers() {
+  const h = {'Content-Type': 'application/json'};
+  const key = document.getElementById('key'); if (key && key.value) h['X-API-Key'] = key.value;
+  return h;
+}
 async function check() {
   const r = await fetch('/api/scenarios/validate', {method: 'POST',
-    headers: {'Content-Type': 'application/json'}, body: JSON.stringify({yaml: box.value})});
+    headers: headers(), body: JSON.stringify({yaml: box.value})});
   const body = await r.json();
   if (r.ok) { out.className = 'ok'; out.textContent = 'Valid: ' + body.name + ', ' +
       body.years.join('-') + ', ' + body.events + ' event(s)'; return true; }
@@ -15,19 +21,17 @@ box.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(ch
 document.getElementById('run').addEventListener('click', async () => {
   if (!(await check())) return;
   const status = document.getElementById('status');
-  const headers = {'Content-Type': 'application/json'};
-  const key = document.getElementById('key'); if (key && key.value) headers['X-API-Key'] = key.value;
-  const r = await fetch('/api/runs', {method: 'POST', headers, body: JSON.stringify({yaml: box.value})});
+  const r = await fetch('/api/runs', {method: 'POST', headers: headers(), body: JSON.stringify({yaml: box.value})});
   const job = await r.json();
   if (!r.ok) { status.textContent = JSON.stringify(job.detail); return; }
   status.textContent = 'Running (job ' + job.id + ')...';
   while (true) {
     await new Promise(res => setTimeout(res, 1000));
-    const s = await (await fetch('/api/runs/' + job.id)).json();
+    const s = await (await fetch('/api/runs/' + job.id, {headers: headers()})).json();
     if (s.status === 'failed') { status.textContent = 'Failed: ' + s.error; return; }
     if (s.status === 'done') break;
   }
-  const result = await (await fetch('/api/runs/' + job.id + '/result')).json();
+  const result = await (await fetch('/api/runs/' + job.id + '/result', {headers: headers()})).json();
   status.textContent = 'Done.';
   const area = document.getElementById('results'); area.innerHTML = result.tables_html;
   result.figures.forEach((f, i) => { const d = document.createElement('div');
