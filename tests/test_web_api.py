@@ -308,3 +308,34 @@ def test_with_a_key_every_model_and_result_route_needs_it(keyed):
     assert keyed.get("/api/shares", params={"stage": "mining", "year": 2024}).status_code == 200
     page = keyed.get("/ensembles")
     assert page.status_code == 200 and "behind its API key" in page.text
+
+
+def test_a_chunked_body_is_cut_at_the_limit(client):
+    """Reliability review M3: a body without Content-Length is counted as it arrives and
+    refused with a 413 once over 1 MB, not read whole."""
+    sent = []
+
+    def chunks():
+        yield b'{"yaml": "'
+        for _ in range(60):
+            sent.append(1)
+            yield b"x" * 1_000_000
+        yield b'"}'
+
+    r = client.post(
+        "/api/scenarios/validate", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 413 and "over 1000000 bytes" in r.text
+
+
+def test_the_job_limit_counts_ensembles_and_runs_together(ds):
+    """Reliability review M2: with ensembles running up to the limit, a scenario run is a
+    429 too."""
+    from reechain.engine.scenario import Scenario
+    from reechain.web.jobs import JobLimitError, Jobs
+
+    jobs = Jobs(ds, max_jobs=2)
+    jobs.ensembles_running = 2
+    sc = Scenario.model_validate({"name": "x", "base_year": 2024, "horizon": 2025})
+    with pytest.raises(JobLimitError, match="2 jobs are already queued or running"):
+        jobs.submit(sc)

@@ -62,8 +62,35 @@ def create_app(
     return app
 
 
+class StreamedBodyLimit:
+    """An ASGI layer that counts a request body's bytes as they arrive and stops at
+    :data:`MAX_BODY_BYTES` with a 413, so that a chunked body (no ``Content-Length``) is never
+    read whole into memory."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > MAX_BODY_BYTES:
+                    raise StarletteHTTPException(413, f"request body over {MAX_BODY_BYTES} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def _add_error_handling(app: FastAPI) -> None:
     """Body size limit, ``Allow`` on 405s, and reechain's errors as 400s with their message."""
+    app.add_middleware(StreamedBodyLimit)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):

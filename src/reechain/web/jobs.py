@@ -66,7 +66,7 @@ class Jobs:
 
     def submit(self, scenario: Scenario) -> Job:
         with self.lock:
-            if self.active() >= self.max_jobs:
+            if self.active() + self.ensembles_running >= self.max_jobs:  # one limit for both
                 raise JobLimitError(
                     f"{self.max_jobs} jobs are already queued or running; "
                     "try again when one has finished"
