@@ -169,8 +169,11 @@ def data_import_usgs(
         Path, typer.Option("--out", "-o", help="Folder of the user package to write or update.")
     ],
 ) -> None:
-    """Read USGS Mineral Commodity Summaries data-release CSVs into a user package."""
-    from reechain.data.dataset import Dataset
+    """Read USGS Mineral Commodity Summaries data-release CSVs into a user package.
+
+    An existing package is updated (its rows merged by key and edition, its sources and other
+    tables kept) and written only if the result passes every check; --out may not be the
+    embedded package folder."""
     from reechain.data.importers.usgs import import_usgs
 
     result = import_usgs(files, out_dir)
@@ -183,7 +186,6 @@ def data_import_usgs(
             f"columns not imported (no table for them yet): {', '.join(result.skipped_columns)}",
             highlight=False,
         )
-    Dataset.load(extra=out_dir)
     out.print(
         f"checked: the embedded data with {out_dir} on top passes every check; "
         f"use it with --data {out_dir}"
@@ -212,8 +214,8 @@ def trade_import_command(
     ] = None,
 ) -> None:
     """Keep the rare earth HS codes (2805.30, 2846.10, 2846.90, 8505.11, 2530.90) of a trade
-    file and write them as a user package (use it with --data)."""
-    from reechain.data.dataset import Dataset
+    file and merge them into a user package (use it with --data). The package's other rows,
+    tables and sources are kept; nothing is written unless the result passes every check."""
     from reechain.data.importers.trade import import_trade
 
     result = import_trade(file, out_dir, countries)
@@ -221,5 +223,4 @@ def trade_import_command(
         f"{result.source_format}: kept {result.rows_kept:,} of {result.rows_read:,} rows "
         f"-> {out_dir}/trade.csv"
     )
-    Dataset.load(extra=out_dir)
     out.print(f"checked: use it with --data {out_dir}")

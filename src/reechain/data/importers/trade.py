@@ -1,8 +1,9 @@
 """Import bilateral trade of rare earth products from CEPII BACI or UN Comtrade bulk CSVs.
 
 DuckDB reads the file and keeps only the rare earth HS codes, so a full BACI year (about ten
-million rows) imports in seconds. The result is a user package (``trade.csv`` and
-``sources.csv`` in the dataset's schema) to layer with ``Dataset.load(extra=FOLDER)``.
+million rows) imports in seconds. The rows are merged into a user package (``trade.csv`` and
+``sources.csv`` in the dataset's schema; its other tables and sources kept) to layer with
+``Dataset.load(extra=FOLDER)``; nothing is written unless the result passes every check.
 
 - BACI: columns ``t, i, j, k, v, q`` (year, exporter and importer numeric codes, HS6 product,
   value in thousand USD, quantity in tonnes); the country code table (``country_codes_*.csv``:
@@ -25,6 +26,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from reechain.data.importers.package import (
+    check_target,
+    key_tuples,
+    read_existing,
+    update_package,
+    upsert,
+)
 from reechain.data.schema import embedded_schema
 from reechain.errors import ImportFormatError
 
@@ -247,34 +255,18 @@ def _find_country_codes(path: Path) -> Path:
     return found[-1]
 
 
-def import_trade(
-    path: str | Path,
-    out_dir: str | Path,
-    country_codes: str | Path | None = None,
-    source_id: str | None = None,
-) -> TradeImport:
-    """Read a BACI or Comtrade file and write its rare earth rows as a user package."""
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFormatError(f"{path}: no such file")
-    cols = _columns(path)
-    if cols[:6] == BACI_COLUMNS:
-        result = read_baci(path, Path(country_codes) if country_codes else None)
-        title, publisher = f"BACI bilateral trade ({path.name})", "CEPII"
-    else:
-        result = read_comtrade(path)
-        title, publisher = (
-            f"UN Comtrade bulk data ({path.name})",
-            "United Nations Statistics Division",
-        )
-    sid = source_id or f"trade-import-{path.stem.lower()}"
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+TRADE_KEY = ["flow", "reporter", "partner", "product", "year", "period", "unit"]
+
+
+def _trade_rows(result: TradeImport, sid: str) -> pd.DataFrame:
+    """The imported trade rows, one per key (several HS codes of one product summed), all
+    preferred and citing ``sid``."""
     trade = result.trade.assign(source_id=sid)
-    key = ["flow", "reporter", "partner", "product", "year", "period", "unit"]
-    dup = trade.duplicated(key, keep=False)
+    if trade.empty:
+        return trade.reindex(columns=embedded_schema().tables["trade"].column_names)
+    dup = trade.duplicated(TRADE_KEY, keep=False)
     if dup.any():  # several HS codes map to one product: sum them
-        trade = trade.groupby(key, as_index=False, dropna=False).agg(
+        trade = trade.groupby(TRADE_KEY, as_index=False, dropna=False).agg(
             hs_code=("hs_code", lambda s: ";".join(sorted(set(s)))),
             value=("value", lambda s: s.sum(min_count=len(s))),
             status=("status", "min"),
@@ -283,28 +275,82 @@ def import_trade(
             note=("note", "first"),
         )
         trade.loc[trade["value"].isna(), "status"] = "missing"
-    columns = embedded_schema().tables["trade"].column_names
-    trade = trade.reindex(columns=columns)
-    trade["preferred"] = "true"
-    trade.to_csv(out / "trade.csv", index=False)
-    pd.DataFrame(
+    trade = trade.reindex(columns=embedded_schema().tables["trade"].column_names)
+    trade["preferred"] = True
+    return trade
+
+
+def merge_trade(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+    """The package's trade rows with ``new`` merged in: a row of the same key and source is
+    replaced, other rows are kept; where the import and other rows share a key, the import's
+    row is the preferred one."""
+    merged = upsert(old, new, [*TRADE_KEY, "source_id"])
+    if old is None or old.empty or new.empty:
+        return merged
+    imported = set(key_tuples(new, TRADE_KEY))
+    shared = pd.Series([k in imported for k in key_tuples(merged, TRADE_KEY)], index=merged.index)
+    from_import = merged["source_id"].isin(new["source_id"].unique())
+    merged["preferred"] = merged["preferred"].astype(object)
+    merged.loc[shared & ~from_import, "preferred"] = False
+    return merged
+
+
+def _source_row(path: Path, result: TradeImport, sid: str, year: int | None) -> pd.DataFrame:
+    """The sources row of the imported file."""
+    baci = result.source_format == "baci"
+    return pd.DataFrame(
         [
             {
                 "source_id": sid,
-                "title": title,
-                "publisher": publisher,
-                "year": int(trade["year"].max()) if len(trade) else None,
+                "title": f"BACI bilateral trade ({path.name})"
+                if baci
+                else f"UN Comtrade bulk data ({path.name})",
+                "publisher": "CEPII" if baci else "United Nations Statistics Division",
+                "year": year,
                 "address": str(path.name),
                 "via": None,
-                "licence": "Etalab 2.0 (BACI)"
-                if result.source_format == "baci"
-                else "UN Comtrade terms of use",
+                "licence": "Etalab 2.0 (BACI)" if baci else "UN Comtrade terms of use",
                 "note": f"imported with reechain trade import; {result.rows_kept} of "
                 f"{result.rows_read} rows are rare earth products",
             }
         ]
-    ).reindex(columns=embedded_schema().tables["sources"].column_names).to_csv(
-        out / "sources.csv", index=False
+    ).reindex(columns=embedded_schema().tables["sources"].column_names)
+
+
+def import_trade(
+    path: str | Path,
+    out_dir: str | Path,
+    country_codes: str | Path | None = None,
+    source_id: str | None = None,
+) -> TradeImport:
+    """Read a BACI or Comtrade file and merge its rare earth rows into the user package at
+    ``out_dir`` (created if new).
+
+    The package's other tables, sources and trade rows are kept; rows of the same key from the
+    same source are replaced, so importing a file twice changes nothing. The result is
+    validated layered on the embedded package before anything is written
+    (:func:`~reechain.data.importers.package.update_package`); ``out_dir`` may not be the
+    embedded package folder.
+    """
+    path, out = Path(path), Path(out_dir)
+    check_target(out)
+    if not path.is_file():
+        raise ImportFormatError(f"{path}: no such file")
+    if _columns(path)[:6] == BACI_COLUMNS:
+        result = read_baci(path, Path(country_codes) if country_codes else None)
+    else:
+        result = read_comtrade(path)
+    sid = source_id or f"trade-import-{path.stem.lower()}"
+    trade = _trade_rows(result, sid)
+    year = int(trade["year"].max()) if len(trade) else None
+    update_package(
+        out,
+        {
+            "trade": merge_trade(read_existing(out, "trade"), trade),
+            "sources": upsert(
+                read_existing(out, "sources"), _source_row(path, result, sid, year), ["source_id"]
+            ),
+        },
     )
     logger.info("imported %d of %d rows from %s", result.rows_kept, result.rows_read, path)
     return result

@@ -14,24 +14,24 @@ U.S. statistic). Their quirks are handled here:
 
 Nothing is written unless the whole file parses: an error names the file, line and column.
 The output folder is a user data package (``Dataset.load(extra=FOLDER)``): production, reserves,
-prices and sources CSVs in the embedded schema, the imported edition marked preferred.
+prices and sources CSVs in the embedded schema, the imported edition marked preferred. An
+existing package is updated, never truncated: the rows are merged into its tables, written
+only after the result passes every check (:mod:`reechain.data.importers.package`).
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import logging
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from reechain.data.dataset import Dataset, read_table
-from reechain.data.schema import DATA_PACKAGE, embedded_schema
+from reechain.data.dataset import Dataset
+from reechain.data.importers.package import check_target, read_existing, update_package, upsert
 from reechain.errors import ImportFormatError
 
 logger = logging.getLogger(__name__)
@@ -344,32 +344,53 @@ def read_salient(path: Path) -> tuple[str, pd.DataFrame, pd.DataFrame, list[str]
     return edition, pd.DataFrame(prod), pd.DataFrame(prices), skipped
 
 
-def _merge(existing: Path, new: pd.DataFrame, key: list[str], table: str) -> pd.DataFrame:
-    """Rows of an existing package file, replaced by new rows of the same key and edition; the
-    newest edition of a key stays preferred."""
-    if existing.exists():
-        old, issues = read_table(embedded_schema().tables[table], existing)
-        if issues:
-            raise ImportFormatError(f"{existing} is not a valid {table} table: {issues[0]}")
-        old = old.drop(columns=["_file", "_line"])
-        both = pd.concat([old, new], ignore_index=True)
-        both = both.drop_duplicates([*key, "edition"], keep="last")
-    else:
-        both = new.drop_duplicates([*key, "edition"], keep="last")
+# Rows of one key and edition are one figure: a re-import of an edition replaces them.
+KEYS = {
+    "production": ["stage", "country", "year", "material", "measure"],
+    "reserves": ["country", "year"],
+    "prices": ["material", "market", "year", "period", "price_type", "purity", "unit"],
+}
+
+
+def _merge(old: pd.DataFrame | None, new: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The package's rows of ``table`` with the imported rows merged in by key and edition
+    (other rows kept); the newest edition of a key is the preferred one."""
+    key = KEYS[table]
+    both = upsert(old, new, [*key, "edition"])
     if "edition" in both and len(both):
         newest = both.groupby(key, dropna=False)["edition"].transform("max")
         both["preferred"] = both["edition"] == newest
     return both
 
 
-def _write_csv(df: pd.DataFrame, table: str, path: Path) -> None:
-    columns = embedded_schema().tables[table].column_names
-    out = df.reindex(columns=columns)
-    if "preferred" in out:
-        out["preferred"] = out["preferred"].map({True: "true", False: "false"})
-    if "year" in out:
-        out["year"] = pd.to_numeric(out["year"]).astype("Int64")
-    out.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, float_format="%.10g")
+def _read_files(
+    files: list[Path], names: dict[str, str]
+) -> tuple[dict[str, list[pd.DataFrame]], list[str], set[str]]:
+    """Parse every file: the new rows by table, the columns skipped and the editions read."""
+    rows: dict[str, list[pd.DataFrame]] = {"production": [], "reserves": [], "prices": []}
+    skipped: list[str] = []
+    editions: set[str] = set()
+    for f in files:
+        if not f.is_file():
+            raise ImportFormatError(f"{f}: no such file")
+        header = f.read_text(encoding="utf-8-sig", errors="replace").splitlines()[:1]
+        cols = {c.strip() for c in next(csv.reader(header), [])}
+        if {"Country", "Type"} <= cols:
+            edition, p, r = read_world(f, names)
+            rows["production"].append(p)
+            rows["reserves"].append(r)
+        elif "Year" in cols:
+            edition, p, pr, sk = read_salient(f)
+            rows["production"].append(p)
+            rows["prices"].append(pr)
+            skipped += [f"{f.name}:{c}" for c in sk]
+        else:
+            raise ImportFormatError(
+                f"{f}: neither a USGS world file (Country, Type, Prod_t_...) "
+                f"nor a salient file (DataSource, Year, ...); header {sorted(cols)}"
+            )
+        editions.add(edition)
+    return rows, skipped, editions
 
 
 def import_usgs(
@@ -378,100 +399,39 @@ def import_usgs(
     """Read USGS MCS rare earth CSVs (world and/or salient) into the package at ``out_dir``.
 
     The whole import is checked first; a bad cell raises :class:`ImportFormatError` and nothing is
-    written. Re-importing an edition replaces its rows; a newer edition becomes preferred.
+    written. The rows are merged into what the package holds (its other tables and sources are
+    kept): re-importing an edition replaces its rows; a newer edition becomes preferred. The
+    result is validated layered on the embedded package before anything is written
+    (:func:`~reechain.data.importers.package.update_package`); ``out_dir`` may not be the
+    embedded package folder.
     """
+    out = Path(out_dir)
+    check_target(out)
     ds = ds or Dataset.load()
     countries = ds.table("countries")
     names = {str(n).lower(): c for n, c in zip(countries["name"], countries["iso3"], strict=True)}
-    prods, reses, prices, skipped, editions = [], [], [], [], set()
-    for f in map(Path, files):
-        if not f.is_file():
-            raise ImportFormatError(f"{f}: no such file")
-        header = f.read_text(encoding="utf-8-sig", errors="replace").splitlines()[:1]
-        cols = {c.strip() for c in next(csv.reader(header), [])}
-        if {"Country", "Type"} <= cols:
-            edition, p, r = read_world(f, names)
-            prods.append(p)
-            reses.append(r)
-        elif "Year" in cols:
-            edition, p, pr, sk = read_salient(f)
-            prods.append(p)
-            prices.append(pr)
-            skipped += [f"{f.name}:{c}" for c in sk]
-        else:
-            raise ImportFormatError(
-                f"{f}: neither a USGS world file (Country, Type, Prod_t_...) "
-                f"nor a salient file (DataSource, Year, ...); header {sorted(cols)}"
-            )
-        editions.add(edition)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    prod_keys = ["stage", "country", "year", "material", "measure"]
-    production = (
-        _merge(
-            out / "production.csv",
-            pd.concat(prods, ignore_index=True) if prods else pd.DataFrame(),
-            prod_keys,
-            "production",
-        )
-        if prods
-        else None
-    )
-    reserves = (
-        _merge(
-            out / "reserves.csv",
-            pd.concat(reses, ignore_index=True),
-            ["country", "year"],
-            "reserves",
-        )
-        if reses
-        else None
-    )
-    price_df = (
-        _merge(
-            out / "prices.csv",
-            pd.concat(prices, ignore_index=True),
-            ["material", "market", "year", "period", "price_type", "purity", "unit"],
-            "prices",
-        )
-        if prices and any(len(p) for p in prices)
-        else None
-    )
-    sources = _sources(out / "sources.csv", editions)
-    written = []
-    with tempfile.TemporaryDirectory(dir=out) as tmp:
-        staged = {}
-        for name, df in (
-            ("production", production),
-            ("reserves", reserves),
-            ("prices", price_df),
-            ("sources", sources),
-        ):
-            if df is not None and len(df):
-                _write_csv(df, name, Path(tmp) / f"{name}.csv")
-                staged[name] = Path(tmp) / f"{name}.csv"
-        descriptor = {
-            "name": "usgs-import",
-            "profile": "reechain user package",
-            "resources": [{"name": n, "path": f"{n}.csv"} for n in staged],
-        }
-        for name, path in staged.items():
-            target = out / f"{name}.csv"
-            path.replace(target)
-            written.append(target)
-        (out / DATA_PACKAGE).write_text(json.dumps(descriptor, indent=1), encoding="utf-8")
+    rows, skipped, editions = _read_files([Path(f) for f in files], names)
+    merged: dict[str, pd.DataFrame] = {}
+    for table, frames in rows.items():
+        frames = [f for f in frames if len(f)]
+        if frames:
+            new = pd.concat(frames, ignore_index=True)
+            merged[table] = _merge(read_existing(out, table), new, table)
+    merged["sources"] = upsert(read_existing(out, "sources"), _sources(editions), ["source_id"])
+    written = update_package(out, merged)
     logger.info("imported %s into %s", ", ".join(sorted(editions)), out)
     return ImportResult(
         edition=",".join(sorted(editions)),
-        production=production if production is not None else pd.DataFrame(),
-        reserves=reserves if reserves is not None else pd.DataFrame(),
-        prices=price_df if price_df is not None else pd.DataFrame(),
+        production=merged.get("production", pd.DataFrame()),
+        reserves=merged.get("reserves", pd.DataFrame()),
+        prices=merged.get("prices", pd.DataFrame()),
         skipped_columns=skipped,
         files=written,
     )
 
 
-def _sources(path: Path, editions: set[str]) -> pd.DataFrame:
+def _sources(editions: set[str]) -> pd.DataFrame:
+    """The sources rows of the imported editions."""
     rows = []
     for edition in sorted(editions):
         year = int(edition[3:])
@@ -488,8 +448,4 @@ def _sources(path: Path, editions: set[str]) -> pd.DataFrame:
                 "note": "imported with reechain data import-usgs",
             }
         )
-    new = pd.DataFrame(rows)
-    if path.exists():
-        old = pd.read_csv(path, dtype=str, keep_default_na=False)
-        new = pd.concat([old[~old["source_id"].isin(new["source_id"])], new], ignore_index=True)
-    return new
+    return pd.DataFrame(rows)
