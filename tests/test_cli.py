@@ -169,3 +169,22 @@ def test_the_console_script_in_a_real_process():
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     china = next(r for r in rows if r["group"] == "CHN")
     assert float(china["value"]) == 270_000 and float(china["world"]) == 390_000
+
+
+def test_bad_files_and_paths_are_one_line_errors(cli, tmp_path):
+    """Reliability review M4: a non-UTF-8 scenario, an --out whose folder doesn't exist, an
+    empty SQL query and a store that isn't one exit 2 with one line, never a traceback."""
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b"name: caf\xe9\nbase_year: 2024\nhorizon: 2030\n")
+    not_a_store = tmp_path / "store.duckdb"
+    not_a_store.write_text("name: x\n")
+    cases = [
+        (["validate", str(latin1)], "not UTF-8"),
+        (["data", "docs", "--out", str(tmp_path / "no" / "dir" / "x.md")], "No such file"),
+        (["data", "sql", " "], "the query is empty"),
+        (["ensemble", "list", "--store", str(not_a_store)], "error"),
+    ]
+    for args, needle in cases:
+        r = cli(*args)
+        assert r.exit_code == 2, (args, r.exit_code, r.output)
+        assert needle in r.output and "Traceback" not in r.output, (args, r.output)

@@ -71,21 +71,53 @@ DataOpt = Annotated[
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one line on stderr and exit code 2."""
+    """Turn library errors, and the file, encoding, store and validation errors that bad
+    input causes, into one line on stderr and exit code 2 (never a traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except ReechainError as exc:
-            text = str(exc)
-            first, _, rest = text.partition("\n")
-            err.print(f"[bold red]error:[/] {first}", highlight=False, markup=True, soft_wrap=True)
-            if rest:
-                err.print(rest, highlight=False, markup=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            _fail(str(exc))
+        except (OSError, UnicodeError) as exc:
+            _fail(_os_message(exc))
+        except Exception as exc:
+            if not _is_input_error(exc):
+                raise
+            _fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
     return wrapper
+
+
+def _fail(text: str) -> None:
+    """Print ``text`` (its first line as the error, the rest after it) and exit 2."""
+    first, _, rest = text.partition("\n")
+    err.print(f"[bold red]error:[/] {first}", highlight=False, markup=True, soft_wrap=True)
+    if rest:
+        err.print(rest, highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _os_message(exc: OSError | UnicodeError) -> str:
+    """One line for a file error: what went wrong with which path."""
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"a file is not UTF-8 text (byte {exc.object[exc.start : exc.start + 1]!r} at "
+            f"position {exc.start}); save it as UTF-8"
+        )
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    return str(exc)
+
+
+def _is_input_error(exc: Exception) -> bool:
+    """Errors of bad input from libraries the CLI doesn't import at start-up: DuckDB's (a
+    store that isn't one) and pydantic's validation (an option out of a model's range)."""
+    module = type(exc).__module__ or ""
+    return module.split(".")[0] in ("duckdb", "_duckdb") or type(exc).__name__ == (
+        "ValidationError"
+    )
 
 
 def load(data: Path | None) -> Dataset:

@@ -41,9 +41,14 @@ def connect(ds: Dataset, path: str | Path | None = None) -> duckdb.DuckDBPyConne
 
 def query(ds: Dataset, sql: str) -> pd.DataFrame:
     """Run one SQL query over the dataset's tables and return a DataFrame."""
+    if not sql.strip():
+        raise ReechainError("the query is empty: give a SELECT over the dataset's tables")
     con = connect(ds)
     try:
-        return con.sql(sql).df()
+        relation = con.sql(sql)
+        if relation is None:
+            raise ReechainError("the statement returned no table: give a SELECT")
+        return relation.df()
     except duckdb.Error as exc:
         raise ReechainError(
             f"SQL error: {str(exc).splitlines()[0]} (tables: {', '.join(ds.table_names)})"
