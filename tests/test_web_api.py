@@ -339,3 +339,14 @@ def test_the_job_limit_counts_ensembles_and_runs_together(ds):
     sc = Scenario.model_validate({"name": "x", "base_year": 2024, "horizon": 2025})
     with pytest.raises(JobLimitError, match="2 jobs are already queued or running"):
         jobs.submit(sc)
+
+
+def test_answers_carry_security_headers(client):
+    """Reliability review L1: a CSP the pages satisfy (the browser tests draw every page under
+    it), no sniffing, no framing, no referrer."""
+    for path in ("/", "/api/tables", "/demand?year=2030"):
+        r = client.get(path)
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["x-frame-options"] == "DENY"

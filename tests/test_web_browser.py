@@ -81,6 +81,11 @@ def page(browser, server):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a page that breaks the server's Content-Security-Policy fails too
+    pg.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield pg
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
@@ -158,3 +163,10 @@ def test_criticality_page_draws_ranges_and_takes_an_importer(server, page):
     assert "trade exposure of JPN" in page.inner_text("main")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "criticality.png", full_page=True)
+
+
+def test_demand_page_draws_demand_by_end_use(server, page):
+    page.goto(server + "/demand?year=2030")
+    page.wait_for_selector("#demand .main-svg")
+    names = page.evaluate("document.getElementById('demand').data.map(t => t.name)")
+    assert {"ev_traction_motor", "wind_turbine", "industrial_motor"} <= set(names)
