@@ -188,3 +188,8 @@ def test_bad_files_and_paths_are_one_line_errors(cli, tmp_path):
         r = cli(*args)
         assert r.exit_code == 2, (args, r.exit_code, r.output)
         assert needle in r.output and "Traceback" not in r.output, (args, r.output)
+
+
+def test_a_negative_row_limit_is_refused(cli):
+    r = cli("data", "show", "production", "--limit", "-1")
+    assert r.exit_code == 2 and "limit" in r.output

@@ -86,3 +86,14 @@ def test_crma_benchmarks_on_the_data(ds):
     assert not bool(mining["met"])
     assert mining["value"] == pytest.approx(270000 / 390000)
     assert b["met"].isna().sum() == 3  # the consumption-based targets are not assessable
+
+
+def test_stress_never_loses_more_than_the_world(ds):
+    """Reliability review L5: withdrawing every supplier loses at most 100 % and says when the
+    named countries add up to more than the published world total."""
+    from reechain.analysis.dependency import stress
+
+    row = stress(ds.table("production"), "mining", 2024, "TREO", k=1000).iloc[0]
+    assert row["lost_share"] <= 1.0 and row["remaining_upper"] >= 0.0
+    if row["note"]:
+        assert "of the published world total" in row["note"]

@@ -167,6 +167,14 @@ def stress(
     gone = list(named["group"].head(k)) if withdraw is None else list(withdraw)
     lost = float(named.loc[named["group"].isin(gone), "share"].sum())
     coverage = float(s["coverage"].iloc[0])
+    total = float(named["share"].sum())
+    note = (
+        f"the named countries add up to {total:.1%} of the published world total (sources "
+        "disagree); shares are capped at 100 %"
+        if total > 1
+        else ""
+    )
+    lost = min(lost, 1.0)
     return pd.DataFrame(
         [
             {
@@ -175,9 +183,10 @@ def stress(
                 "year": year,
                 "withdrawn": ", ".join(gone),
                 "lost_share": lost,
-                "remaining": max(0.0, coverage - lost),
-                "remaining_upper": 1.0 - lost,
+                "remaining": max(0.0, min(coverage, 1.0) - lost),
+                "remaining_upper": max(0.0, 1.0 - lost),
                 "coverage": coverage,
+                "note": note,
             }
         ]
     )

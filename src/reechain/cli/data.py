@@ -41,7 +41,7 @@ def data_show(
     columns: Annotated[
         bool, typer.Option("--columns", help="Describe the table's columns instead.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 50,
+    limit: Annotated[int, typer.Option(help="Rows to show (0 = all).", min=0)] = 50,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
