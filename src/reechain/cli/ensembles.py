@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -27,11 +28,39 @@ from reechain.errors import ReechainError, UnknownNameError
 # ---------------------------------------------------------------------------------------------
 # ensembles
 
+# Exit code of a run that finished with failed or missing samples (bad input exits with 2).
+FAILED_EXIT = 1
+MAX_ERRORS_SHOWN = 5  # distinct errors listed when samples failed
+
 ensemble_app = typer.Typer(help="Monte Carlo ensembles and the run store.", no_args_is_help=True)
 app.add_typer(ensemble_app, name="ensemble")
 
 
 def _execute(run_id: str, store, executor, data: Path | None, keep_flows: bool = False) -> dict:
+    """Run the samples the store lacks, with a progress bar. If the executor's workers keep
+    dying: the error on stderr and exit code 1 (the run is resumable)."""
+    from rich.markup import escape
+
+    from reechain.ensemble.executors import WorkersLostError
+
+    try:
+        counts = _execute_with_progress(run_id, store, executor, data, keep_flows)
+    except WorkersLostError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(FAILED_EXIT) from None
+    restarts = getattr(executor, "restarts", 0)
+    if restarts:
+        err.print(
+            f"note: a worker process died {restarts} time(s); the samples lost with it were "
+            "run again",
+            highlight=False,
+        )
+    return counts
+
+
+def _execute_with_progress(
+    run_id: str, store, executor, data: Path | None, keep_flows: bool = False
+) -> dict:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -59,6 +88,34 @@ def _execute(run_id: str, store, executor, data: Path | None, keep_flows: bool =
             bar.update(task, completed=done, total=total)
 
         return execute(run_id, store, executor, extra=str(data) if data else None, progress=report)
+
+
+def _finish(store, run_id: str) -> None:
+    """Say how many samples failed and why; exit with code 1 unless the run is complete."""
+    from reechain.ensemble.runner import final_status
+
+    record = store.run(run_id)
+    status = final_status(store, run_id, int(record["n_samples"]))
+    if status == "complete":
+        return
+    failures = store.failures(run_id)
+    missing = int(record["n_samples"]) - len(store.done(run_id))
+    if failures:
+        err.print(
+            f"run {run_id}: {len(failures)} of {int(record['n_samples'])} sample(s) failed:",
+            highlight=False,
+        )
+        for error, n in Counter(failures.values()).most_common(MAX_ERRORS_SHOWN):
+            err.print(f"  {n} x {error}", highlight=False, markup=False, soft_wrap=True)
+        if len(set(failures.values())) > MAX_ERRORS_SHOWN:
+            err.print(f"  ... and {len(set(failures.values())) - MAX_ERRORS_SHOWN} more errors")
+    if missing:
+        err.print(
+            f"run {run_id}: {missing} sample(s) not run; "
+            f"`reechain ensemble resume {run_id}` runs them",
+            highlight=False,
+        )
+    raise typer.Exit(FAILED_EXIT)
 
 
 def _summary(store, run_id: str) -> None:
@@ -106,7 +163,8 @@ def ensemble_run(
     method: Annotated[str, typer.Option(help="random | lhs | morris.")] = "random",
     workers: Annotated[int, typer.Option(help="Local worker processes.", min=1)] = 1,
     dask_local: Annotated[
-        int | None, typer.Option("--dask-local", help="Run on a local Dask cluster with N workers.")
+        int | None,
+        typer.Option("--dask-local", help="Run on a local Dask cluster with N workers.", min=1),
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler (tcp://host:8786).")
@@ -125,13 +183,13 @@ def ensemble_run(
 
     if method not in METHODS:
         raise UnknownNameError("method", method, METHODS)
+    executor = executor_for(workers, dask_local, scheduler)  # before anything is stored
     ds = common.load(data)
     sc = load_scenario(scenario, ds)
     store = Store(store_path)
     run_id = start(
         sc, ds, samples, seed, store, method, foresight, text=scenario.read_text(encoding="utf-8")
     )
-    executor = executor_for(workers, dask_local, scheduler)
     out.print(
         f"run {run_id}: {store.run(run_id)['n_samples']} samples on "
         f"{executor.describe()}, store {store_path}",
@@ -144,6 +202,7 @@ def ensemble_run(
         f"`reechain ensemble show {run_id} --report FILE` for the fan charts",
         highlight=False,
     )
+    _finish(store, run_id)
 
 
 @ensemble_app.command("resume")
@@ -151,22 +210,24 @@ def ensemble_run(
 def ensemble_resume(
     run_id: str,
     workers: Annotated[int, typer.Option(min=1)] = 1,
-    dask_local: Annotated[int | None, typer.Option("--dask-local")] = None,
+    dask_local: Annotated[int | None, typer.Option("--dask-local", min=1)] = None,
     scheduler: Annotated[str | None, typer.Option()] = None,
     store_path: StoreOpt = DEFAULT_STORE,
     data: DataOpt = None,
 ) -> None:
-    """Run the samples an interrupted run lacks."""
+    """Run the samples an interrupted run lacks (and those lost with a dead worker)."""
     from reechain.ensemble.runner import executor_for
     from reechain.ensemble.store import Store
 
+    executor = executor_for(workers, dask_local, scheduler)
     store = Store(store_path)
     store.run(run_id)
-    counts = _execute(run_id, store, executor_for(workers, dask_local, scheduler), data)
+    counts = _execute(run_id, store, executor, data)
     out.print(
         f"run {run_id}: {counts['done_before']} were stored, {counts['stored']} added "
         f"({counts['failed']} failed)"
     )
+    _finish(store, run_id)
 
 
 @ensemble_app.command("list")

@@ -10,7 +10,12 @@ import pandas as pd
 from reechain import __version__
 from reechain.data.dataset import Dataset
 from reechain.engine.scenario import Scenario
-from reechain.ensemble.executors import DaskExecutor, LocalExecutor
+from reechain.ensemble.executors import (
+    DaskExecutor,
+    LocalExecutor,
+    WorkersLostError,
+    check_workers,
+)
 from reechain.ensemble.sampling import design, inputs_of, morris_size
 from reechain.ensemble.store import Store
 from reechain.ensemble.worker import SUMMARY_COLUMNS, evaluate
@@ -24,9 +29,14 @@ Progress = Callable[[int, int], None]
 def executor_for(
     workers: int = 1, dask_local: int | None = None, scheduler: str | None = None
 ) -> LocalExecutor | DaskExecutor:
+    """The executor the options name; a worker count below 1 is a :class:`ReechainError`
+    (checked here, before anything is stored: a Dask cluster of no workers never runs)."""
+    check_workers(workers, "--workers")
+    if dask_local is not None:
+        check_workers(dask_local, "--dask-local")
     if scheduler:
         return DaskExecutor(scheduler=scheduler)
-    if dask_local:
+    if dask_local is not None:
         return DaskExecutor(workers=dask_local)
     return LocalExecutor(workers)
 
@@ -71,10 +81,14 @@ def execute(
     fn: Callable = evaluate,
     keep_flows: bool = False,
 ) -> dict:
-    """Run the samples of ``run_id`` that the store lacks; return counts. ``fn`` evaluates one
-    sample (the model run by default).
+    """Run the samples of ``run_id`` that the store lacks; return counts (``failed``: the
+    samples of this call whose model failed). ``fn`` evaluates one sample (the model run by
+    default). The run's status is then 'complete' (every sample solved), 'with failures'
+    (every sample stored, some failed in their model) or 'incomplete'.
 
-    Interrupting (Ctrl-C) leaves every finished sample stored and the run resumable."""
+    Interrupting (Ctrl-C) leaves every finished sample stored and the run resumable. If the
+    executor's workers keep dying, :class:`WorkersLostError` (with how to resume): the samples
+    they lost are not stored, so a resume runs them."""
     record = store.run(run_id)
     sc = Scenario.from_text(record["scenario"], source=f"run {run_id}")
     table = design(sc, int(record["n_samples"]), int(record["seed"]), record["method"])
@@ -103,23 +117,53 @@ def execute(
     try:
         with executor:
             for sample, (result, error) in executor.map_unordered(fn, tasks):
-                rows, seconds = result if result is not None else (None, 0.0)
-                params = table.loc[sample].to_dict()
-                if rows is None:
-                    rows = pd.DataFrame(columns=SUMMARY_COLUMNS)
-                    counts["failed"] += 1
-                    logger.warning("sample %s failed: %s", sample, error)
-                if store.save_sample(run_id, sample, params, seconds, rows, error):
-                    counts["stored"] += 1
+                _save(store, run_id, sample, table.loc[sample].to_dict(), result, error, counts)
                 if progress:
                     progress(len(done) + counts["stored"], counts["total"])
     except KeyboardInterrupt:
         store.set_status(run_id, "interrupted")
         raise ReechainError(
-            f"interrupted; {counts['done_before'] + counts['stored']} of "
-            f"{counts['total']} samples stored. Resume with `reechain ensemble "
-            f"resume {run_id}`"
+            f"interrupted; {_stored(counts)}. Resume with `reechain ensemble resume {run_id}`"
         ) from None
-    complete = len(store.done(run_id)) == counts["total"]
-    store.set_status(run_id, "complete" if complete else "incomplete")
+    except WorkersLostError as exc:
+        store.set_status(run_id, "incomplete")
+        raise WorkersLostError(
+            f"{exc}; {_stored(counts)}. Resume with `reechain ensemble resume {run_id}`",
+            exc.samples,
+        ) from exc
+    except BaseException:
+        store.set_status(run_id, "incomplete")  # never left 'running'
+        raise
+    store.set_status(run_id, final_status(store, run_id, counts["total"]))
     return counts
+
+
+def _save(
+    store: Store,
+    run_id: str,
+    sample: int,
+    params: dict,
+    result: tuple[pd.DataFrame, float] | None,
+    error: str | None,
+    counts: dict,
+) -> None:
+    """Store one sample's outcome (its rows, or its error and no rows) and count it."""
+    rows, seconds = result if result is not None else (None, 0.0)
+    if rows is None:
+        rows = pd.DataFrame(columns=SUMMARY_COLUMNS)
+        counts["failed"] += 1
+        logger.warning("sample %s failed: %s", sample, error)
+    if store.save_sample(run_id, sample, params, seconds, rows, error):
+        counts["stored"] += 1
+
+
+def _stored(counts: dict) -> str:
+    return f"{counts['done_before'] + counts['stored']} of {counts['total']} samples stored"
+
+
+def final_status(store: Store, run_id: str, total: int) -> str:
+    """'complete' if every sample is stored and solved, 'with failures' if every sample is
+    stored but some failed in their model, else 'incomplete' (a resume has work to do)."""
+    if len(store.done(run_id)) < total:
+        return "incomplete"
+    return "with failures" if store.failures(run_id) else "complete"

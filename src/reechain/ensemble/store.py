@@ -5,6 +5,10 @@ status), ``samples`` (run, sample, parameter values as JSON, seconds), ``results
 sample, summary rows). A sample's rows and its ``samples`` row are written in one transaction,
 so a sample is stored completely or not at all and never twice. Every write opens the file
 under a file lock and closes it again, so several ensembles can share one store.
+
+A sample stored with an error failed in its model: it is done (a resume does not run it
+again). A sample stored with a lost worker's error (``BrokenProcessPool``, ``KilledWorker``:
+older versions stored those) is not done: a resume runs it and replaces its row.
 """
 
 from __future__ import annotations
@@ -26,6 +30,15 @@ from reechain.errors import ReechainError
 logger = logging.getLogger(__name__)
 
 DEFAULT_STORE = Path("reechain-runs.duckdb")
+# Errors (by exception name, the start of a stored error) of a sample whose worker process
+# died: the executor's fault, not the model's.
+LOST_WORKER_ERRORS = ("BrokenProcessPool", "KilledWorker")
+# SQL: a ``samples`` row that counts as done (solved, or failed in its model).
+DONE = (
+    "(error is null or not ("
+    + " or ".join(f"starts_with(error, '{name}')" for name in LOST_WORKER_ERRORS)
+    + "))"
+)
 SCHEMA = """
 create table if not exists runs (
   run_id varchar primary key, created timestamp, name varchar, scenario varchar,
@@ -106,17 +119,41 @@ class Store:
         return df.iloc[0].to_dict()
 
     def runs(self) -> pd.DataFrame:
+        """One row per run: samples done (solved or failed in their model), failed, status.
+        A run recorded 'complete' by an older version is shown 'incomplete' if samples were
+        lost with a worker, 'with failures' if some failed."""
         with self.connect() as con:
-            return con.execute("""
-                select r.run_id, r.name, r.created, r.seed, r.method, r.n_samples,
-                       count(s.sample) as done, count(s.error) as failed, r.status
-                from runs r left join samples s using (run_id)
-                group by all order by r.created""").df()
+            return con.execute(f"""
+                with counted as (
+                  select r.run_id, r.name, r.created, r.seed, r.method, r.n_samples,
+                         count(s.sample) filter ({DONE}) as done,
+                         count(s.error) filter ({DONE}) as failed, r.status
+                  from runs r left join samples s using (run_id)
+                  group by all)
+                select * replace (
+                  case when status <> 'complete' then status
+                       when done < n_samples then 'incomplete'
+                       when failed > 0 then 'with failures'
+                       else status end as status)
+                from counted order by created""").df()
 
     def done(self, run_id: str) -> set[int]:
+        """Samples stored for good: solved, or failed in their model (not lost workers)."""
         with self.connect() as con:
-            rows = con.execute("select sample from samples where run_id = ?", [run_id]).fetchall()
+            rows = con.execute(
+                f"select sample from samples where run_id = ? and {DONE}", [run_id]
+            ).fetchall()
         return {int(r[0]) for r in rows}
+
+    def failures(self, run_id: str) -> dict[int, str]:
+        """The error of each sample that failed in its model (lost workers' are not there)."""
+        with self.connect() as con:
+            rows = con.execute(
+                f"select sample, error from samples where run_id = ? and error is not null "
+                f"and {DONE} order by sample",
+                [run_id],
+            ).fetchall()
+        return {int(s): str(e) for s, e in rows}
 
     def save_sample(
         self,
@@ -127,20 +164,24 @@ class Store:
         rows: pd.DataFrame,
         error: str | None = None,
     ) -> bool:
-        """Store one sample atomically; False (and nothing written) if it is already there.
-        A sample whose model failed is stored with its error and no result rows."""
+        """Store one sample atomically; False (and nothing written) if it is already done.
+        A sample whose model failed is stored with its error and no result rows. A row of
+        the sample lost with a worker (stored by an older version) is replaced."""
         frame = rows.assign(run_id=run_id, sample=sample)[
             ["run_id", "sample", "metric", "stage", "region", "item", "year", "value"]
         ]
         with self.connect() as con:
             con.execute("begin transaction")
             try:
-                exists = con.execute(
-                    "select count(*) from samples where run_id = ? and sample = ?", [run_id, sample]
+                key = [run_id, sample]
+                done = con.execute(
+                    f"select count(*) from samples where run_id = ? and sample = ? and {DONE}", key
                 ).fetchone()[0]
-                if exists:
+                if done:
                     con.execute("rollback")
                     return False
+                for table in ("results", "samples"):  # a lost worker's row, if any
+                    con.execute(f"delete from {table} where run_id = ? and sample = ?", key)
                 con.execute(
                     "insert into samples values (?, ?, ?, ?, ?)",
                     [run_id, sample, json.dumps(params), seconds, error],
