@@ -307,3 +307,27 @@ def test_a_worker_count_below_1_is_refused_before_anything_is_stored(
 def test_executors_refuse_a_worker_count_below_1(make):
     with pytest.raises(ReechainError, match="at least 1"):
         make()
+
+
+def test_keep_flows_keeps_them_and_a_foreign_run_id_writes_nowhere(tmp_path):
+    """Reliability review M8: --keep-flows writes each sample's flows beside the store; a
+    run id that isn't one the store makes (``../../x``) is refused for a flows path."""
+    from reechain.ensemble.store import Store
+    from reechain.errors import ReechainError
+
+    store = Store(tmp_path / "runs.duckdb")
+    with pytest.raises(ReechainError, match="not a reechain run id"):
+        store.flows_path("../../x", 0)
+    ok = store.flows_path("20261130-112153-b84eda", 3)
+    assert ok.parent.parent == tmp_path / "runs.duckdb.files"
+
+
+def test_keep_flows_writes_each_samples_flows(cli, monkeypatch, scenario_file):
+    """Reliability review M8: `ensemble run --keep-flows` was silently ignored."""
+    monkeypatch.setattr(reechain.cli.ensembles, "_summary", lambda store, run_id: None)
+    path = scenario_file.parent / "kept.duckdb"
+    r = cli("ensemble", "run", scenario_file, "--samples", 2, "--store", path, "--keep-flows")
+    assert r.exit_code == 0, r.output
+    run_id = Store(path).runs()["run_id"].item()
+    kept = sorted((scenario_file.parent / "kept.duckdb.files" / run_id).glob("*.parquet"))
+    assert [p.name for p in kept] == ["sample-0.parquet", "sample-1.parquet"]

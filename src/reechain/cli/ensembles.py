@@ -87,7 +87,14 @@ def _execute_with_progress(
         def report(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return execute(run_id, store, executor, extra=str(data) if data else None, progress=report)
+        return execute(
+            run_id,
+            store,
+            executor,
+            extra=str(data) if data else None,
+            progress=report,
+            keep_flows=keep_flows,
+        )
 
 
 def _finish(store, run_id: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ import pandas as pd
 from filelock import FileLock
 
 from reechain.errors import ReechainError
+
+#: the run ids the store makes (a UTC time stamp and six hex digits)
+RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,10 @@ class Store:
 
     def flows_path(self, run_id: str, sample: int) -> Path:
         """Where a sample's full flows are kept as Parquet (``--keep-flows``): a folder beside
-        the store file."""
+        the store file. A run id that isn't one of ours (a store from elsewhere could hold
+        ``../../x``) is an error, so nothing is written outside that folder."""
+        if not RUN_ID.fullmatch(run_id):
+            raise ReechainError(f"run id {run_id!r} is not a reechain run id")
         return self.path.parent / f"{self.path.name}.files" / run_id / f"sample-{sample}.parquet"
 
     def create_run(
