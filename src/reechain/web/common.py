@@ -1,7 +1,9 @@
 """What the web routes share: limits, request and problem models, query value checks, and the
 context (dataset, jobs, store, API key) that every router is built over."""
 
+import functools
 import hmac
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -70,6 +72,27 @@ class OneOf:
         if value not in self.valid:
             raise HTTPException(422, str(UnknownNameError(self.name, value, self.valid)))
         return value
+
+
+def answered_once(maxsize: int = 256):
+    """Decorator for a read route's computation: each set of arguments is computed once while
+    the server runs (the dataset can't change under it) and kept (at most ``maxsize``), and
+    one computation runs at a time, so that fifty clients asking the same new question
+    compute it once, not fifty times."""
+
+    def wrap(fn):
+        memo = functools.lru_cache(maxsize=maxsize)(fn)
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def call(*args):
+            with lock:
+                return memo(*args)
+
+        call.cache_info = memo.cache_info
+        return call
+
+    return wrap
 
 
 def as_json(df: pd.DataFrame) -> list[dict[str, Any]]:

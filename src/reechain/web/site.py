@@ -1,6 +1,5 @@
 """The dashboard's pages and the static files they load (served by the app: nothing from a CDN)."""
 
-import functools
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from reechain.web import pages
-from reechain.web.common import Context
+from reechain.web.common import Context, answered_once
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 STATIC = Path(__file__).parent / "static"
@@ -20,9 +19,9 @@ def router(ctx: Context) -> APIRouter:
     _static_routes(site)
     ds = ctx.ds
     # The dataset does not change while the server runs: pages of observed data are built once.
-    overview_page = functools.cache(lambda: pages.overview(ds))
-    demand_html = functools.lru_cache(maxsize=16)(lambda year: pages.demand(ds, year))
-    criticality_html = functools.lru_cache(maxsize=64)(
+    overview_page = answered_once(1)(lambda: pages.overview(ds))
+    demand_html = answered_once(16)(lambda year: pages.demand(ds, year))
+    criticality_html = answered_once(64)(
         lambda year, importer: pages.criticality(ds, year, importer)
     )
 

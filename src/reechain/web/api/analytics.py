@@ -11,7 +11,7 @@ from reechain.analysis.criticality.gpr import PRODUCT_STAGE
 from reechain.data.flows import observed_flows
 from reechain.data.schema import STAGES
 from reechain.web import pages
-from reechain.web.common import Context, OneOf, as_json
+from reechain.web.common import Context, OneOf, answered_once, as_json
 
 
 def router(ctx: Context) -> APIRouter:
@@ -37,23 +37,34 @@ def _shares_routes(api: APIRouter, ctx: Context) -> None:
             return materials(material)
         return pages.stage_material(flows, stages(stage))
 
+    flows_once = functools.cache(lambda: observed_flows(production))
+
+    @answered_once()
+    def share_rows(stage: str, year: int | None, material: str | None) -> list:
+        flows = flows_once()
+        return as_json(metrics.shares(flows, stage, year, material=basis(flows, stage, material)))
+
+    @answered_once()
+    def concentration_rows(stage: str, material: str | None) -> list:
+        flows = flows_once()
+        mat = basis(flows, stage, material)
+        return as_json(metrics.concentration(metrics.shares(flows, stage, None, material=mat)))
+
     @api.get("/shares")
     def shares(
         stage: StageQ, year: Annotated[int, Query(ge=1900, le=2100)], material: MaterialQ = None
     ) -> list[dict[str, Any]]:
         """Shares of world output by country (observed data)."""
-        flows = observed_flows(production)
-        mat = basis(flows, stage, material)
-        return as_json(metrics.shares(flows, stages(stage), year, material=mat))
+        if material is not None:
+            materials(material)
+        return share_rows(stages(stage), year, material)
 
     @api.get("/concentration")
     def concentration(stage: StageQ, material: MaterialQ = None) -> list[dict[str, Any]]:
         """HHI (bracket), CR1, CR3 and N-1 coverage per year (observed data)."""
-        flows = observed_flows(production)
-        mat = basis(flows, stage, material)
-        return as_json(
-            metrics.concentration(metrics.shares(flows, stages(stage), None, material=mat))
-        )
+        if material is not None:
+            materials(material)
+        return concentration_rows(stages(stage), material)
 
 
 def _criticality_routes(api: APIRouter, ctx: Context) -> None:
@@ -72,24 +83,30 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
     ]
 
     # The dataset doesn't change while the app runs: each answer is computed once per question.
-    @functools.lru_cache(maxsize=256)
+    @answered_once()
     def summary_rows(year: int, importer: str, element: str | None, group: str | None) -> list:
         from reechain.analysis.criticality import side_by_side
         from reechain.analysis.criticality.common import eu_assessment
 
         return as_json(side_by_side(ds, eu_assessment(ds, year), year, importer, element, group))
 
-    @functools.lru_cache(maxsize=256)
+    @answered_once()
     def usgs_rows(year: int, importer: str, material: str | None) -> list:
         from reechain.analysis.criticality import usgs_supply_risk
 
         return as_json(usgs_supply_risk(ds, importer, year, material=material))
 
-    @functools.lru_cache(maxsize=256)
+    @answered_once()
     def geopolrisk_rows(year: int, importer: str | None, product: str | None) -> list:
         from reechain.analysis.criticality import geopolrisk_table
 
         return as_json(geopolrisk_table(ds, year, importer, product))
+
+    @answered_once()
+    def eu_rows(assessment: str, element: str | None) -> list:
+        from reechain.analysis.criticality import eu_supply_risk
+
+        return as_json(eu_supply_risk(ds, assessment, element))
 
     def element_or_group(material: str | None) -> tuple[str | None, str | None]:
         if material is None or material == "REE":
@@ -103,10 +120,8 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
         material: Annotated[str | None, Query(**elements.schema)] = None,
     ) -> list[dict[str, Any]]:
         """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
-        from reechain.analysis.criticality import eu_supply_risk
-
         element = elements(material) if material is not None else None
-        return as_json(eu_supply_risk(ds, assessments(assessment), element))
+        return eu_rows(assessments(assessment), element)
 
     @api.get("/criticality/summary")
     def criticality_summary(

@@ -2,7 +2,6 @@
 magnets in use, and the EU's Critical Raw Materials Act benchmarks, for the baseline (no
 events). A scenario's own come with its run (``reechain demand --scenario``)."""
 
-import functools
 from typing import Annotated, Any
 
 import pandas as pd
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from reechain.analysis.crma import crma_of_scenario
 from reechain.analysis.demand import BY, demand_table, scenario_for, stock_summary
-from reechain.web.common import Context, OneOf, as_json
+from reechain.web.common import Context, OneOf, answered_once, as_json
 
 YearQ = Annotated[int, Query(ge=1900, le=2060, description="Year (history or projection).")]
 
@@ -20,11 +19,11 @@ def router(ctx: Context) -> APIRouter:
     ds = ctx.ds
     by_values = OneOf("by", BY)
     # The dataset does not change while the server runs: each year's answer is built once.
-    demand_rows = functools.lru_cache(maxsize=64)(
+    demand_rows = answered_once(64)(
         lambda year, by: as_json(demand_table(ds, scenario_for(year), year, by))
     )
-    stock_rows = functools.lru_cache(maxsize=64)(lambda year: _stocks(ds, year))
-    crma_rows = functools.lru_cache(maxsize=32)(
+    stock_rows = answered_once(64)(lambda year: _stocks(ds, year))
+    crma_rows = answered_once(32)(
         lambda importer, year: as_json(crma_of_scenario(ds, scenario_for(year), importer, year))
     )
 
