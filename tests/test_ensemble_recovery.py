@@ -331,3 +331,25 @@ def test_keep_flows_writes_each_samples_flows(cli, monkeypatch, scenario_file):
     run_id = Store(path).runs()["run_id"].item()
     kept = sorted((scenario_file.parent / "kept.duckdb.files" / run_id).glob("*.parquet"))
     assert [p.name for p in kept] == ["sample-0.parquet", "sample-1.parquet"]
+
+
+def test_a_store_that_isnt_one_is_a_clear_error_and_a_typo_makes_nothing(cli, ds, tmp_path):
+    """Reliability review M10 and L6: a truncated or foreign store is one line (exit 2) in the
+    CLI and a 4xx on the server; a mistyped --store creates no folder, store or lock."""
+    from fastapi.testclient import TestClient
+
+    from reechain.web.app import create_app
+
+    foreign = tmp_path / "foreign.duckdb"
+    foreign.write_bytes(b"not a database" * 100)
+    for args in (["ensemble", "list"], ["ensemble", "show", "20261130-112153-b84eda"]):
+        r = cli(*args, "--store", foreign)
+        assert r.exit_code == 2 and "not a readable reechain run store" in r.output, r.output
+    typo = tmp_path / "no" / "such" / "typo.duckdb"
+    r = cli("ensemble", "list", "--store", typo)
+    assert r.exit_code == 0 and "no run store" in r.output
+    assert not (tmp_path / "no").exists()
+    client = TestClient(create_app(ds, store=foreign))
+    assert client.get("/api/ensembles").status_code == 400
+    page = client.get("/ensembles")
+    assert page.status_code == 200 and "not a readable reechain run store" in page.text

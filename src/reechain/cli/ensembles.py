@@ -227,7 +227,7 @@ def ensemble_resume(
     from reechain.ensemble.store import Store
 
     executor = executor_for(workers, dask_local, scheduler)
-    store = Store(store_path)
+    store = Store(store_path, create=False)
     store.run(run_id)
     counts = _execute(run_id, store, executor, data)
     out.print(
@@ -243,7 +243,10 @@ def ensemble_list(store_path: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = Format.
     """The runs in the store."""
     from reechain.ensemble.store import Store
 
-    emit(Store(store_path).runs(), fmt, title=f"Runs in {store_path}")
+    if not store_path.exists():  # a list never makes a store (a mistyped path stays a typo)
+        out.print(f"no run store at {store_path} yet: `reechain ensemble run` makes one")
+        return
+    emit(Store(store_path, create=False).runs(), fmt, title=f"Runs in {store_path}")
 
 
 @ensemble_app.command("show")
@@ -265,7 +268,7 @@ def ensemble_show(
     from reechain.ensemble.store import Store
     from reechain.ensemble.summary import percentiles, sample_table, sensitivity
 
-    store = Store(store_path)
+    store = Store(store_path, create=False)
     store.run(run_id)
     key = None
     if output:
@@ -299,5 +302,5 @@ def ensemble_delete(run_id: str, store_path: StoreOpt = DEFAULT_STORE) -> None:
     """Delete a run and its samples from the store."""
     from reechain.ensemble.store import Store
 
-    Store(store_path).delete(run_id)
+    Store(store_path, create=False).delete(run_id)
     out.print(f"deleted {run_id}")

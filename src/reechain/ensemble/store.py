@@ -60,20 +60,44 @@ create table if not exists results (
 class Store:
     """A DuckDB run store at ``path``."""
 
-    def __init__(self, path: str | Path = DEFAULT_STORE) -> None:
+    def __init__(self, path: str | Path = DEFAULT_STORE, create: bool = True) -> None:
+        """The store at ``path``; ``create=False`` (commands that only read or change existing
+        runs) refuses a path where no store exists instead of making one there."""
         self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise ReechainError(
+                f"no run store at {self.path}"
+                + (
+                    ""
+                    if self.path.exists()
+                    else " (check the path; `reechain ensemble run` makes one)"
+                )  # fmt: skip
+            )
+        if create and not self.path.parent.is_dir():
+            raise ReechainError(f"the folder of the store {self.path} does not exist")
         self.lock = FileLock(str(self.path) + ".lock", timeout=600)
         with self.connect() as con:
             con.execute(SCHEMA)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection under the store's file lock; a file that isn't a readable DuckDB run
+        store (truncated, foreign, a folder) is an error that says so, not DuckDB's."""
         with self.lock:
-            con = duckdb.connect(str(self.path))
+            try:
+                con = duckdb.connect(str(self.path))
+            except duckdb.Error as exc:
+                raise self._unreadable(exc) from None
             try:
                 yield con
+            except duckdb.Error as exc:
+                raise self._unreadable(exc) from None
             finally:
                 con.close()
+
+    def _unreadable(self, exc: Exception) -> ReechainError:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return ReechainError(f"{self.path} is not a readable reechain run store: {first}")
 
     def flows_path(self, run_id: str, sample: int) -> Path:
         """Where a sample's full flows are kept as Parquet (``--keep-flows``): a folder beside

@@ -218,11 +218,14 @@ def ensemble_runs(store_path: Path) -> pd.DataFrame:
         return pd.DataFrame(columns=["run_id", "name", "done", "status"])
     from reechain.ensemble.store import Store
 
-    return Store(store_path).runs()
+    return Store(store_path, create=False).runs()
 
 
 def ensembles(store_path: Path, run: str | None) -> str:
-    runs = ensemble_runs(store_path)
+    try:
+        runs = ensemble_runs(store_path)
+    except ReechainError as exc:  # a store that isn't one: say so, not a 500
+        return layout("Ensembles", f"<p class='problems'>{html.escape(str(exc))}</p>")
     if runs.empty:
         return layout(
             "Ensembles",
