@@ -6,6 +6,7 @@ clear 4xx errors: request body size, horizon length, rows per page, concurrent j
 (``reechain.web.common``). The routes live in one router per area (``web/api/``, ``web/site``).
 """
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from starlette.routing import BaseRoute, Match
 from reechain import __version__
 from reechain.data.dataset import Dataset
 from reechain.errors import ReechainError
-from reechain.web import site
+from reechain.web import pages, site
 from reechain.web.api import analytics, data, demand, ensembles, scenarios
 from reechain.web.common import (  # noqa: F401  (the limits are part of this module's API)
     MAX_BODY_BYTES,
@@ -46,7 +47,7 @@ def create_app(
     api_key = api_key if api_key is not None else os.environ.get("REECHAIN_API_KEY")
     ctx = Context(
         ds=ds,
-        jobs=Jobs(ds, max_jobs=max_jobs),
+        jobs=Jobs(ds, max_jobs=max_jobs, answer=functools.partial(pages.run_payload, ds)),
         store_path=Path(store) if store else Path("reechain-runs.duckdb"),
         api_key=api_key,
     )

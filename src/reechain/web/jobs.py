@@ -1,15 +1,22 @@
 """Scenario runs as background jobs: submit, poll, fetch. A bounded thread pool runs the model;
-at most ``max_jobs`` are queued or running at once (more is a 429)."""
+at most ``max_jobs`` are queued or running at once (more is a 429). A finished job keeps only
+its answer (the key figures and the report's figures, made once when it ends), not the runs'
+full results, so the last ``keep`` jobs cost megabytes, not gigabytes."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult, baseline_of, run
@@ -26,19 +33,27 @@ class Job:
     scenario: Scenario
     submitted: float = field(default_factory=time.time)
     future: Future | None = None
-    result: ScenarioResult | None = None
-    baseline: ScenarioResult | None = None
+    payload: dict[str, Any] | None = None
     error: str | None = None
 
     @property
     def status(self) -> str:
         if self.error:
             return "failed"
-        if self.result is not None:
+        if self.payload is not None:
             return "done"
         if self.future is not None and self.future.running():
             return "running"
         return "queued"
+
+
+def release_memory() -> None:
+    """Give the memory a finished run freed back to the system: collect cycles, then ask
+    glibc to trim its arenas (a run's frames and the solver's arrays leave them fragmented:
+    without this the server's RSS grows by about 100 MB a job although nothing is kept)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class JobLimitError(ReechainError):
@@ -53,8 +68,12 @@ class Jobs:
         max_jobs: int = 4,
         keep: int = 20,
         extra: str | None = None,
+        answer: Callable[[ScenarioResult, ScenarioResult], dict[str, Any]] | None = None,
     ) -> None:
+        """``answer`` makes a finished job's payload from its run and baseline (default: the
+        scenario names only); the runs themselves are not kept."""
         self.ds, self.extra = ds, extra
+        self.answer = answer or (lambda res, base: {"scenario": res.scenario.name})
         self.ensembles_running = 0
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reechain-job")
         self.max_jobs, self.keep = max_jobs, keep
@@ -82,11 +101,13 @@ class Jobs:
     def _run(self, job: Job) -> None:
         try:
             result = run(job.scenario, self.ds)
-            job.baseline = run(baseline_of(job.scenario), self.ds, owners=False)
-            job.result = result  # last: setting it marks the job done
+            baseline = run(baseline_of(job.scenario), self.ds, owners=False)
+            job.payload = self.answer(result, baseline)  # last: setting it marks it done
         except Exception as exc:  # reported to the client through the job's status
             job.error = f"{type(exc).__name__}: {exc}"
             logger.warning("job %s failed: %s", job.id, job.error)
+        finally:
+            release_memory()
 
     def submit_ensemble(
         self, scenario: Scenario, text: str, samples: int, seed: int, method: str, store: Path

@@ -4,7 +4,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
 
-from reechain.web import pages
 from reechain.web.common import (
     BUSY_PROBLEM,
     KEY_PROBLEM,
@@ -72,6 +71,6 @@ def router(ctx: Context) -> APIRouter:
         job = job_of(job_id)
         if job.status != "done":
             raise HTTPException(409, f"job {job_id} is {job.status}; poll /api/runs/{job_id}")
-        return pages.run_payload(ctx.ds, job.result, job.baseline)
+        return job.payload
 
     return api
