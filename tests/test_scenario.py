@@ -277,3 +277,11 @@ def test_problem_lists_are_capped():
         Scenario.from_text(many)
     assert "80 problem(s)" in str(err.value) and "and 30 more problem(s)" in str(err.value)
     assert len(err.value.problems) == 51
+
+
+def test_a_scenario_file_over_a_megabyte_is_refused_before_parsing(tmp_path):
+    """Reliability review L12: 100,000 events took a minute and 1.5 GB to validate."""
+    big = tmp_path / "big.yaml"
+    big.write_text(GOOD + "# " + "x" * 1_000_000 + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="a scenario is at most 1,000,000"):
+        Scenario.from_yaml(big)

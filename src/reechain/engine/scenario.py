@@ -50,6 +50,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 MAX_PROBLEMS = 50  # problems listed in one error (the rest counted)
 MAX_EVENTS = 1000  # events in one scenario
 MAX_DEPTH = 20  # nesting of YAML mappings and lists
+MAX_TEXT_BYTES = 1_000_000  # a scenario file's size (the web service takes 50,000 characters)
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
@@ -553,6 +554,9 @@ class Scenario(_Strict):
         """Read and validate a YAML scenario file (structure only; see :meth:`check`)."""
         path = Path(path)
         try:
+            if path.stat().st_size > MAX_TEXT_BYTES:
+                raise ScenarioError(str(path), [("file", f"{path.stat().st_size:,} bytes; a "
+                                    f"scenario is at most {MAX_TEXT_BYTES:,}")])  # fmt: skip
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ReechainError(f"cannot read scenario {path}: {exc.strerror}") from None
