@@ -350,3 +350,27 @@ def test_answers_carry_security_headers(client):
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["referrer-policy"] == "no-referrer"
         assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_a_body_that_stops_arriving_gets_a_408():
+    """Reliability review L10: a request that declares a body and sends part of it can't
+    hold a worker: after the read timeout it is answered 408."""
+    import asyncio
+
+    from reechain.web.app import StreamedBodyLimit
+
+    async def app(scope, receive, send):
+        await receive()  # the first part
+        await receive()  # the rest never comes
+
+    parts = [{"type": "http.request", "body": b"ab", "more_body": True}]
+
+    async def receive():
+        if parts:
+            return parts.pop()
+        await asyncio.sleep(3600)
+
+    layer = StreamedBodyLimit(app, read_timeout=0.05)
+    with pytest.raises(Exception) as err:
+        asyncio.run(layer({"type": "http"}, receive, None))
+    assert getattr(err.value, "status_code", None) == 408

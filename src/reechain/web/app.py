@@ -6,6 +6,7 @@ clear 4xx errors: request body size, horizon length, rows per page, concurrent j
 (``reechain.web.common``). The routes live in one router per area (``web/api/``, ``web/site``).
 """
 
+import asyncio
 import functools
 import logging
 import os
@@ -63,25 +64,37 @@ def create_app(
     return app
 
 
+BODY_READ_TIMEOUT = 30.0  # seconds a request body may take between two of its parts
+
+
 class StreamedBodyLimit:
     """An ASGI layer that counts a request body's bytes as they arrive and stops at
     :data:`MAX_BODY_BYTES` with a 413, so that a chunked body (no ``Content-Length``) is never
-    read whole into memory."""
+    read whole into memory; and that gives up on a body whose next part takes longer than
+    ``read_timeout`` seconds with a 408 (a slow or half-sent body can't hold a worker)."""
 
-    def __init__(self, app) -> None:
-        self.app = app
+    def __init__(self, app, read_timeout: float = BODY_READ_TIMEOUT) -> None:
+        self.app, self.read_timeout = app, read_timeout
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        seen = 0
+        seen, complete = 0, False
 
         async def counted():
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # after the body: waiting for a disconnect is not a body read
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.read_timeout)
+            except TimeoutError:
+                raise StarletteHTTPException(
+                    408, f"the request body did not arrive within {self.read_timeout:g} s"
+                ) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
                 if seen > MAX_BODY_BYTES:
                     raise StarletteHTTPException(413, f"request body over {MAX_BODY_BYTES} bytes")
             return message
