@@ -374,3 +374,20 @@ def test_a_body_that_stops_arriving_gets_a_408():
     with pytest.raises(Exception) as err:
         asyncio.run(layer({"type": "http"}, receive, None))
     assert getattr(err.value, "status_code", None) == 408
+
+
+def test_the_schema_lists_only_values_the_handlers_take(client):
+    """Reliability review L3: the EU method's material list is the materials it has shares
+    for (LREE is not one), importers are countries (and the EU27 aggregate), an empty
+    scenario text is outside the schema."""
+    spec = client.get("/openapi.json").json()
+    params = spec["paths"]["/api/criticality"]["get"]["parameters"]
+    materials = next(p for p in params if p["name"] == "material")["schema"]["enum"]
+    for material in materials:
+        assert client.get("/api/criticality", params={"material": material}).status_code == 200
+    assert "LREE" not in materials
+    summary = spec["paths"]["/api/criticality/summary"]["get"]["parameters"]
+    importers = next(p for p in summary if p["name"] == "importer")["schema"]["enum"]
+    assert "EU27" in importers and "OECD" not in importers
+    schema = spec["components"]["schemas"]["ScenarioText"]["properties"]["yaml"]
+    assert schema["minLength"] == 1

@@ -30,7 +30,9 @@ MAX_SAMPLES = 500
 class ScenarioText(BaseModel):
     """A scenario file's text (YAML)."""
 
-    yaml: str = Field(max_length=MAX_SCENARIO_CHARS, description="The scenario, as YAML text.")
+    yaml: str = Field(
+        min_length=1, max_length=MAX_SCENARIO_CHARS, description="The scenario, as YAML text."
+    )
 
 
 class EnsembleRequest(ScenarioText):

@@ -7,6 +7,7 @@ import pandas as pd
 from fastapi import APIRouter, Query
 
 from reechain.analysis import metrics
+from reechain.analysis.criticality.eu import SCOPES
 from reechain.analysis.criticality.gpr import PRODUCT_STAGE
 from reechain.data.flows import observed_flows
 from reechain.data.schema import STAGES
@@ -71,11 +72,17 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
     ds = ctx.ds
     assessments = OneOf("assessment", ds.table("criticality_inputs")["assessment"])
     elements = OneOf("material", [*ds.table("elements")["symbol"], "LREE", "HREE", "REE"])
-    importers = OneOf("importer", [*ds.table("countries")["iso3"], *ds.table("blocs")["bloc_id"]])
+    # the EU method's materials are those with sourcing shares in the data (review L3: the
+    # schema listed LREE, which the method rejects)
+    c = ds.table("criticality_inputs")
+    eu_materials = OneOf("material", c.loc[c["parameter"].isin(SCOPES), "material"].dropna())
+    # importers are countries and the aggregates of the countries table (EU27); a bloc of the
+    # blocs table (G7, OECD) is not an importer the methods know
+    importers = OneOf("importer", ds.table("countries")["iso3"])
     products = OneOf("product", PRODUCT_STAGE)
     YearQ = Annotated[int, Query(ge=1900, le=2100, description="Data year.")]
     ImporterQ = Annotated[
-        str, Query(description="Importing country (ISO3) or bloc.", **importers.schema)
+        str, Query(description="Importing country (ISO3, or EU27).", **importers.schema)
     ]
     CritMaterialQ = Annotated[
         str | None,
@@ -117,10 +124,10 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
     @api.get("/criticality")
     def criticality(
         assessment: Annotated[str, Query(**assessments.schema)] = "EU2023",
-        material: Annotated[str | None, Query(**elements.schema)] = None,
+        material: Annotated[str | None, Query(**eu_materials.schema)] = None,
     ) -> list[dict[str, Any]]:
         """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
-        element = elements(material) if material is not None else None
+        element = eu_materials(material) if material is not None else None
         return eu_rows(assessments(assessment), element)
 
     @api.get("/criticality/summary")
