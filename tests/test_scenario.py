@@ -285,3 +285,29 @@ def test_a_scenario_file_over_a_megabyte_is_refused_before_parsing(tmp_path):
     big.write_text(GOOD + "# " + "x" * 1_000_000 + "\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="a scenario is at most 1,000,000"):
         Scenario.from_yaml(big)
+
+
+def test_structure_and_meaning_problems_come_in_one_pass(ds):
+    """Issue 14: an unknown country was reported only after the type errors were fixed; with
+    the dataset at hand, both come in one list."""
+    text = """
+name: x
+base_year: 2024
+horizon: twenty
+assumptions: {nope: 1}
+events:
+  - {type: outage, country: XXX, share: 2, from: 2025-01-01}
+  - {type: demand, name: d, region: TUR, end_use: ev_traction_motr, growth_rate: 0.1}
+"""
+    with pytest.raises(ScenarioError) as err:
+        Scenario.from_text(text, "s.yaml", ds=ds)
+    msg = str(err.value)
+    assert "5 problem(s)" in msg
+    for needle in (
+        "horizon",
+        "less than or equal to 1",
+        "unknown assumption 'nope'",
+        "unknown country or region 'XXX'",
+        "unknown end use 'ev_traction_motr'",
+    ):
+        assert needle in msg, needle

@@ -218,4 +218,4 @@ ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file (see examp
 def load_scenario(path: Path, ds: Dataset):
     from reechain.engine.scenario import Scenario
 
-    return Scenario.from_yaml(path).check(ds)
+    return Scenario.from_yaml(path, ds).check(ds)

@@ -550,8 +550,11 @@ class Scenario(_Strict):
 
     # -- loading -----------------------------------------------------------------------------
     @classmethod
-    def from_yaml(cls, path: str | Path) -> Scenario:
-        """Read and validate a YAML scenario file (structure only; see :meth:`check`)."""
+    def from_yaml(cls, path: str | Path, ds: Any = None) -> Scenario:
+        """Read and validate a YAML scenario file (structure only; see :meth:`check`). With
+        the dataset ``ds``, a file with structural problems also gets the problems of
+        meaning its fields already show (unknown countries, end uses, assumptions), so that
+        one pass lists them all."""
         path = Path(path)
         try:
             if path.stat().st_size > MAX_TEXT_BYTES:
@@ -560,10 +563,12 @@ class Scenario(_Strict):
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ReechainError(f"cannot read scenario {path}: {exc.strerror}") from None
-        return cls.from_text(text, source=str(path))
+        return cls.from_text(text, source=str(path), ds=ds)
 
     @classmethod
-    def from_text(cls, text: str, source: str = "<scenario>") -> Scenario:
+    def from_text(cls, text: str, source: str = "<scenario>", ds: Any = None) -> Scenario:
+        """Parse and validate scenario text (structure; with ``ds`` also the meaning of the
+        fields when the structure fails, see :meth:`from_yaml`)."""
         _check_text(text, source)
         try:
             node = yaml.compose(text)
@@ -586,6 +591,8 @@ class Scenario(_Strict):
             scenario = cls.model_validate(data)
         except ValidationError as exc:
             problems += [(_where(node, err["loc"]), _message(err)) for err in exc.errors()]
+            if ds is not None:
+                problems += _raw_meaning(data, node, ds)
         if problems:
             raise ScenarioError(source, problems) from None
         scenario._node = node
@@ -1052,6 +1059,36 @@ def _check_text(text: str, source: str) -> None:
                                               "levels deep; a scenario needs a few")])  # fmt: skip
     except yaml.YAMLError:
         return  # parsing reports it with its line
+
+
+def _raw_meaning(data: dict, node: Any, ds: Any) -> list[tuple[str, str]]:
+    """Problems of meaning that a structurally invalid file's fields already show: codes of
+    countries and regions, end uses and assumption ids that the dataset doesn't know (the rest
+    of :meth:`Scenario.check` needs a valid structure)."""
+    found: list[tuple[str, str]] = []
+    regions = data.get("regions") if isinstance(data.get("regions"), dict) else {}
+    known = _Known(ds, set(regions))
+    places = known.countries | known.named
+    uses = known.end_uses | known.magnet_end_uses | {"all"}
+    assumptions = data.get("assumptions")
+    for aid in assumptions if isinstance(assumptions, dict) else {}:
+        if aid not in known.assumptions:
+            found.append((_where(node, ("assumptions", aid)),
+                          unknown_message("assumption", aid, known.assumptions)))  # fmt: skip
+    events = data.get("events") if isinstance(data.get("events"), list) else []
+    for i, ev in enumerate(events):
+        if not isinstance(ev, dict):
+            continue
+        for field in ("country", "actor", "region", "importer"):
+            code = ev.get(field)
+            if isinstance(code, str) and code not in places:
+                found.append((_where(node, ("events", i, field)),
+                              unknown_message("country or region", code, places)))  # fmt: skip
+        use = ev.get("end_use")
+        if isinstance(use, str) and ev.get("type") != "driver" and use not in uses:
+            found.append((_where(node, ("events", i, "end_use")),
+                          unknown_message("end use", use, uses)))  # fmt: skip
+    return found
 
 
 def _duplicate_keys(node: Any) -> list[tuple[str, str]]:

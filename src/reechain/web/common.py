@@ -131,7 +131,7 @@ class Context:
     def parse(self, body: ScenarioText) -> Scenario:
         """The request's scenario, checked against the dataset and the server's limits."""
         try:
-            sc = Scenario.from_text(body.yaml, source="request").check(self.ds)
+            sc = Scenario.from_text(body.yaml, source="request", ds=self.ds).check(self.ds)
         except ScenarioError as exc:
             raise HTTPException(
                 422, {"problems": [{"where": w, "message": m} for w, m in exc.problems]}
