@@ -104,7 +104,7 @@ def test_dependency_and_stress_commands(cli):
 @pytest.mark.slow
 def test_scenario_geopolrisk_is_clean_csv_on_stdout(turkiye):
     """In a real process (HiGHS prints its banner from C on the first solver): stdout holds
-    only the CSV, the banner goes to stderr. Türkiye's magnet supply risk appears with the
+    only the CSV, the banner goes nowhere (review L7). Türkiye's magnet supply risk appears with the
     scenario's demand (300 t from China) and is zero in the baseline, which has none."""
     out = subprocess.run(
         [sys.executable, "-m", "reechain.cli", "criticality", "--method", "gpr", "--scenario",
@@ -112,6 +112,7 @@ def test_scenario_geopolrisk_is_clean_csv_on_stdout(turkiye):
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert out.stdout.startswith("run,importer,product")
+    assert "Running HiGHS" not in out.stderr
     table = pd.read_csv(io.StringIO(out.stdout)).set_index("run")
     # 300 t less the few t of heavy grades the world lacks in 2035 (unmet), less what the
     # model builds in Türkiye

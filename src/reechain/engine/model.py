@@ -947,16 +947,18 @@ class ModelCache:
 
 
 @functools.cache
-def _highs_banner_to_stderr() -> None:
+def _quiet_highs_banner() -> None:
     """HiGHS prints its banner on stdout when a process makes its first solver, before any
-    option can silence it. Make that first solver with stdout pointed at stderr, so the
-    banner stays visible and CSV or JSON on stdout stays clean."""
+    option can silence it. Make that first solver with stdout pointed at the null device, so
+    that CSV or JSON on stdout stays clean and a one-line error stays one line (the version
+    is logged instead, at info level)."""
     import highspy
 
     sys.stdout.flush()
     saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(null, 1)
         highspy.Highs()
         # C's stdout buffer, before fd 1 is restored (best effort without a C library handle)
         with contextlib.suppress(OSError, AttributeError):
@@ -964,10 +966,13 @@ def _highs_banner_to_stderr() -> None:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(null)
+    version = getattr(highspy.Highs(), "version", lambda: "?")
+    logger.info("solver: HiGHS %s", version() if callable(version) else version)
 
 
 def _solve(m: linopy.Model) -> tuple[str, str]:
-    _highs_banner_to_stderr()
+    _quiet_highs_banner()
     status, condition = m.solve(solver_name="highs", io_api="direct", output_flag=False)
     return status, condition
 
