@@ -136,3 +136,14 @@ def test_overlay_rows_that_would_mislead_are_refused_with_their_line(tmp_path, c
     with pytest.raises(DataValidationError) as err:
         Dataset.load(extra=tmp_path)
     assert message in str(err.value) and "production.csv" in str(err.value)
+
+
+def test_projections_are_not_history(ds):
+    """Issue 14, data truth: the IEA's 2030 and 2035 shares and other projected rows never
+    enter the observed series (a concentration chart drew them as history)."""
+    flows = observed_flows(ds.table("production"))
+    assert flows["year"].max() <= 2025
+    conc = metrics.concentration(metrics.shares(flows, "separation", None, material="Pr+Nd+Tb+Dy"))
+    assert 2030 not in set(conc["year"])
+    kept = observed_flows(ds.table("production"), projected=True)
+    assert {2030, 2035} <= set(kept["year"])

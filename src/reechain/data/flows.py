@@ -34,7 +34,12 @@ def empty_flows() -> pd.DataFrame:
     )
 
 
-def observed_flows(production: pd.DataFrame, measure: str | None = None) -> pd.DataFrame:
+PROJECTED = ("projected", "forecast")  # statuses of rows that are not observations
+
+
+def observed_flows(
+    production: pd.DataFrame, measure: str | None = None, projected: bool = False
+) -> pd.DataFrame:
     """Preferred rows of the ``production`` table as flows (production totals).
 
     Parameters
@@ -43,10 +48,16 @@ def observed_flows(production: pd.DataFrame, measure: str | None = None) -> pd.D
         The dataset's production table.
     measure
         'output' (tonnes), 'share' (fractions, unit 'fraction') or None for both.
+    projected
+        Keep rows that are forecasts or projections (status projected or forecast; the
+        IEA's 2030 shares, a mid-year forecast of a year's output). Off by default: they are
+        not observations, and a concentration series would draw them as history.
 
     Withheld and missing rows are kept with a NaN value, so that coverage can count them.
     """
     df = production[production["preferred"].fillna(False).astype(bool)]
+    if not projected:
+        df = df[~df["status"].isin(PROJECTED)]
     df = df[df["measure"] != "recycled_output"]  # a part of output, not output of its own
     if measure is not None:
         df = df[df["measure"] == measure]
