@@ -179,7 +179,9 @@ def data_import_usgs(
     result = import_usgs(files, out_dir)
     out.print(
         f"imported {result.edition}: {len(result.production)} production, "
-        f"{len(result.reserves)} reserves, {len(result.prices)} price rows -> {out_dir}"
+        f"{len(result.reserves)} reserves, {len(result.prices)} price, "
+        f"{len(result.demand)} consumption and {len(result.criticality_inputs)} import "
+        f"reliance rows -> {out_dir}"
     )
     if result.skipped_columns:
         out.print(

@@ -3,20 +3,25 @@
 USGS publishes, per commodity and edition, a *world* file (``MCS2025_..._world.csv``: columns
 ``Source, Country, Type, Prod_t_2023, Prod_t_est_2024, Prod_notes, Reserves_t, Reserves_notes``)
 and a *salient statistics* file (``DataSource, Commodity, Year, ...`` with one column per
-U.S. statistic). Their quirks are handled here:
+U.S. statistic, read by :mod:`.usgs_salient`). Their quirks are handled here and in
+:mod:`.usgs_cells`:
 
 - thousands separators (``270,000``), footnote digits glued to names (``United States1``),
   ``(rounded)`` and non-breaking spaces;
 - ``W`` = withheld (kept missing, status ``withheld``), ``NA``/``XX``/empty = missing,
-  ``—`` = zero (USGS's legend: "— Zero"), ``e``/``E`` marks = estimated, ``>95`` / ``<1`` kept
-  as the bound with a note; ``_est_`` in a column name = estimated;
+  ``—`` = zero (USGS's legend: "— Zero"), ``e`` marks = estimated, ``>95`` / ``<1`` kept
+  as the bound (a range where the table has ``low``/``high``), ``E`` in a net import reliance =
+  net exporter (never the number 0); ``_est_`` in a column name = estimated;
 - unit suffixes ``_t`` and ``_kt`` (converted to t).
 
 Nothing is written unless the whole file parses: an error names the file, line and column.
 The output folder is a user data package (``Dataset.load(extra=FOLDER)``): production, reserves,
-prices and sources CSVs in the embedded schema, the imported edition marked preferred. An
-existing package is updated, never truncated: the rows are merged into its tables, written
-only after the result passes every check (:mod:`reechain.data.importers.package`).
+prices, demand (apparent consumption), criticality_inputs (net import reliance, apparent
+consumption) and sources CSVs in the embedded schema. An imported edition is preferred where it
+is the newest in effect (:func:`_mark_preferred`): never over a newer edition the embedded
+package prefers, and for a year's whole table of countries at once. An existing package is
+updated, never truncated: the rows are merged into its tables, written only after the result
+passes every check (:mod:`reechain.data.importers.package`).
 """
 
 from __future__ import annotations
@@ -31,8 +36,18 @@ from pathlib import Path
 import pandas as pd
 
 from reechain.data.dataset import Dataset
-from reechain.data.importers.package import check_target, read_existing, update_package, upsert
+from reechain.data.importers.package import (
+    check_target,
+    key_tuples,
+    read_existing,
+    update_package,
+    upsert,
+)
+from reechain.data.importers.usgs_cells import Cell, edition_of, parse_cell, source_id, unit_factor
+from reechain.data.importers.usgs_salient import read_salient
 from reechain.errors import ImportFormatError
+
+__all__ = ["Cell", "ImportResult", "clean_country", "import_usgs", "parse_cell", "read_salient"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,65 +85,6 @@ COUNTRY_ALIASES = {
     "burundi": "BDI",
     "uganda": "UGA",
 }
-PRICE_ELEMENTS = {
-    "ce": "CeO2",
-    "cerium": "CeO2",
-    "dy": "Dy2O3",
-    "dysprosium": "Dy2O3",
-    "eu": "Eu2O3",
-    "europium": "Eu2O3",
-    "la": "La2O3",
-    "lanthanum": "La2O3",
-    "nd": "Nd2O3",
-    "neodymium": "Nd2O3",
-    "tb": "Tb4O7",
-    "terbium": "Tb4O7",
-    "pr": "Pr6O11",
-    "praseodymium": "Pr6O11",
-    "y": "Y2O3",
-    "yttrium": "Y2O3",
-    "mischmetal": "mischmetal",
-}
-MISSING_TOKENS = {"", "na", "n/a", "xx", "--", "nan"}
-ZERO_TOKENS = {"—", "–", "-"}
-
-
-@dataclass
-class Cell:
-    """A parsed USGS cell: value (None if missing), status and a note on how it was read."""
-
-    value: float | None
-    status: str
-    note: str = ""
-
-
-def parse_cell(text: object) -> Cell:
-    """Parse one numeric USGS cell.
-
-    >>> parse_cell("270,000")
-    Cell(value=270000.0, status='reported', note='')
-    >>> parse_cell("W").status
-    'withheld'
-    >>> parse_cell(">95")
-    Cell(value=95.0, status='reported', note="printed '>95'")
-    """
-    raw = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
-    s = unicodedata.normalize("NFKC", raw).replace("\xa0", " ").strip()
-    if s.lower() in MISSING_TOKENS:
-        return Cell(None, "missing")
-    if s in ZERO_TOKENS:
-        return Cell(0.0, "reported", "printed '—' (zero)")
-    if s.upper() == "W":
-        return Cell(None, "withheld", "withheld to avoid disclosing company proprietary data")
-    status, note = "reported", ""
-    m = re.fullmatch(r"(?i)(e\s*)?([<>]?)\s*([\d,]*\.?\d+)\s*(e)?", s)
-    if not m:
-        raise ValueError(f"{raw!r} is not a number, W, NA or —")
-    if m.group(1) or m.group(4):
-        status = "estimated"
-    if m.group(2):
-        note = f"printed '{m.group(2)}{m.group(3)}'"
-    return Cell(float(m.group(3).replace(",", "")), status, note)
 
 
 def clean_country(name: str) -> str:
@@ -147,34 +103,16 @@ def country_code(name: str, names: dict[str, str]) -> str | None:
 
 @dataclass
 class ImportResult:
-    """What an import read and wrote."""
+    """What an import read and wrote: the package's merged tables (all their rows)."""
 
     edition: str
     production: pd.DataFrame
     reserves: pd.DataFrame
     prices: pd.DataFrame
+    demand: pd.DataFrame = field(default_factory=pd.DataFrame)
+    criticality_inputs: pd.DataFrame = field(default_factory=pd.DataFrame)
     skipped_columns: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-
-
-def _edition(value: str, path: Path) -> str:
-    m = re.search(r"MCS\s*(\d{4})", str(value), re.IGNORECASE) or re.search(
-        r"mcs(\d{4})", path.name, re.IGNORECASE
-    )
-    if not m:
-        raise ImportFormatError(
-            f"{path}: cannot tell the MCS edition (no 'MCS2025'-style value in "
-            "the Source/DataSource column or the file name)"
-        )
-    return f"MCS{m.group(1)}"
-
-
-def _unit_factor(column: str, path: Path) -> float:
-    if re.search(r"_kt(_|$)", column, re.IGNORECASE):
-        return 1000.0
-    if re.search(r"_t(_|$)", column, re.IGNORECASE):
-        return 1.0
-    raise ImportFormatError(f"{path}: column {column!r} has no unit suffix _t or _kt")
 
 
 def read_world(path: Path, names: dict[str, str]) -> tuple[str, pd.DataFrame, pd.DataFrame]:
@@ -187,8 +125,8 @@ def read_world(path: Path, names: dict[str, str]) -> tuple[str, pd.DataFrame, pd
             f"found {list(df.columns)})"
         )
     df = df[~(df.apply(lambda r: "".join(r).strip(), axis=1) == "")]
-    edition = _edition(df["Source"].iloc[0] if "Source" in df and len(df) else "", path)
-    source_id = f"usgs-{edition.lower()}-data-release"
+    edition = edition_of(df["Source"].iloc[0] if "Source" in df and len(df) else "", path)
+    sid = source_id(edition)
     prod_cols = [c for c in df.columns if re.match(r"(?i)prod_.*\d{4}$", c)]
     res_cols = [c for c in df.columns if re.match(r"(?i)reserves_", c) and "note" not in c.lower()]
     prod, res = [], []
@@ -214,7 +152,7 @@ def read_world(path: Path, names: dict[str, str]) -> tuple[str, pd.DataFrame, pd
             status = (
                 "estimated" if "est" in col.lower() and cell.status == "reported" else cell.status
             )
-            value = None if cell.value is None else cell.value * _unit_factor(col, path)
+            value = None if cell.value is None else cell.value * unit_factor(col, path)
             note = "; ".join(filter(None, [cell.note, str(row.get("Prod_notes", "")).strip()]))
             prod.append(
                 {
@@ -229,7 +167,7 @@ def read_world(path: Path, names: dict[str, str]) -> tuple[str, pd.DataFrame, pd
                     "status": status,
                     "edition": edition,
                     "preferred": True,
-                    "source_id": source_id,
+                    "source_id": sid,
                     "note": f"imported from {path.name}, line {line}"
                     + (f"; {note}" if note else ""),
                 }
@@ -239,7 +177,7 @@ def read_world(path: Path, names: dict[str, str]) -> tuple[str, pd.DataFrame, pd
                 cell = parse_cell(row[col])
             except ValueError as exc:
                 raise ImportFormatError(f"{path}, line {line}, column {col!r}: {exc}") from None
-            value = None if cell.value is None else cell.value * _unit_factor(col, path)
+            value = None if cell.value is None else cell.value * unit_factor(col, path)
             note = "; ".join(filter(None, [cell.note, str(row.get("Reserves_notes", "")).strip()]))
             res.append(
                 {
@@ -250,7 +188,7 @@ def read_world(path: Path, names: dict[str, str]) -> tuple[str, pd.DataFrame, pd
                     "status": cell.status,
                     "edition": edition,
                     "preferred": True,
-                    "source_id": source_id,
+                    "source_id": sid,
                     "note": f"imported from {path.name}, line {line}"
                     + (f"; {note}" if note else ""),
                 }
@@ -258,108 +196,90 @@ def read_world(path: Path, names: dict[str, str]) -> tuple[str, pd.DataFrame, pd
     return edition, pd.DataFrame(prod), pd.DataFrame(res)
 
 
-def read_salient(path: Path) -> tuple[str, pd.DataFrame, pd.DataFrame, list[str]]:
-    """Parse a salient statistics file: U.S. mine production and oxide prices.
-
-    Recognised columns: production of mineral concentrates or mine output (stage mining,
-    e.g. ``USprod_Mineral_concentrates_t``), production of compounds and metals (stage
-    separation, REO equivalent, e.g. ``USprod_Compounds_metals_t``), and price columns
-    ``Price_<element>_..._dpkg`` in dollars per kilogram. Other columns are listed as skipped.
-    """
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df.columns = [c.strip() for c in df.columns]
-    if "Year" not in df:
-        raise ImportFormatError(
-            f"{path}: not a USGS salient file (no Year column; found {list(df.columns)})"
-        )
-    source_col = "DataSource" if "DataSource" in df else "Source" if "Source" in df else None
-    edition = _edition(df[source_col].iloc[0] if source_col and len(df) else "", path)
-    source_id = f"usgs-{edition.lower()}-data-release"
-    prod, prices, skipped = [], [], []
-    for col in df.columns:
-        if col in ("DataSource", "Source", "Commodity", "Year"):
-            continue
-        low = col.lower()
-        kind = None
-        if low.startswith(("usprod", "production", "prod_")):
-            if "concentrate" in low or "mine" in low:
-                kind = "mining"
-            elif "compound" in low:  # separated compounds and metals, REO equivalent
-                kind = "separation"
-        elif low.startswith("price"):
-            parts = re.split(r"[_\s]+", low)
-            product = next((PRICE_ELEMENTS[p] for p in parts[1:] if p in PRICE_ELEMENTS), None)
-            per_kg = any(u in low for u in ("dpkg", "dkg", "per_kg", "perkg", "usd_kg", "_kg"))
-            kind = "price" if product and per_kg else None
-        if kind is None:
-            skipped.append(col)
-            continue
-        for idx, row in df.iterrows():
-            line = int(idx) + 2
-            try:
-                year = int(parse_cell(row["Year"]).value)
-                cell = parse_cell(row[col])
-            except (ValueError, TypeError) as exc:
-                raise ImportFormatError(f"{path}, line {line}, column {col!r}: {exc}") from None
-            note = f"imported from {path.name}, line {line}, column {col}"
-            if cell.note:
-                note += f"; {cell.note}"
-            if kind in ("mining", "separation"):
-                value = None if cell.value is None else cell.value * _unit_factor(col, path)
-                prod.append(
-                    {
-                        "stage": kind,
-                        "country": "USA",
-                        "year": year,
-                        "material": "TREO",
-                        "measure": "output",
-                        "value": value,
-                        "unit": "t REO",
-                        "basis": "REO",
-                        "status": cell.status,
-                        "edition": edition,
-                        "preferred": True,
-                        "source_id": source_id,
-                        "note": note,
-                    }
-                )
-            else:
-                prices.append(
-                    {
-                        "material": product,
-                        "purity": None,
-                        "market": "USGS average",
-                        "year": year,
-                        "period": "annual",
-                        "value": cell.value,
-                        "unit": "USD/kg",
-                        "price_type": "annual_average",
-                        "edition": edition,
-                        "status": cell.status,
-                        "preferred": True,
-                        "source_id": source_id,
-                        "note": note,
-                    }
-                )
-    return edition, pd.DataFrame(prod), pd.DataFrame(prices), skipped
-
-
-# Rows of one key and edition are one figure: a re-import of an edition replaces them.
+TABLES = ("production", "reserves", "prices", "demand", "criticality_inputs")
+# The duplicate keys of the tables whose rows carry a preferred mark by edition.
 KEYS = {
     "production": ["stage", "country", "year", "material", "measure"],
     "reserves": ["country", "year"],
     "prices": ["material", "market", "year", "period", "price_type", "purity", "unit"],
+    "demand": ["metric", "region", "end_use", "material", "year", "scenario"],
 }
+# Rows of one key and edition are one figure: a re-import of an edition replaces them. Demand
+# rows have no edition column (their source id names the edition); criticality_inputs holds one
+# assessment per edition (USGS-MCS2025), every one preferred as in the embedded package (its
+# users take the newest assessment that has the year).
+MERGE_KEYS = {
+    "production": [*KEYS["production"], "edition"],
+    "reserves": [*KEYS["reserves"], "edition"],
+    "prices": [*KEYS["prices"], "edition"],
+    "demand": [*KEYS["demand"], "source_id"],
+    "criticality_inputs": [
+        *("assessment", "material", "parameter", "stage", "country", "year"),
+        *("sector", "application"),
+    ],
+}
+# Country tables: an edition is in effect for a year's whole table (all countries of a stage,
+# year, material and measure; of a year's reserves), so that one year's shares never mix
+# editions. The other tables decide per key.
+GROUPS = {"production": ["stage", "year", "material", "measure"], "reserves": ["year"]}
+IMPORTED = r"usgs-mcs\d{4}-data-release"  # the source ids this importer writes
 
 
-def _merge(old: pd.DataFrame | None, new: pd.DataFrame, table: str) -> pd.DataFrame:
+def _editions(df: pd.DataFrame) -> list[str | None]:
+    """The MCS edition of each row, from its ``edition`` or else its source id (``usgs-mcs-2021``,
+    ``usgs-mcs2024-data-release``); None for a row that is not from a USGS MCS edition."""
+    column = df["edition"] if "edition" in df else df["source_id"]
+    found = [re.search(r"(?i)mcs-?(\d{4})", v) if isinstance(v, str) else None for v in column]
+    return [f"MCS{m.group(1)}" if m else None for m in found]
+
+
+def _newest(df: pd.DataFrame, group: list[str], into: dict[tuple, str]) -> dict[tuple, str]:
+    """``into`` with, per group of ``df``'s rows, the newest edition among them."""
+    for key, edition in zip(key_tuples(df, group), _editions(df), strict=True):
+        if edition is not None and edition > into.get(key, ""):
+            into[key] = edition
+    return into
+
+
+def _imported(df: pd.DataFrame) -> pd.Series:
+    """Which rows this importer wrote (by their source id)."""
+    return df["source_id"].astype(str).str.fullmatch(IMPORTED)
+
+
+def _mark_preferred(both: pd.DataFrame, table: str, embedded: pd.DataFrame) -> pd.DataFrame:
+    """The package's rows with the imported ones marked preferred where their edition is in
+    effect.
+
+    Per group (a year's table of countries, else a key) the edition in effect is the newest of
+    the one the embedded package prefers there and those imported with a world total (the whole
+    table), or else the newest imported one. So an imported edition older than the embedded one
+    in effect stays an alternative (preferred false), and a U.S.-only salient row does not take
+    a year whose world table is another edition's. Rows the user wrote are left as they are.
+    """
+    mine = _imported(both)
+    if not mine.any():
+        return both
+    group = GROUPS.get(table, KEYS[table])
+    ours = both[mine]
+    prefers = embedded["preferred"].fillna(False).astype(bool) & ~_imported(embedded)
+    whole = ours[ours["country"] == "WLD"] if table in GROUPS else ours
+    in_effect = _newest(whole, group, _newest(embedded[prefers], group, {}))
+    target = {**_newest(ours, group, {}), **in_effect}
+    keys = key_tuples(ours, group)
+    flags = [e == target.get(k) for k, e in zip(keys, _editions(ours), strict=True)]
+    both = both.copy()
+    both.loc[mine, "preferred"] = flags
+    return both
+
+
+def _merge(
+    old: pd.DataFrame | None, new: pd.DataFrame, table: str, embedded: pd.DataFrame
+) -> pd.DataFrame:
     """The package's rows of ``table`` with the imported rows merged in by key and edition
-    (other rows kept); the newest edition of a key is the preferred one."""
-    key = KEYS[table]
-    both = upsert(old, new, [*key, "edition"])
-    if "edition" in both and len(both):
-        newest = both.groupby(key, dropna=False)["edition"].transform("max")
-        both["preferred"] = both["edition"] == newest
+    (other rows kept) and the imported editions' preferred marks set (:func:`_mark_preferred`)."""
+    both = upsert(old, new, MERGE_KEYS[table])
+    if table in KEYS and len(both):
+        both = _mark_preferred(both, table, embedded)
     return both
 
 
@@ -367,7 +287,7 @@ def _read_files(
     files: list[Path], names: dict[str, str]
 ) -> tuple[dict[str, list[pd.DataFrame]], list[str], set[str]]:
     """Parse every file: the new rows by table, the columns skipped and the editions read."""
-    rows: dict[str, list[pd.DataFrame]] = {"production": [], "reserves": [], "prices": []}
+    rows: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     skipped: list[str] = []
     editions: set[str] = set()
     for f in files:
@@ -380,10 +300,11 @@ def _read_files(
             rows["production"].append(p)
             rows["reserves"].append(r)
         elif "Year" in cols:
-            edition, p, pr, sk = read_salient(f)
-            rows["production"].append(p)
-            rows["prices"].append(pr)
-            skipped += [f"{f.name}:{c}" for c in sk]
+            salient = read_salient(f)
+            edition = salient.edition
+            for table, df in salient.tables.items():
+                rows[table].append(df)
+            skipped += [f"{f.name}:{c}" for c in salient.skipped]
         else:
             raise ImportFormatError(
                 f"{f}: neither a USGS world file (Country, Type, Prod_t_...) "
@@ -416,7 +337,7 @@ def import_usgs(
         frames = [f for f in frames if len(f)]
         if frames:
             new = pd.concat(frames, ignore_index=True)
-            merged[table] = _merge(read_existing(out, table), new, table)
+            merged[table] = _merge(read_existing(out, table), new, table, ds.table(table))
     merged["sources"] = upsert(read_existing(out, "sources"), _sources(editions), ["source_id"])
     written = update_package(out, merged)
     logger.info("imported %s into %s", ", ".join(sorted(editions)), out)
@@ -425,6 +346,8 @@ def import_usgs(
         production=merged.get("production", pd.DataFrame()),
         reserves=merged.get("reserves", pd.DataFrame()),
         prices=merged.get("prices", pd.DataFrame()),
+        demand=merged.get("demand", pd.DataFrame()),
+        criticality_inputs=merged.get("criticality_inputs", pd.DataFrame()),
         skipped_columns=skipped,
         files=written,
     )
@@ -437,7 +360,7 @@ def _sources(editions: set[str]) -> pd.DataFrame:
         year = int(edition[3:])
         rows.append(
             {
-                "source_id": f"usgs-{edition.lower()}-data-release",
+                "source_id": source_id(edition),
                 "title": f"Mineral Commodity Summaries {year} data release: Rare earths",
                 "publisher": "U.S. Geological Survey",
                 "year": year,
