@@ -3,6 +3,7 @@ map, the scenario's events by class and the build context that holds them."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
@@ -27,6 +28,8 @@ from reechain.engine.scenario import (
 )
 from reechain.engine.stages import GRADES  # noqa: F401 (re-exported)
 from reechain.errors import ReechainError
+
+logger = logging.getLogger(__name__)
 
 ROW = "ROW"
 
@@ -91,7 +94,13 @@ def preferred_value(df: pd.DataFrame, what: str, **where: object) -> tuple[float
     part = part[part["value"].notna()]
     if part.empty:
         raise ReechainError(f"the data has no {what} ({where}); add it or choose another base year")
-    return float(part["value"].iloc[0]), str(part["source_id"].iloc[0])
+    row = part.iloc[0]
+    if "status" in part and row["status"] in ("projected", "forecast"):
+        logger.warning(
+            "%s: the data's only value is a %s (%s), used for lack of an observation",
+            what, row["status"], row["source_id"],
+        )  # fmt: skip
+    return float(row["value"]), str(row["source_id"])
 
 
 def ramp(years: Sequence[int], start: int, ramp_years: int, end: int | None) -> np.ndarray:

@@ -279,10 +279,26 @@ def magnet_base(ctx: Context) -> MagnetBase:
         "world magnet output",
         world,
         "t magnet",
-        f"DERIVED: China {china:,.0f} t / China's share {share}",
+        f"DERIVED: China {china:,.0f} t / China's share {share}"
+        + _projected_note(prod, "magnet", "CHN", ctx.base, "output"),
         f"{src_output};{src_share}",
     )
     return MagnetBase(china, world, japan_part, capacity)
+
+
+def _projected_note(prod: pd.DataFrame, stage: str, country: str, year: int, measure: str) -> str:
+    """A warning for provenance when the preferred row used is a projection, not an
+    observation ('' otherwise)."""
+    rows = prod[
+        (prod["stage"] == stage) & (prod["country"] == country) & (prod["year"] == year)
+        & (prod["measure"] == measure) & prod["preferred"].fillna(False).astype(bool)
+    ]  # fmt: skip
+    if len(rows) and rows["status"].iloc[0] in ("projected", "forecast"):
+        return (
+            f"; China's {year} output is a {rows['status'].iloc[0]} (the data has no observed "
+            "figure for the year): read the base year's magnets as that projection"
+        )
+    return ""
 
 
 @dataclass(frozen=True)
