@@ -124,6 +124,8 @@ def test_data_dictionary_is_current():
         ("inf,t REO,REO,estimated,MCS2025,true,usgs-mcs-2025,x", "'inf' is not a valid number"),
         ("1e400,t REO,REO,estimated,MCS2025,true,usgs-mcs-2025,x", "'1e400' is not a valid number"),
         ("1000,t REO,REO,estimated,MCS2025,true,;;,x", "';;' names no source id"),
+        ("1e300,t REO,REO,estimated,MCS2025,true,usgs-mcs-2025,x",
+         "is more than the world total 390,000 of mining TREO in 2024"),
     ],
 )  # fmt: skip
 def test_overlay_rows_that_would_mislead_are_refused_with_their_line(tmp_path, cells, message):

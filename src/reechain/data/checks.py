@@ -402,6 +402,34 @@ def check_share_sums(
     return issues
 
 
+#: a country's output may exceed its stage's published world total by this much [fraction]
+#: (sources disagree by a few percent); beyond it the row is an error of magnitude
+WORLD_OUTPUT_TOLERANCE = 0.10
+
+
+def check_output_within_world(df: pd.DataFrame, countries: pd.DataFrame) -> list[DataIssue]:
+    """No country's output exceeds the world total of its stage, year and material (a value of
+    1e300 or a unit slip of 1,000x would pass every other check)."""
+    aggregates = set(countries.loc[countries["is_aggregate"].fillna(False).astype(bool), "iso3"])
+    output = df[
+        (df["measure"] == "output")
+        & df["preferred"].fillna(False).astype(bool)
+        & df["value"].notna()
+    ]
+    key = ["stage", "year", "material"]
+    world = output[output["country"] == "WLD"].groupby(key)["value"].max()
+    rows = output[~output["country"].isin(aggregates)]
+    limit = rows.set_index(key).index.map(world.to_dict().get)
+    limit = pd.Series(limit, index=rows.index, dtype="float64")
+    over = rows[limit.notna() & (rows["value"] > limit * (1 + WORLD_OUTPUT_TOLERANCE))]
+    return [
+        issue_at(row, "value", f"{row['value']:,.6g} is more than the world total "
+                 f"{world[(row['stage'], row['year'], row['material'])]:,.6g} of {row['stage']} "
+                 f"{row['material']} in {row['year']}; check the number and its unit")
+        for _, row in over.iterrows()
+    ]  # fmt: skip
+
+
 def check_ownership_sums(df: pd.DataFrame) -> list[DataIssue]:
     """Owner shares of one asset at one date add up to at most 1."""
     issues = []
@@ -582,6 +610,7 @@ def run_all(schema: PackageSchema, tables: dict[str, pd.DataFrame]) -> list[Data
             issues += check_share_sums(
                 tables["production"], tables["countries"], schema.share_tolerance
             )
+            issues += check_output_within_world(tables["production"], tables["countries"])
     if "ownership" in tables:
         issues += check_ownership_sums(tables["ownership"])
     if "compositions" in tables:
