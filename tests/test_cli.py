@@ -193,3 +193,20 @@ def test_bad_files_and_paths_are_one_line_errors(cli, tmp_path):
 def test_a_negative_row_limit_is_refused(cli):
     r = cli("data", "show", "production", "--limit", "-1")
     assert r.exit_code == 2 and "limit" in r.output
+
+
+def test_more_bad_inputs_are_one_line(cli, tmp_path):
+    """Reliability review M4 (the rest): an overview before the data starts, a table that is
+    a folder, a binary scenario file."""
+    folder_table = tmp_path / "pk"
+    (folder_table / "production.csv").mkdir(parents=True)
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    cases = [
+        (["overview", "--until", "1800", "--out", str(tmp_path / "o.html")], "the data starts"),
+        (["data", "validate", "--data", str(folder_table)], "cannot read"),
+        (["validate", str(binary)], "not valid YAML"),
+    ]
+    for args, needle in cases:
+        r = cli(*args)
+        assert r.exit_code == 2 and needle in r.output and "Traceback" not in r.output, args

@@ -97,6 +97,8 @@ def read_table(
         )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         return pd.DataFrame(), [DataIssue(label, None, None, f"cannot read the CSV: {exc}")]
+    except OSError as exc:  # a folder in the table's place, a file the user can't read
+        return pd.DataFrame(), [DataIssue(label, None, None, f"cannot read: {exc.strerror}")]
     if ragged:
         return pd.DataFrame(), [
             DataIssue(

@@ -14,6 +14,7 @@ from reechain.analysis import metrics
 from reechain.data.dataset import Dataset
 from reechain.data.flows import observed_flows
 from reechain.data.schema import STAGES
+from reechain.errors import ReechainError
 from reechain.reports import plot
 from reechain.reports.page import write_page
 
@@ -46,6 +47,9 @@ def overview_tables(ds: Dataset, until: int | None = None) -> dict[str, pd.DataF
     until = until or date.today().year - 1
     flows = observed_flows(ds.table("production"))
     flows = flows[flows["year"] <= until]
+    if flows.empty:
+        first = int(observed_flows(ds.table("production"))["year"].min())
+        raise ReechainError(f"no observed data up to {until}; the data starts in {first}")
     latest, series = [], []
     for stage in STAGES:
         material = stage_material(flows, stage)
