@@ -98,7 +98,7 @@ def test_base_year_demand_by_end_use_sums_to_the_world_total(baseline_inputs):
     world = next(r for r in inputs.provenance if r["parameter"] == "world magnet output")
     into_use = inputs.magnets_into_use
     base = into_use[into_use["year"] == 2024].groupby("end_use")["value"].sum()
-    assert base.sum() == pytest.approx(world["value"])  # 276,596 t (China 260 kt / 0.94)
+    assert base.sum() == pytest.approx(world["value"])  # 319,149 t (China 300 kt / 0.94)
     shares = base / base.sum()
     # EV and wind shares inside the range of the sources in magnet_end_uses (2023-2024)
     t = ds.table("magnet_end_uses")

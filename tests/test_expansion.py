@@ -50,12 +50,14 @@ def test_plants_are_built_after_their_lead_time_and_cut_unmet_demand(built, fixe
     magnets = cu[(cu["stage"] == "magnet")].groupby("year")["built"].sum()
     # a magnet plant takes 3 years to build (lead_time_magnet_plant): none before 2027
     assert magnets.loc[[2024, 2025, 2026]].sum() == pytest.approx(0.0)
-    assert magnets.loc[2027] > 10_000
+    assert magnets.loc[2027] > 1_000
     unmet = {
         name: r.unmet[(r.unmet["kind"] == "magnet") & (r.unmet["year"] == 2028)]["unmet"].sum()
         for name, r in (("built", built), ("fixed", fixed))
     }
-    assert unmet["built"] < unmet["fixed"] - 10_000
+    # each tonne of magnet plant built is a tonne of magnets less unmet (the rest of the gap
+    # is Tb for the heavy grades, which no plant closes: test_what_the_unmet_magnets_need)
+    assert unmet["fixed"] - unmet["built"] == pytest.approx(magnets.loc[2028], rel=0.05)
     # what is built is used (no plant built to stand idle) and paid at capex x annuity
     part = cu[(cu["stage"] == "magnet") & (cu["year"] == 2028) & (cu["built"] > 1)]
     assert (part["used"] >= part["capacity"] - part["built"] - 1e-6).all()

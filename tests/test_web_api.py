@@ -250,7 +250,7 @@ def test_criticality_page_takes_year_and_importer(client):
 def test_demand_and_stocks_routes_match_the_cli_tables(client):
     rows = client.get("/api/demand", params={"year": 2024}).json()
     total = sum(r["t magnet"] for r in rows)
-    assert total == pytest.approx(276_596, rel=1e-4)  # the world's magnets, split by end use
+    assert total == pytest.approx(319_149, rel=1e-4)  # the world's magnets, split by end use
     regions = client.get("/api/demand", params={"year": 2024, "by": "region"}).json()
     assert sum(r["t magnet"] for r in regions) == pytest.approx(total)
     bad = client.get("/api/demand", params={"year": 2024, "by": "grade"})
