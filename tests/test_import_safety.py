@@ -71,7 +71,7 @@ def test_usgs_then_trade_keeps_both_sources_and_shares_work(cli, tmp_path):
     assert set(sources["source_id"]) == {USGS_ID, BACI_ID}
     assert set(pd.read_csv(pkg / "production.csv")["source_id"]) == {USGS_ID}
     ds = Dataset.load(extra=pkg)
-    assert (ds.trade["source_id"] == BACI_ID).sum() == 14
+    assert (ds.trade["source_id"] == BACI_ID).sum() == 40  # exports, imports, import totals
     assert (ds.production["source_id"] == USGS_ID).sum() == 36
     shares = cli("shares", "--stage", "mining", "--year", "2024", "--data", pkg, "-f", "csv")
     assert shares.exit_code == 0, shares.output
@@ -129,7 +129,7 @@ def test_second_trade_source_merges_by_key(tmp_path):
     import_trade(BACI, pkg)
     import_trade(COMTRADE, pkg)
     t = pd.read_csv(pkg / "trade.csv")
-    assert (t["source_id"] == BACI_ID).sum() == 14  # nothing of BACI lost
+    assert (t["source_id"] == BACI_ID).sum() == 40  # nothing of BACI lost
     shared = select(t, flow="export", reporter="CHN", partner="DEU", unit="t")
     assert shared.set_index("source_id")["preferred"].to_dict() == {
         BACI_ID: False,

@@ -26,7 +26,12 @@ def test_baci_keeps_rare_earth_codes_and_units(tmp_path):
     assert pd.isna(missing["value"]) and missing["status"] == "missing"  # NA stays missing
     # the package layers over the embedded data and passes every check
     ds = Dataset.load(extra=tmp_path)
-    assert (ds.trade["source_id"] == "trade-import-baci_hs17_y2022_v202401").sum() == 14
+    baci = ds.trade[ds.trade["source_id"] == "trade-import-baci_hs17_y2022_v202401"]
+    # 7 flows x 2 units as the exporter's exports and as the importer's imports (what
+    # GeoPolRisk reads), plus each importer's total per product and unit (partner WLD)
+    assert (baci["flow"] == "export").sum() == 14
+    assert ((baci["flow"] == "import") & (baci["partner"] != "WLD")).sum() == 14
+    assert len(baci) == 40
 
 
 def test_baci_malformed_row_imports_nothing(tmp_path):

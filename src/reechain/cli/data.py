@@ -216,8 +216,10 @@ def trade_import_command(
     ] = None,
 ) -> None:
     """Keep the rare earth HS codes (2805.30, 2846.10, 2846.90, 8505.11, 2530.90) of a trade
-    file and merge them into a user package (use it with --data). The package's other rows,
-    tables and sources are kept; nothing is written unless the result passes every check."""
+    file and merge them into a user package (use it with --data): each BACI flow as the
+    exporter's export and the importer's import, with each importer's totals, so GeoPolRisk
+    can score any importer. The package's other rows, tables and sources are kept; nothing is
+    written unless the result passes every check."""
     from reechain.data.importers.trade import import_trade
 
     result = import_trade(file, out_dir, countries)

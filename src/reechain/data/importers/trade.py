@@ -99,7 +99,7 @@ def read_baci(
     country_codes: Path | None = None,
     codes: dict[str, str] | None = None,
     known: set[str] | None = None,
-    importer_rows: bool = False,
+    importer_rows: bool = True,
 ) -> TradeImport:
     """Rare earth rows of a BACI file as trade-table rows: each flow as the exporter's export
     and, with ``importer_rows``, also as the importer's import with each importer's total
@@ -431,7 +431,7 @@ def import_trade(
     out_dir: str | Path,
     country_codes: str | Path | None = None,
     source_id: str | None = None,
-    importer_rows: bool = False,
+    importer_rows: bool = True,
 ) -> TradeImport:
     """Read a BACI or Comtrade file and merge its rare earth rows into the user package at
     ``out_dir`` (created if new).
