@@ -274,3 +274,28 @@ def test_lynas_heavy_fraction_goes_to_china_before_its_circuit(turkiye):
     shipped = heavy.groupby(["year", "destination"])["value"].sum()
     assert shipped[(2024, "CHN")] > 50
     assert shipped.reindex([(2026, "CHN")]).fillna(0.0).iloc[0] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_heavy_circuit_separates_its_feed_as_it_comes(ds):
+    """Lynas Malaysia's heavy circuit (from 2025) takes the mixed heavy concentrate in its
+    feed's proportions: it can't pick the dearest elements (Tb, Dy) out of it."""
+    from reechain.engine import arrays
+    from reechain.engine.inputs.build import build_inputs
+
+    sc = Scenario.model_validate({"name": "b", "base_year": 2024, "horizon": 2025})
+    res = run(sc, ds, owners=False)
+    mix = arrays.heavy_circuit_mix(build_inputs(ds, sc).network).sel(region="MYS").to_series()
+    assert mix.sum() == pytest.approx(1.0)
+    circuit = res.result.flows
+    heavy = ["Sm", "Gd", "Tb", "Dy"]
+    made = circuit[
+        (circuit["stage"] == "separation") & (circuit["origin"] == "MYS")
+        & circuit["destination"].isna() & (circuit["year"] == 2025)
+        & circuit["material"].isin(heavy)
+    ].set_index("material")["value"]  # fmt: skip
+    # each heavy element in the same ratio to Dy as in the feed's heavy fraction
+    for element in ("Tb", "Sm", "Gd"):
+        if mix[element] > 0 and made.get(element, 0) > 0:
+            assert made[element] / made["Dy"] == pytest.approx(
+                mix[element] / mix["Dy"], rel=0.02
+            ), element

@@ -269,6 +269,35 @@ def heavy_fraction(net: Network) -> xr.DataArray:
     return (recovery(net) * light * heavy).transpose("year", "region", "element")
 
 
+def heavy_circuit_mix(net: Network) -> xr.DataArray:
+    """[region, element] the element mix [fraction, rows sum to 1] of the heavy concentrate a
+    region's heavy circuit takes: the heavy fraction of the ores it separates (the deposits
+    in the region and those whose concentrate the observed routes bring to it), weighted by
+    their base-year mine capacity; 0 for a region that takes none."""
+    heavy = _light_heavy(net)[1]
+    base = net.mine_cap.iloc[0].reindex(net.deposits).fillna(0.0)
+    rows = []
+    for region in net.regions:
+        sources = {region}
+        if net.routes is not None and len(net.routes):
+            sources |= set(net.routes.loc[net.routes["dest"] == region, "origin"])
+        feeds = [d for d in net.deposits if net.deposit_region[d] in sources]
+        weights = base[feeds]
+        mix = (
+            net.composition.loc[feeds, net.elements].mul(weights, axis=0).sum()
+            if len(feeds) and weights.sum() > 0
+            else pd.Series(0.0, index=net.elements)
+        )
+        mix = mix * heavy.to_series().reindex(net.elements).to_numpy()
+        rows.append(mix / mix.sum() if mix.sum() > 0 else mix)
+    table = pd.DataFrame(rows, index=net.regions, columns=net.elements).astype(float)
+    return xr.DataArray(
+        table.to_numpy(),
+        dims=["region", "element"],
+        coords={"region": net.regions, "element": net.elements},
+    )
+
+
 def heavy_lane_upper(net: Network) -> xr.DataArray:
     """[year, element, origin, dest] bound of heavy concentrate lanes: open from a light-only
     region to one known to separate heavy rare earths (``net.heavy_separators``; else any

@@ -167,6 +167,12 @@ def joint_production(
         cap = arrays.by_year(net.heavy_circuit_cap[net.regions], "region")
         taken = shipped.sum(["element", "origin"]).rename({"dest": "region"})
         m.add_constraints(taken <= cap.fillna(0.0), name="heavy-circuit", mask=cap.notnull())
+        # a circuit separates the mixed heavy concentrate it takes as it comes, element by
+        # element in the feed's proportions (it can't pick the dearest elements out of it)
+        by_element = shipped.sum("origin").rename({"dest": "region"})
+        mix = arrays.heavy_circuit_mix(net)
+        in_force = cap.notnull() & (mix.sum("element") > 0)
+        m.add_constraints(by_element - mix * taken == 0, name="heavy-circuit-mix", mask=in_force)
     return produced + shipped.sum("origin").rename({"dest": "region"})
 
 
