@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import reechain
 from reechain.engine.inputs.build import build_inputs
 from reechain.engine.mfa.lifetimes import Lifetime, lifetimes
+from reechain.engine.mfa.run import in_use_stocks
 from reechain.engine.mfa.system import UNKNOWN, Parameters, build
 
 RECIPE = pd.DataFrame({"Nd": [0.3, 0.2], "Dy": [0.0, 0.05]}, index=["N42", "GBD"])
@@ -138,7 +139,7 @@ def baseline():
     ds = reechain.load()
     sc = reechain.Scenario.model_validate({"name": "b", "base_year": 2024, "horizon": 2035})
     inputs = build_inputs(ds, sc)
-    return inputs, inputs.in_use
+    return inputs, in_use_stocks(inputs.magnets_into_use, ds, sc)
 
 
 def test_the_baseline_stocks_balance_and_name_what_they_lack(baseline):

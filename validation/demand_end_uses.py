@@ -20,6 +20,7 @@ import pandas as pd
 
 import reechain
 from reechain.engine.inputs.build import build_inputs
+from reechain.engine.mfa.run import in_use_stocks
 
 HERE = Path(__file__).parent
 OUTLOOKS = HERE.parent / "research" / "demand" / "drivers" / "outlooks.csv"
@@ -38,7 +39,7 @@ def baseline(horizon: int = 2040):
         {"name": "baseline", "base_year": 2024, "horizon": horizon}
     )
     inputs = build_inputs(ds, sc)
-    return ds, inputs, inputs.in_use
+    return ds, inputs, in_use_stocks(inputs.magnets_into_use, ds, sc)
 
 
 def shares_table(ds, into_use: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from reechain.data.dataset import Dataset
 from reechain.engine.inputs.build import Inputs, build_inputs
 from reechain.engine.inputs.context import Book
 from reechain.engine.inputs.processing import recipes
-from reechain.engine.mfa.run import InUseStocks
+from reechain.engine.mfa.run import InUseStocks, in_use_stocks
 from reechain.engine.scenario import Scenario
 from reechain.errors import ReechainError
 
@@ -86,10 +86,7 @@ def stock_summary(ds: Dataset, sc: Scenario, year: int) -> StockSummary:
     """The in-use stocks of ``sc`` in ``year``."""
     inputs = build_inputs(ds, sc)
     magnets_in_year(inputs, year)
-    result: InUseStocks | None = inputs.in_use
-    if result is None:
-        why = next(r["how"] for r in inputs.provenance if r["parameter"] == "in-use stocks")
-        raise ReechainError(f"in-use stocks {why}")
+    result: InUseStocks = inputs.in_use or in_use_stocks(inputs.magnets_into_use, ds, sc)
     s = result.stocks[result.stocks["year"] == year]
     table = s.groupby(["end_use", "quantity"])["value"].sum().unstack("quantity")
     table = table[["stock", "inflow", "outflow"]].reset_index()

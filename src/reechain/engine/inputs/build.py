@@ -144,7 +144,9 @@ def build_inputs(ds: Dataset, sc: Scenario) -> Inputs:
     metal_per_oxide = ctx.element_table["metal_per_oxide"]
     magnet_usd = magnet_price(book, prices, recipe, metal_per_oxide)
     into_use = magnets_into_use(ctx, drivers)
-    in_use = stocks_in_use(ctx, into_use)
+    # the stocks change the network only through recycling events: without them a run (an
+    # ensemble's sample) doesn't pay for them; `reechain stocks` computes them on request
+    in_use = stocks_in_use(ctx, into_use) if ctx.events.recycling else None
     added = in_use.added_recycling if in_use is not None else None
     rows = base_magnet_rows(ctx, drivers, magnet_usd, added)
     rows += event_magnet_rows(ctx, drivers.blocks, magnet_usd, grades)
