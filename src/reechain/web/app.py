@@ -13,9 +13,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
@@ -57,11 +60,49 @@ def create_app(
         version=__version__,
         description="Rare earth supply chain data, concentration, scenarios.",
         responses=PROBLEMS,
+        docs_url=None,  # served by _add_docs from this server's own files
+        redoc_url=None,
     )
     _add_error_handling(app)
+    _add_docs(app)
     for area in (data, analytics, demand, scenarios, ensembles, site):
         app.include_router(area.router(ctx))
     return app
+
+
+# Swagger UI's and ReDoc's files as the fastapi-offline package ships them: /docs and /redoc
+# work without a CDN (FastAPI's "self-hosting JavaScript and CSS for docs").
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DOCS_ASSETS_URL = "/static/docs"
+
+
+def _add_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc (ReDoc), their scripts, styles and icon from this server."""
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+    favicon = f"{DOCS_ASSETS_URL}/favicon.png"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} API",
+            swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=favicon,
+            swagger_ui_parameters={"validatorUrl": None},  # no online validator badge
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} API",
+            redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=favicon,
+            with_google_fonts=False,
+        )
+
+    logger.debug("API docs served from %s", DOCS_ASSETS)
 
 
 BODY_READ_TIMEOUT = 30.0  # seconds a request body may take between two of its parts
@@ -102,9 +143,9 @@ class StreamedBodyLimit:
         await self.app(scope, counted, send)
 
 
-# What every answer says to the browser: only this server's scripts, styles, images and
-# connections (the pages' inline scripts draw their figures), no framing, no referrer, no
-# type sniffing. /docs and /redoc load FastAPI's CDN assets and are left without a CSP.
+# What every answer says to the browser, /docs and /redoc included: only this server's scripts,
+# styles, images and connections (the pages' inline scripts draw their figures), no framing, no
+# referrer, no type sniffing.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
@@ -115,7 +156,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-DOCS_PATHS = ("/docs", "/redoc")
 
 
 def _add_error_handling(app: FastAPI) -> None:
@@ -127,8 +167,6 @@ def _add_error_handling(app: FastAPI) -> None:
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
-            if name == "Content-Security-Policy" and request.url.path.startswith(DOCS_PATHS):
-                continue
             response.headers.setdefault(name, value)
         return response
 
