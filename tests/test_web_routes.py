@@ -1,10 +1,20 @@
-"""The app's routers: every area mounted, and a wrong method names the ones the path allows."""
+"""The app's routers: every area mounted, and a wrong method names the ones the path allows;
+the pages' and reports' chart config, the API docs' own files, the ensemble and balance pages
+in states that used to fail."""
 
 from __future__ import annotations
 
+import json
+import re
+
+import plotly.graph_objects as go
 import pytest
 from fastapi.testclient import TestClient
 
+from reechain.ensemble.store import Store
+from reechain.reports.ensemble import ensemble_figures, tables
+from reechain.reports.overview import write_overview
+from reechain.reports.page import PLOTLY_CONFIG, figure_sections
 from reechain.web.app import create_app
 
 
@@ -36,3 +46,70 @@ def test_every_area_is_mounted(client: TestClient) -> None:
     assert tags == {"data", "analytics", "demand", "scenarios", "ensembles"}
     assert "/" not in paths  # the pages are not part of the API description
     assert client.get("/static/scenario.js").status_code == 200
+
+
+def _send_to_cloud_flags(text: str) -> list[str]:
+    """The ``showSendToCloud`` of every chart's config that Python wrote as JSON (plotly.js,
+    inlined in a report, names it too, unquoted: that is the library, not a config)."""
+    return re.findall(r'"showSendToCloud": ?(\w+)', text)
+
+
+def test_the_reports_charts_have_no_share_button(ds, tmp_path) -> None:
+    removed_buttons = PLOTLY_CONFIG["modeBarButtonsToRemove"]
+    figs = [go.Figure(go.Bar(x=["a"], y=[1])), go.Figure(go.Scatter(x=[1], y=[2]))]
+    sections = "".join(figure_sections(figs))
+    overview = write_overview(ds, tmp_path / "overview.html").read_text(encoding="utf-8")
+    for text, charts in ((sections, 2), (overview, 3)):
+        assert _send_to_cloud_flags(text) == ["false"] * charts
+        removed = re.findall(r'"modeBarButtonsToRemove": (\[.*?\])', text)
+        assert [json.loads(r) for r in removed] == [removed_buttons] * charts
+        assert {"sendChartToCloud", "lasso2d", "select2d"} <= set(json.loads(removed[0]))
+    assert PLOTLY_CONFIG["showSendToCloud"] is False  # to_html was given a copy
+
+
+def test_the_pages_draw_with_the_reports_config(client: TestClient) -> None:
+    text = client.get("/").text
+    config = json.loads(re.search(r"window\.PLOTLY_CONFIG=(\{.*?\});</script>", text).group(1))
+    assert config == {**PLOTLY_CONFIG, "responsive": True, "topojsonURL": "/static/topojson/"}
+    assert "window.PLOTLY_CONFIG" in client.get("/static/scenario.js").text
+
+
+@pytest.mark.parametrize(
+    ("path", "assets"),
+    [
+        ("/docs", ["swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"]),
+        ("/redoc", ["redoc.standalone.js", "favicon.png"]),
+    ],
+)
+def test_the_api_docs_load_only_this_servers_files(
+    client: TestClient, path: str, assets: list[str]
+) -> None:
+    r = client.get(path)
+    assert r.status_code == 200
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    linked = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert sorted(linked) == sorted(f"/static/docs/{a}" for a in assets)
+    for url in linked:
+        assert client.get(url).status_code == 200
+
+
+def test_an_ensemble_without_a_finished_sample_says_so(ds, tmp_path) -> None:
+    store = Store(tmp_path / "runs.duckdb")
+    run_id = store.create_run("Empty", "name: Empty", 1, "random", 4, False, "1", "0", [])
+    assert ensemble_figures(tables(store, run_id)) == []
+    r = TestClient(create_app(ds, store=store.path)).get("/ensembles", params={"run": run_id})
+    assert r.status_code == 200
+    assert f"No sample of run {run_id} has finished with a result yet" in r.text
+
+
+def test_the_balance_lists_only_deposits_it_has_a_composition_for(client: TestClient) -> None:
+    text = client.get("/balance").text
+    listed = re.findall(r"<option value='([^']+)'", text)
+    unlisted = {"kvanefjeld", "tanbreez", "norra-karr"}
+    assert listed and not unlisted & set(listed)
+    note = re.search(r"Not listed: (.*?)</p>", text).group(1)
+    assert all(name in note for name in ("Kvanefjeld", "Tanbreez", "Norra Kärr"))
+    for deposit in listed:  # every choice in the list gives a balance, not an error
+        page = client.get("/balance", params={"deposit": deposit}).text
+        assert "class='problems'" not in page, deposit
+        assert "NdPr oxide" in page

@@ -27,8 +27,11 @@ def tables(store: Store, run_id: str) -> dict[str, pd.DataFrame]:
 
 def ensemble_figures(t: dict[str, pd.DataFrame]) -> list:
     """The run's charts, shared by the report and the web page: fan charts of separation shares,
-    HHI and world unmet magnet elements, and the deficit-probability heat map."""
+    HHI and world unmet magnet elements, and the deficit-probability heat map; none while no
+    sample has finished (the percentiles are empty)."""
     p, deficit = t["percentiles"], t["deficit"]
+    if p.empty:
+        return []
     sep = p[(p["metric"] == "share") & (p["stage"] == "separation")]
     top = sep.groupby("region")["p50"].max().nlargest(4).index
     figs = [

@@ -16,7 +16,7 @@ from reechain.data.flows import observed_flows
 from reechain.data.schema import STAGES
 from reechain.errors import ReechainError
 from reechain.reports import plot
-from reechain.reports.page import write_page
+from reechain.reports.page import chart_html, write_page
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +124,7 @@ def write_overview(ds: Dataset, path: str | Path, until: int | None = None) -> P
     ]
     parts = []
     for i, (fig, data, caption) in enumerate(figs):
-        chart = fig.to_html(
-            full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}
-        )
+        chart = chart_html(fig, i == 0)
         parts.append(
             f"<section>{chart}<p class='caption'>{html.escape(CAPTIONS[caption])}</p>"
             f"{_sources_html(ds, data['source'])}</section>"

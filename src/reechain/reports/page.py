@@ -6,6 +6,35 @@ import html
 import os
 import uuid
 from pathlib import Path
+from typing import Any
+
+# The one Plotly config of every chart, in the reports and on the dashboard's pages. No logo; no
+# "Share chart" button (plotly.js shows it by default and it uploads the figure to Plotly's
+# cloud); and a modebar of what a reader needs, download as PNG and reset the view, so that a
+# keyboard user meets two or three tab stops instead of a dozen (dragging still zooms).
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": [
+        "sendChartToCloud",
+        "zoom2d",
+        "pan2d",
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+        "toggleHover",
+        "zoomInGeo",
+        "zoomOutGeo",
+        "hoverClosestGeo",
+        "hoverClosestPie",
+    ],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 
 CSS = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -42,11 +71,14 @@ def write_page(path: str | Path, title: str, parts: list[str]) -> Path:
     return path
 
 
+def chart_html(fig, include_plotlyjs: bool) -> str:
+    """A figure as an HTML fragment drawn with :data:`PLOTLY_CONFIG` (plotly.js inlined if
+    asked). ``to_html`` adds to the config it is given, so it gets a copy."""
+    return fig.to_html(
+        full_html=False, include_plotlyjs=include_plotlyjs, config=dict(PLOTLY_CONFIG)
+    )
+
+
 def figure_sections(figs) -> list[str]:
     """Plotly figures as HTML sections; plotly.js inlined once, in the first."""
-    return [
-        "<section>"
-        + fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
-        + "</section>"
-        for i, fig in enumerate(figs)
-    ]
+    return [f"<section>{chart_html(fig, i == 0)}</section>" for i, fig in enumerate(figs)]

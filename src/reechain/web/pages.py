@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from reechain.analysis import metrics
-from reechain.analysis.balance import deposit_output
+from reechain.analysis.balance import choose_composition, deposit_output
 from reechain.data.dataset import Dataset
 from reechain.data.flows import observed_flows
 from reechain.engine.run import ScenarioResult
@@ -19,6 +19,7 @@ from reechain.errors import ReechainError
 from reechain.reports import plot
 from reechain.reports.overview import STAGE_MATERIALS, overview_tables, stage_material
 from reechain.reports.page import CSS
+from reechain.reports.page import PLOTLY_CONFIG as REPORT_PLOTLY_CONFIG
 from reechain.reports.scenario import TITLES, key_figures, scenario_figures, table_html
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "turkiye-beylikova.yaml"
@@ -39,8 +40,10 @@ label { font-weight: 600; margin-right: .4em } textarea { width: 100%; font-fami
 .problems { color: #b2182b } .ok { color: #1b7837 } fieldset { border: 1px solid #ddd }
 """
 
-# the world map's outlines come from this server too: no request leaves it
-PLOTLY_CONFIG = "{displaylogo:false,responsive:true,topojsonURL:'/static/topojson/'}"
+# The reports' Plotly config, the world map's outlines from this server too (no request leaves
+# it). Every page declares it once as ``window.PLOTLY_CONFIG``, for its own figures and for
+# those static/scenario.js draws.
+PLOTLY_CONFIG = {**REPORT_PLOTLY_CONFIG, "responsive": True, "topojsonURL": "/static/topojson/"}
 
 __all__ = ["stage_material"]
 
@@ -51,7 +54,8 @@ def layout(title: str, body: str) -> str:
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)} · reechain</title><style>{CSS}{EXTRA_CSS}</style>"
-        f"<script src='/static/plotly.min.js'></script></head><body>"
+        f"<script src='/static/plotly.min.js'></script>"
+        f"<script>window.PLOTLY_CONFIG={json.dumps(PLOTLY_CONFIG)};</script></head><body>"
         f"<nav aria-label='pages'>{links}</nav><main><h1>{html.escape(title)}</h1>{body}"
         f"</main></body></html>"
     )
@@ -63,7 +67,7 @@ def figure(div_id: str, fig) -> str:
     return (
         f"<div id='{div_id}' role='img' aria-label='{label}'>"
         f"</div><script>(function(){{var f={fig.to_json()};"
-        f"Plotly.newPlot('{div_id}',f.data,f.layout,{PLOTLY_CONFIG});}})();"
+        f"Plotly.newPlot('{div_id}',f.data,f.layout,window.PLOTLY_CONFIG);}})();"
         f"</script>"
     )
 
@@ -152,14 +156,40 @@ def _options(values_and_labels, selected: str) -> str:
     )
 
 
+def _has_composition(ds: Dataset, deposit_id: str) -> bool:
+    """Whether the balance has a composition for a deposit: its own or its ore type's."""
+    try:
+        choose_composition(ds, deposit_id)
+    except ReechainError:
+        return False
+    return True
+
+
+def _unlisted_note(unlisted: pd.DataFrame) -> str:
+    """Why the deposits without any composition are not in the balance's list."""
+    if unlisted.empty:
+        return ""
+    names = "; ".join(
+        f"{html.escape(str(d.name))}: {html.escape(str(d.ore_type))} ore"
+        for d in unlisted.itertuples()
+    )
+    return (
+        f"<p class='caption'>Not listed: {names}. The data hold no published element split of "
+        "theirs nor of their ore type, so their output by element is unknown.</p>"
+    )
+
+
 def balance(ds: Dataset, deposit: str, tonnes: float) -> str:
+    """A deposit's output by element; the list leaves out deposits without a composition."""
     deposits = ds.table("deposits").sort_values("name")
-    options = _options(zip(deposits["deposit_id"], deposits["name"], strict=True), deposit)
+    known = deposits["deposit_id"].map(lambda d: _has_composition(ds, d))
+    listed = deposits[known]
+    options = _options(zip(listed["deposit_id"], listed["name"], strict=True), deposit)
     form = (
         f"<form method='get'><label for='deposit'>Deposit</label><select id='deposit' "
         f"name='deposit'>{options}</select> <label for='tonnes'>TREO [t]</label>"
         f"<input id='tonnes' name='tonnes' type='number' min='0' value='{tonnes:g}'> "
-        f"<button type='submit'>Show</button></form>"
+        f"<button type='submit'>Show</button></form>" + _unlisted_note(deposits[~known])
     )
     try:
         res = deposit_output(ds, deposit, tonnes)
@@ -246,7 +276,9 @@ def ensembles(store_path: Path, run: str | None) -> str:
 
         figs = ensemble_figures(tables(Store(store_path), run))
         ids = ["fan", *(f"ens{i}" for i in range(1, len(figs)))]
-        body += "".join(figure(div, fig) for div, fig in zip(ids, figs, strict=True))
+        body += "".join(figure(div, fig) for div, fig in zip(ids, figs, strict=False))
+        if not figs:  # a run still going, or one whose samples all failed
+            body += f"<p>No sample of run {html.escape(run)} has finished with a result yet.</p>"
     return layout("Ensembles", body)
 
 

@@ -36,5 +36,5 @@ document.getElementById('run').addEventListener('click', async () => {
   const area = document.getElementById('results'); area.innerHTML = result.tables_html;
   result.figures.forEach((f, i) => { const d = document.createElement('div');
     d.id = 'fig' + i; d.setAttribute('role', 'img'); area.appendChild(d);
-    Plotly.newPlot(d.id, f.data, f.layout, {displaylogo: false, responsive: true, topojsonURL: '/static/topojson/'}); });
+    Plotly.newPlot(d.id, f.data, f.layout, window.PLOTLY_CONFIG); });
 });
