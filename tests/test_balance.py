@@ -51,3 +51,15 @@ def test_bad_input(ds):
         deposit_output(ds, "beylikova", -1)
     with pytest.raises(UnknownNameError, match="unknown composition"):
         deposit_output(ds, "beylikova", 10, composition_id="nope")
+
+
+def test_upper_bound_counts_lumped_groups_and_unitemised_treo(ds):
+    # Mountain Pass lumps Tb and Dy into 'Y+Sm+...+Lu' (1.8 %): the magnet REE are 1,570 t or more
+    res = deposit_output(ds, "mountain-pass", 10_000)
+    assert res.magnet_ree_t == pytest.approx(1570)
+    assert res.upper(("Pr", "Nd", "Tb", "Dy")) == pytest.approx(1750)
+    assert res.upper(("Pr", "Nd")) == pytest.approx(res.ndpr_t)  # Pr+Nd itemised: exact
+    # only Ce itemised: NdPr is between 0 and the 5,000 t left unassigned, not 0
+    zhang = deposit_output(ds, "bayan-obo", 10_000, composition_id="bayan-obo-zhang-2016")
+    assert zhang.ndpr_t == 0
+    assert zhang.upper(("Pr", "Nd")) == pytest.approx(5000)

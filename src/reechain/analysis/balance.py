@@ -61,6 +61,13 @@ class ElementBalance:
         rows = self.table["element"].map(lambda e: set(element_parts(e)) <= set(elements))
         return float(self.table.loc[rows, "oxide_t"].sum())
 
+    def upper(self, elements: tuple[str, ...]) -> float:
+        """The most oxide [t REO] that can be ``elements``: the rows made only of them, the rows
+        lumping one of them with others (e.g. 'Y+Sm+...+Tb+Dy+...') and the TREO the
+        composition does not itemise. Equal to :meth:`total` when the split is exact."""
+        rows = self.table["element"].map(lambda e: bool(set(element_parts(e)) & set(elements)))
+        return float(self.table.loc[rows, "oxide_t"].sum()) + max(self.unassigned_t, 0.0)
+
     @property
     def ndpr_t(self) -> float:
         """Nd + Pr oxide [t REO]."""
