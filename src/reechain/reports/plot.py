@@ -1,6 +1,14 @@
-"""Plotly figures over the tidy share and concentration tables (no data access here)."""
+"""Plotly figures over the tidy share and concentration tables (no data access here).
+
+Colours: one colour per country in every chart (:func:`country_colour`, colour-blind-safe
+Okabe-Ito and Tol palettes), one per stage (:data:`STAGE_COLOURS`). Legends show country
+names where the caller passes them (``names``: ISO3 -> name, see :func:`country_names`).
+"""
 
 from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,10 +32,98 @@ PALETTE = [
     "#5e3c99",
     "#999999",
 ]
+# Paul Tol's "bright" scheme (colour-blind safe), one colour per stage of the chain
+STAGE_COLOURS = {
+    "mining": "#4477AA",
+    "separation": "#EE6677",
+    "metal": "#228833",
+    "magnet": "#CCBB44",
+}
+# The main players in Okabe-Ito colours, the next ones in Tol's "muted" scheme (both
+# colour-blind safe); aggregates in greys. The EU and Germany (the model's EU region) share one.
+COUNTRY_COLOURS = {
+    "CHN": "#D55E00",
+    "USA": "#0072B2",
+    "AUS": "#E69F00",
+    "MMR": "#CC79A7",
+    "MYS": "#009E73",
+    "JPN": "#56B4E9",
+    "DEU": "#332288",
+    "EU27": "#332288",
+    "TUR": "#882255",
+    "RUS": "#000000",
+    "IND": "#DDCC77",
+    "BRA": "#117733",
+    "VNM": "#44AA99",
+    "THA": "#999933",
+    "LAO": "#AA4499",
+    "NGA": "#88CCEE",
+    "KOR": "#CC6677",
+    "ROW": "#888888",
+    "OTH": "#BBBBBB",
+    "WLD": "#444444",
+}
+# Countries without a fixed colour: one of these, chosen by a checksum of the code (the same
+# in every run and process, unlike hash())
+FALLBACK_COLOURS = ("#661100", "#6699CC", "#AA4466", "#4B0092", "#1A85FF", "#994F00", "#006CD1")
+# Columns whose values are countries or model regions (coloured with country_colour)
+COUNTRY_COLUMNS = frozenset({"country", "region", "importer", "exporter"})
+# Short forms of the dataset's official (UN) names, for legends
+SHORT_NAMES = {
+    "USA": "United States",
+    "GBR": "United Kingdom",
+    "KOR": "South Korea",
+    "RUS": "Russia",
+    "LAO": "Laos",
+    "VNM": "Vietnam",
+    "TZA": "Tanzania",
+    "EU27": "EU27",
+    "OTH": "Other countries",
+    "ROW": "Rest of world",
+}
+# Dash styles of the non-solid values of a dash column, in order of appearance
+DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
-def stage_shares_bar(shares: pd.DataFrame, top: int = 6) -> go.Figure:
-    """Stacked horizontal bars: each stage's country shares (latest year with data per stage).
+def country_colour(code: str) -> str:
+    """The colour of a country or region (ISO3 code or model region), the same in every chart."""
+    if code in COUNTRY_COLOURS:
+        return COUNTRY_COLOURS[code]
+    return FALLBACK_COLOURS[zlib.crc32(str(code).encode()) % len(FALLBACK_COLOURS)]
+
+
+def country_names(countries: pd.DataFrame) -> dict[str, str]:
+    """ISO3 -> legend name from the dataset's countries table (``iso3``, ``name``), the long
+    official names shortened (parentheses dropped, :data:`SHORT_NAMES`)."""
+    names = {
+        str(code): str(name).split(" (")[0]
+        for code, name in zip(countries["iso3"], countries["name"], strict=True)
+    }
+    return names | SHORT_NAMES
+
+
+def series_colours(column: str, values: Iterable) -> dict:
+    """Colour of each value of a colour column: by country for :data:`COUNTRY_COLUMNS`, by
+    stage for ``stage``, else the palette in order of appearance."""
+    values = list(dict.fromkeys(values))
+    if column in COUNTRY_COLUMNS:
+        return {v: country_colour(v) for v in values}
+    if column == "stage":
+        return {v: STAGE_COLOURS.get(v, PALETTE[-1]) for v in values}
+    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
+
+
+def _label(value, names: Mapping[str, str] | None = None) -> str:
+    """Legend text of a value: a country's name, a stage's title, else the value itself."""
+    text = str(value)
+    return (names or {}).get(text, STAGE_TITLES.get(text, text))
+
+
+def stage_shares_bar(
+    shares: pd.DataFrame, top: int = 6, names: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Stacked horizontal bars: each stage's country shares [%] (latest year with data per
+    stage), each country in its :func:`country_colour`, named by ``names`` (ISO3 -> name).
 
     ``shares`` is a concatenation of :func:`reechain.analysis.metrics.shares` tables for several
     stages.
@@ -53,19 +149,20 @@ def stage_shares_bar(shares: pd.DataFrame, top: int = 6) -> go.Figure:
         if uncovered > 0.005:
             rows.append((label, "Not covered", uncovered))
     frame = pd.DataFrame(rows, columns=["stage", "group", "share"])
-    colours = {c: PALETTE[i % (len(PALETTE) - 1)] for i, c in enumerate(countries)}
+    colours = {c: country_colour(c) for c in countries}
     colours.update({"Others": "#bbbbbb", "Not covered": "#eeeeee"})
     for group in [*countries, "Others", "Not covered"]:
         part = frame[frame["group"] == group]
         if part.empty:
             continue
+        name = _label(group, names)
         fig.add_bar(
             y=part["stage"],
             x=part["share"] * 100,
-            name=group,
+            name=name,
             orientation="h",
             marker_color=colours[group],
-            hovertemplate=f"{group}: %{{x:.1f}} %<extra>%{{y}}</extra>",
+            hovertemplate=f"{name}: %{{x:.1f}} %<extra>%{{y}}</extra>",
         )
     fig.update_layout(
         barmode="stack",
@@ -82,9 +179,10 @@ def stage_shares_bar(shares: pd.DataFrame, top: int = 6) -> go.Figure:
 def hhi_lines(conc: pd.DataFrame) -> go.Figure:
     """HHI over time per stage, with the bracket (lower bound to upper bound) where coverage < 1."""
     fig = go.Figure()
-    for i, (stage, part) in enumerate(conc.groupby("stage", sort=False)):
+    colours = series_colours("stage", conc["stage"])
+    for stage, part in conc.groupby("stage", sort=False):
         part = part.sort_values("year")
-        colour = PALETTE[i % len(PALETTE)]
+        colour = colours[stage]
         fig.add_scatter(
             x=part["year"],
             y=part["hhi"],
@@ -118,19 +216,36 @@ def hhi_lines(conc: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def group_share_lines(groups: pd.DataFrame, title: str) -> go.Figure:
-    """Share of world output held by groups of countries (e.g. BRICS with and without Türkiye)."""
+def founding_years(membership: pd.DataFrame) -> dict[str, int]:
+    """Bloc -> the year its first member joined, from the dataset's ``bloc_membership`` table
+    (``bloc_id``, ``role``, ``start_date``)."""
+    members = membership[membership["role"] == "member"]
+    first = pd.to_datetime(members["start_date"]).groupby(members["bloc_id"]).min()
+    return {str(bloc): int(day.year) for bloc, day in first.items()}
+
+
+def group_share_lines(
+    groups: pd.DataFrame, title: str, founded: Mapping[str, int] | None = None
+) -> go.Figure:
+    """Share of world output [%] held by groups of countries (e.g. BRICS with and without
+    Türkiye), from :func:`reechain.analysis.metrics.bloc_shares` (``group``, ``year``,
+    ``share``, ``share_upper``, ``members_with_data``).
+
+    A line through ``share`` (the members with data), broken where no member has data (unknown,
+    not 0 %); a band up to ``share_upper`` (the output no source attributes could be theirs).
+    Each group starts in its founding year from ``founded`` (bloc -> year; 'BRICS + TUR' takes
+    BRICS's). A hypothetical group (' + ') is dashed in its bloc's colour. Traces: first one
+    line per group in order (the page's check-boxes address them by index), then the bands
+    (upper edge, lower edge filled up to it), each in its group's legend group.
+    """
     fig = go.Figure()
-    for i, (label, part) in enumerate(groups.groupby("group", sort=False)):
-        part = part.sort_values("year")
-        fig.add_scatter(
-            x=part["year"],
-            y=part["share"] * 100,
-            mode="lines+markers",
-            name=label,
-            line={"color": PALETTE[i % len(PALETTE)], "dash": "dash" if i else "solid"},
-            hovertemplate=f"{label} %{{x}}: %{{y:.2f}} %<extra></extra>",
-        )
+    parts = _group_parts(groups, founded or {})
+    colours = series_colours("group", [_bloc_of(label) for label in parts])
+    for label, part in parts.items():
+        fig.add_scatter(**_group_line(label, part, colours[_bloc_of(label)]))
+    for label, part in parts.items():
+        for trace in _group_band(label, part, colours[_bloc_of(label)]):
+            fig.add_scatter(**trace)
     fig.update_layout(
         title=title,
         xaxis_title="year",
@@ -139,6 +254,80 @@ def group_share_lines(groups: pd.DataFrame, title: str) -> go.Figure:
         height=380,
     )
     return fig
+
+
+def _bloc_of(label: str) -> str:
+    """The bloc of a group label ('BRICS + TUR' -> 'BRICS')."""
+    return label.split(" + ")[0]
+
+
+def _group_parts(groups: pd.DataFrame, founded: Mapping[str, int]) -> dict[str, pd.DataFrame]:
+    """Each group's rows by year, from its bloc's founding year on (all years if unknown)."""
+    parts = {}
+    for label, part in groups.groupby("group", sort=False):
+        start = founded.get(_bloc_of(str(label)))
+        part = part.sort_values("year")
+        part = part[part["year"] >= start] if start is not None else part
+        if len(part):
+            parts[str(label)] = part
+    return parts
+
+
+def _group_line(label: str, part: pd.DataFrame, colour: str) -> dict:
+    """The line of a group's share [%]: None (a gap) where no member has data."""
+    known = part["members_with_data"] > 0
+    share, upper = part["share"] * 100, part["share_upper"] * 100
+    text = [
+        f"{label} {y}: "
+        + (f"{s:.1f} %" if k else "no member data")
+        + (f" (up to {u:.1f} %)" if u - s >= 0.05 else "")
+        for y, s, u, k in zip(part["year"], share, upper, known, strict=True)
+    ]
+    return {
+        "x": list(part["year"]),
+        "y": [s if k else None for s, k in zip(share, known, strict=True)],
+        "mode": "lines+markers",
+        "name": label,
+        "legendgroup": label,
+        "line": {"color": colour, "dash": "dash" if " + " in label else "solid"},
+        "text": text,
+        "hovertemplate": "%{text}<extra></extra>",
+    }
+
+
+def _group_band(label: str, part: pd.DataFrame, colour: str) -> list[dict]:
+    """A group's band [%] from share to share_upper: the upper edge (its hover says 'no member
+    data' where no member has data) and the lower edge, filled up to it."""
+    rows = zip(part["year"], part["members_with_data"], part["share_upper"], strict=True)
+    text = [
+        f"{label} {y}: " + ("no member data; " if m == 0 else "") + f"at most {u * 100:.1f} %"
+        for y, m, u in rows
+    ]
+    common = {"x": list(part["year"]), "mode": "lines", "legendgroup": label, "showlegend": False}
+    upper = {
+        **common,
+        "y": list(part["share_upper"] * 100),
+        "name": f"{label} upper bound",
+        "line": {"width": 0, "color": colour},
+        "text": text,
+        "hovertemplate": "%{text}<extra></extra>",
+    }
+    lower = {
+        **common,
+        "y": list(part["share"] * 100),
+        "name": f"{label} range",
+        "line": {"width": 0, "color": colour},
+        "fill": "tonexty",
+        "fillcolor": _rgba(colour, 0.15),
+        "hoverinfo": "skip",
+    }
+    return [upper, lower]
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    """A '#rrggbb' colour as 'rgba(r,g,b,alpha)'."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def element_bars(table: pd.DataFrame, title: str) -> go.Figure:
@@ -164,10 +353,16 @@ def element_bars(table: pd.DataFrame, title: str) -> go.Figure:
 STAGE_ORDER = ("mining", "separation", "metal", "magnet", "use")
 
 
-def sankey(flows: pd.DataFrame, year: int, min_share: float = 0.002) -> go.Figure:
+def sankey(
+    flows: pd.DataFrame,
+    year: int,
+    min_share: float = 0.002,
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
     """Mass flows of one year: mine -> separation -> metal -> magnet plants -> magnet users,
     by region (t REO for the first two links, t metal and t magnet after; lanes under
-    ``min_share`` of their stage's total are dropped for legibility)."""
+    ``min_share`` of their stage's total are dropped for legibility). Nodes in their region's
+    :func:`country_colour`, labelled with ``names`` (ISO3 -> name)."""
     f = flows[(flows["year"] == year) & flows["destination"].notna()]
     links = [
         ("mining", "separation", f[(f["stage"] == "mining") & (f["material"] == "TREO")]),
@@ -180,13 +375,15 @@ def sankey(flows: pd.DataFrame, year: int, min_share: float = 0.002) -> go.Figur
         ("magnet", "use", f[(f["stage"] == "magnet") & (f["material"] == "NdFeB")]),
     ]
     labels: list[str] = []
+    node_colours: list[str] = []
     index: dict[str, int] = {}
 
     def node(stage: str, region: str) -> int:
-        key = f"{stage}: {region}"
+        key = f"{stage}: {_label(region, names)}"
         if key not in index:
             index[key] = len(labels)
             labels.append(key)
+            node_colours.append(country_colour(region))
         return index[key]
 
     source, target, value, colour = [], [], [], []
@@ -207,7 +404,7 @@ def sankey(flows: pd.DataFrame, year: int, min_share: float = 0.002) -> go.Figur
             )
     fig = go.Figure(
         go.Sankey(
-            node={"label": labels, "pad": 12, "thickness": 14},
+            node={"label": labels, "color": node_colours, "pad": 12, "thickness": 14},
             link={"source": source, "target": target, "value": value, "color": colour},
         )
     )
@@ -237,26 +434,41 @@ def lines(
     y_title: str,
     percent: bool = False,
     dash: str | None = None,
+    solid: object = None,
+    names: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """One line per ``colour`` group (optionally dashed by a second column)."""
+    """One line per ``colour`` value (coloured by :func:`series_colours`), or with ``dash`` one
+    per (``colour``, ``dash``) pair: the pair shares its colour, the ``dash`` column's ``solid``
+    value is drawn solid and every other value dashed (one dash style each, :data:`DASHES`).
+    ``y`` in its unit, or a fraction shown in % with ``percent``; ``names``: ISO3 -> name."""
+    if dash is not None and solid is None:
+        raise ValueError("lines: a dash column needs the value drawn solid (solid=...)")
+    colours = series_colours(colour, df[colour])
+    dashes = _dash_styles(df[dash], solid) if dash else {}
+    scale = 100 if percent else 1
+    for_legend = [colour] + ([dash] if dash else [])
     fig = go.Figure()
-    keys = [colour] + ([dash] if dash else [])
-    for i, (key, part) in enumerate(df.groupby(keys, sort=False)):
+    for key, part in df.groupby(for_legend, sort=False):
         key = key if isinstance(key, tuple) else (key,)
         part = part.sort_values(x)
-        scale = 100 if percent else 1
+        name = _label(key[0], names) + (f" ({_label(key[1], names)})" if dash else "")
         fig.add_scatter(
             x=part[x],
             y=part[y] * scale,
             mode="lines+markers",
-            name=" / ".join(str(k) for k in key),
-            line={
-                "color": PALETTE[i % len(PALETTE)],
-                "dash": "dash" if dash and key[-1] == df[dash].iloc[0] else "solid",
-            },
+            name=name,
+            legendgroup=str(key[0]),
+            line={"color": colours[key[0]], "dash": dashes.get(key[-1], "solid")},
         )
     fig.update_layout(title=title, xaxis_title=x, yaxis_title=y_title, height=380)
     return fig
+
+
+def _dash_styles(values: pd.Series, solid: object) -> dict:
+    """Dash style of each value of a dash column: ``solid`` solid, the others in :data:`DASHES`
+    in order of appearance."""
+    others = [v for v in dict.fromkeys(values) if v != solid]
+    return {solid: "solid"} | {v: DASHES[i % len(DASHES)] for i, v in enumerate(others)}
 
 
 def stacked_bars(
@@ -270,14 +482,23 @@ def stacked_bars(
 
 
 def fan_chart(
-    p: pd.DataFrame, group: str, title: str, y_title: str, percent: bool = False
+    p: pd.DataFrame,
+    group: str,
+    title: str,
+    y_title: str,
+    percent: bool = False,
+    names: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """P5-P95 bands with the median line, one per ``group`` value, over years."""
+    """P5-P95 bands with the median line, one per ``group`` value (coloured by
+    :func:`series_colours`: countries in their own colour), over years; ``names``: ISO3 ->
+    name."""
     fig = go.Figure()
     scale = 100 if percent else 1
-    for i, (key, part) in enumerate(p.groupby(group, sort=False)):
+    colours = series_colours(group, p[group])
+    for key, part in p.groupby(group, sort=False):
         part = part.sort_values("year")
-        colour = PALETTE[i % len(PALETTE)]
+        colour = colours[key]
+        label = _label(key, names)
         fig.add_scatter(
             x=list(part["year"]) + list(part["year"])[::-1],
             y=list(part["p95"] * scale) + list(part["p5"] * scale)[::-1],
@@ -285,7 +506,8 @@ def fan_chart(
             line={"width": 0},
             fillcolor=colour,
             opacity=0.2,
-            name=f"{key} P5-P95",
+            name=f"{label} P5-P95",
+            legendgroup=str(key),
             hoverinfo="skip",
         )
         fig.add_scatter(
@@ -293,7 +515,8 @@ def fan_chart(
             y=part["p50"] * scale,
             mode="lines+markers",
             line={"color": colour},
-            name=f"{key} median",
+            name=f"{label} median",
+            legendgroup=str(key),
         )
     fig.update_layout(title=title, xaxis_title="year", yaxis_title=y_title, height=400)
     return fig
@@ -318,16 +541,19 @@ def heat_map(df: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def world_map(shares: pd.DataFrame, title: str) -> go.Figure:
-    """Choropleth of country shares (ISO3)."""
+def world_map(
+    shares: pd.DataFrame, title: str, names: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Choropleth of country shares [%] (``group``: ISO3), hover by name (``names``)."""
     fig = go.Figure(
         go.Choropleth(
             locations=shares["group"],
             z=shares["share"] * 100,
+            text=[_label(g, names) for g in shares["group"]],
             locationmode="ISO-3",
             colorscale="Reds",
             colorbar={"title": "%"},
-            hovertemplate="%{location}: %{z:.1f} %<extra></extra>",
+            hovertemplate="%{text}: %{z:.1f} %<extra></extra>",
         )
     )
     fig.update_layout(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -172,25 +173,31 @@ def table_html(key: str, df: pd.DataFrame) -> str:
     return fmt.to_html(index=False, border=0, escape=True)
 
 
-def scenario_figures(res: ScenarioResult, base: ScenarioResult | None = None) -> list:
+def scenario_figures(
+    res: ScenarioResult,
+    base: ScenarioResult | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list:
     """The scenario's charts, shared by the report and the web page: the Sankey of the last
     year, shares of separation and magnets, HHI against the baseline, surplus by element and
-    shadow prices (model duals, not market prices)."""
+    shadow prices (model duals, not market prices). Countries in their own colours, named by
+    ``names`` (ISO3 -> name, :func:`reechain.reports.plot.country_names`)."""
     figs = []
     last = res.scenario.horizon
-    figs.append(plot.sankey(res.flows, last))
+    figs.append(plot.sankey(res.flows, last, names=names))
     for stage, mat in (("separation", "TREO"), ("magnet", "NdFeB")):
-        shares = outcomes.country_shares(res, stage, mat)
-        top = shares.groupby("group")["share"].max().nlargest(6).index
+        shares = outcomes.country_shares(res, stage, mat).rename(columns={"group": "country"})
+        top = shares.groupby("country")["share"].max().nlargest(6).index
         figs.append(
             plot.lines(
-                shares[shares["group"].isin(top)],
+                shares[shares["country"].isin(top)],
                 "year",
                 "share",
-                "group",
+                "country",
                 f"{stage.capitalize()}: shares of world output",
                 "share [%]",
                 percent=True,
+                names=names,
             )
         )
     conc = outcomes.stage_concentration(res).assign(run="scenario")
@@ -205,6 +212,7 @@ def scenario_figures(res: ScenarioResult, base: ScenarioResult | None = None) ->
             "HHI by stage: scenario (solid) and baseline (dashed)",
             "HHI (0-10,000)",
             dash="run",
+            solid="scenario",
         )
     )
     surplus = outcomes.surplus_by_element(res)
@@ -229,9 +237,11 @@ def scenario_figures(res: ScenarioResult, base: ScenarioResult | None = None) ->
             "price",
             "item",
             "Shadow price (model dual, not a market price) of magnet oxides [USD/t REO]: the "
-            "cost of one more tonne delivered; CHN solid, others dashed",
+            "cost of one more tonne delivered; China solid, others dashed (one dash per region)",
             "shadow price [USD/t REO]",
             dash="region",
+            solid="CHN",
+            names=names,
         )
     )
     return figs
@@ -242,7 +252,7 @@ def write_report(
 ) -> Path:
     """Write the scenario's report to ``path``."""
     sc = res.scenario
-    figs = scenario_figures(res, base)
+    figs = scenario_figures(res, base, plot.country_names(ds.table("countries")))
     tables = key_figures(res, base, ds)
     prov = res.provenance.copy()
     prov["value"] = prov["value"].map(lambda v: v if isinstance(v, str) else str(v)[:160])
