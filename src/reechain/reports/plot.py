@@ -32,6 +32,18 @@ PALETTE = [
     "#5e3c99",
     "#999999",
 ]
+# Paul Tol's "muted" scheme (colour-blind safe): series that are neither countries nor stages
+SAFE_PALETTE = (
+    "#332288",
+    "#CC6677",
+    "#117733",
+    "#DDCC77",
+    "#88CCEE",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+)
 # Paul Tol's "bright" scheme (colour-blind safe), one colour per stage of the chain
 STAGE_COLOURS = {
     "mining": "#4477AA",
@@ -104,13 +116,13 @@ def country_names(countries: pd.DataFrame) -> dict[str, str]:
 
 def series_colours(column: str, values: Iterable) -> dict:
     """Colour of each value of a colour column: by country for :data:`COUNTRY_COLUMNS`, by
-    stage for ``stage``, else the palette in order of appearance."""
+    stage for ``stage``, else :data:`SAFE_PALETTE` in order of appearance."""
     values = list(dict.fromkeys(values))
     if column in COUNTRY_COLUMNS:
         return {v: country_colour(v) for v in values}
     if column == "stage":
         return {v: STAGE_COLOURS.get(v, PALETTE[-1]) for v in values}
-    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
+    return {v: SAFE_PALETTE[i % len(SAFE_PALETTE)] for i, v in enumerate(values)}
 
 
 def _label(value, names: Mapping[str, str] | None = None) -> str:
