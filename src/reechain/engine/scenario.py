@@ -18,7 +18,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -46,6 +47,9 @@ logger = logging.getLogger(__name__)
 Stage = Literal["mining", "separation", "metal", "magnet"]
 # The material a stage's capacity is counted in (the basis word a capacity unit may name).
 STAGE_BASES = {"mining": {"REO"}, "separation": {"REO"}, "metal": {"metal"}, "magnet": {"magnet"}}
+ALL_BASES = {"REO", "metal", "magnet"}
+# The unit of each end use's driver values (drivers table).
+DRIVER_UNITS = {"ev_traction_motor": "vehicles/yr", "wind_turbine": "GW/yr"}
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 MAX_PROBLEMS = 50  # problems listed in one error (the rest counted)
 MAX_EVENTS = 1000  # events in one scenario
@@ -77,6 +81,87 @@ class _Strict(BaseModel):
 MAX_QUANTITY = 1e12
 #: the most a demand may multiply over a run's years through a growth rate
 MAX_GROWTH_MULTIPLE = 1e3
+
+
+class FieldUnitError(units.UnitError):
+    """A unit that doesn't fit an event's field: why, the field (``capacity.unit``) and the
+    units it accepts."""
+
+    def __init__(self, reason: str, field: str, accepted: str) -> None:
+        super().__init__(f"{reason}; {field} takes {accepted}")
+        self.reason, self.field, self.accepted = reason, field, accepted
+
+    def at_line(self, line: int | None) -> str:
+        """The message with the line of the field in the file."""
+        where = f"{self.field} (line {line})" if line else self.field
+        return f"{self.reason}; {where} takes {self.accepted}"
+
+
+@contextmanager
+def _unit_of(field: str, accepted: str) -> Iterator[None]:
+    """Re-raise a :class:`~reechain.data.units.UnitError` as a :class:`FieldUnitError` of
+    ``field``, which accepts ``accepted``."""
+    try:
+        yield
+    except units.UnitError as err:
+        raise FieldUnitError(str(err), field, accepted) from None
+
+
+def _quota_bases(stages: Collection[str]) -> set[str]:
+    """The basis a quota's unit may name: the one every controlled stage counts in, none when
+    they differ (each stage's flows then count the quota in their own basis)."""
+    counted = [STAGE_BASES[s] for s in stages if s in STAGE_BASES]
+    return set.intersection(*counted) if counted else set(ALL_BASES)
+
+
+def _check_capacity_unit(unit: str, stage: str) -> None:
+    """A project's capacity unit is a mass per time in its stage's basis (UnitError if not)."""
+    bases = STAGE_BASES.get(stage, ALL_BASES)
+    with _unit_of("capacity.unit", units.mass_rate_units(bases)):
+        units.mass_per_year(1.0, unit, bases)
+
+
+def _check_quota_unit(unit: str, stages: Collection[str]) -> None:
+    """An export quota's unit is a mass per time in the controlled stages' basis."""
+    bases = _quota_bases(stages)
+    with _unit_of("quota.unit", units.mass_rate_units(bases)):
+        units.mass_per_year(1.0, unit, bases)
+
+
+def _check_activity_unit(unit: str) -> None:
+    """A demand's activity unit is vehicles, power or magnets per time."""
+    with _unit_of("activity.unit", units.ACTIVITY_ACCEPTED):
+        units.activity_per_year(1.0, unit)
+
+
+def _check_driver_unit(unit: str, end_use: str) -> None:
+    """A driver's unit is its end use's (:data:`DRIVER_UNITS`), however spelled
+    (``vehicles / year`` is ``vehicles/yr``). Values in another unit of the same kind are
+    refused with the factor to apply: they are not converted, so that an ensemble's samples
+    stay in the file's unit."""
+    expected = DRIVER_UNITS[end_use]
+    with _unit_of("unit", f"{expected} for {end_use}"):
+        factor = units.convert(1.0, unit, expected)
+    if abs(factor - 1.0) > 1e-9:
+        raise FieldUnitError(
+            f"unit {unit!r}: {end_use}'s driver is in {expected}; multiply the values by "
+            f"{factor:g}",
+            "unit",
+            expected,
+        )
+
+
+def _check_duty_unit(unit: str) -> None:
+    """A tariff's unit is USD/t, however spelled (``USD / tonne``). A duty per kg or g is
+    refused with the factor to apply, not converted (see :func:`_check_driver_unit`)."""
+    with _unit_of("rate.unit", "USD/t"):
+        factor = units.convert(1.0, unit, "USD/t")
+    if abs(factor - 1.0) > 1e-9:
+        raise FieldUnitError(
+            f"unit {unit!r}: give the duty in USD/t (multiply the value by {factor:g})",
+            "rate.unit",
+            "USD/t",
+        )
 
 
 class Quantity(_Strict):
@@ -167,7 +252,7 @@ class ProjectEvent(_Strict):
             raise ValueError(f"end {self.end} is before start {self.start}")
         if self.stage == "mining" and self.feed is None:
             raise ValueError("a mining project needs feed: {deposit: ID} (its composition)")
-        self.capacity_t_per_yr()  # the unit fits the stage
+        _check_capacity_unit(self.capacity.unit, self.stage)
         return self
 
     def capacity_t_per_yr(self) -> float:
@@ -232,14 +317,15 @@ class ExportControlEvent(_Strict):
             )
         if self.until is not None and self.until < self.from_:
             raise ValueError(f"until {self.until} is before from {self.from_}")
-        self.quota_t_per_yr()  # the unit is a mass per year
+        if self.quota is not None:
+            _check_quota_unit(self.quota.unit, self.stages)
         return self
 
     def quota_t_per_yr(self) -> float | None:
         """The quota [t/yr] (of oxide, metal or magnets, as the controlled stages count)."""
         if self.quota is None:
             return None
-        return self.quota.tonnes_per_year({"REO", "metal", "magnet"})
+        return self.quota.tonnes_per_year(_quota_bases(self.stages))
 
     def share_in_force(self, period: int) -> float:
         """Fraction of a period (a year, or a month ``YYYYMM``) the control is in force
@@ -274,7 +360,7 @@ class DemandEvent(_Strict):
         if self.activity is None and self.growth_rate is None and self.values is None:
             raise ValueError("give activity, growth_rate or values")
         if self.activity is not None:
-            self.activity.per_year()  # the unit is an activity per year
+            _check_activity_unit(self.activity.unit)
         if self.values is not None and self.activity is None:
             raise ValueError(
                 "values are activity per year in the unit of 'activity': give activity too, "
@@ -304,9 +390,7 @@ class DriverEvent(_Strict):
 
     @model_validator(mode="after")
     def _unit_of_end_use(self) -> DriverEvent:
-        expected = {"ev_traction_motor": "vehicles/yr", "wind_turbine": "GW/yr"}[self.end_use]
-        if self.unit.replace(" ", "") != expected.replace(" ", ""):
-            raise ValueError(f"unit {self.unit!r}: {self.end_use}'s driver is in {expected}")
+        _check_driver_unit(self.unit, self.end_use)
         if not self.values:
             raise ValueError("give at least one year's value")
         return self
@@ -424,12 +508,10 @@ class TariffEvent(_Strict):
     from_: date = Field(alias="from")
     until: date | None = None
 
-    @field_validator("rate")
-    @classmethod
-    def _usd_per_t(cls, rate: Quantity) -> Quantity:
-        if rate.unit.replace(" ", "") != "USD/t":
-            raise ValueError(f"unit {rate.unit!r}: give the duty in USD/t")
-        return rate
+    @model_validator(mode="after")
+    def _usd_per_t(self) -> TariffEvent:
+        _check_duty_unit(self.rate.unit)
+        return self
 
 
 Event = Annotated[
@@ -590,7 +672,9 @@ class Scenario(_Strict):
         try:
             scenario = cls.model_validate(data)
         except ValidationError as exc:
-            problems += [(_where(node, err["loc"]), _message(err)) for err in exc.errors()]
+            raw_units = _raw_units(data, node)
+            problems += _structure_problems(exc, node, {where for where, _ in raw_units})
+            problems += raw_units
             if ds is not None:
                 problems += _raw_meaning(data, node, ds)
         if problems:
@@ -1089,6 +1173,72 @@ def _raw_meaning(data: dict, node: Any, ds: Any) -> list[tuple[str, str]]:
             found.append((_where(node, ("events", i, "end_use")),
                           unknown_message("end use", use, uses)))  # fmt: skip
     return found
+
+
+def _structure_problems(
+    exc: ValidationError, node: Any, unit_places: set[str]
+) -> list[tuple[str, str]]:
+    """(where, message) of pydantic's errors, but for the unit errors of events in
+    ``unit_places`` (:func:`_raw_units` gives those with the unit's line)."""
+    found = []
+    for err in exc.errors():
+        where = _where(node, err["loc"])
+        unit_error = isinstance(err.get("ctx", {}).get("error"), FieldUnitError)
+        if not (unit_error and where in unit_places):
+            found.append((where, _message(err)))
+    return found
+
+
+def _unit_text(ev: Mapping[str, Any], field: str) -> str | None:
+    """The unit text of a raw event's quantity ``field`` (None when the field has none)."""
+    quantity = ev.get(field)
+    unit = quantity.get("unit") if isinstance(quantity, dict) else None
+    return unit if isinstance(unit, str) else None
+
+
+def _raw_event_units(ev: Mapping[str, Any]) -> None:
+    """Check the units of one raw event mapping as its validators do (UnitError if one is
+    wrong); fields of the wrong type are left to pydantic."""
+    kind, stage, stages = ev.get("type"), ev.get("stage"), ev.get("stages")
+    if kind == "project" and (unit := _unit_text(ev, "capacity")) is not None:
+        _check_capacity_unit(unit, stage if isinstance(stage, str) else "")
+    elif kind == "export_control" and (unit := _unit_text(ev, "quota")) is not None:
+        _check_quota_unit(unit, stages if isinstance(stages, list) else [])
+    elif kind == "demand" and (unit := _unit_text(ev, "activity")) is not None:
+        _check_activity_unit(unit)
+    elif kind == "tariff" and (unit := _unit_text(ev, "rate")) is not None:
+        _check_duty_unit(unit)
+    elif kind == "driver" and isinstance(ev.get("unit"), str) and ev.get("end_use") in DRIVER_UNITS:
+        _check_driver_unit(ev["unit"], ev["end_use"])
+
+
+def _raw_units(data: dict, node: Any) -> list[tuple[str, str]]:
+    """(where, message) of every unit that doesn't fit in a structurally invalid file.
+
+    An event's validators check its units only when all its fields are valid; this reads
+    them from the raw events, so that a bad unit is reported with the file's other problems
+    in one pass, the line of the unit in its message (the caller drops the unit errors
+    pydantic reported without it)."""
+    found: list[tuple[str, str]] = []
+    events = data.get("events") if isinstance(data.get("events"), list) else []
+    for i, ev in enumerate(events):
+        if not isinstance(ev, dict):
+            continue
+        try:
+            _raw_event_units(ev)
+        except FieldUnitError as err:
+            line = _line_of(node, ("events", i, *err.field.split(".")))
+            found.append((_where(node, ("events", i)), err.at_line(line)))
+    return found
+
+
+def _line_of(node: Any, loc: tuple) -> int | None:
+    """The line [1-based] of the YAML node at ``loc``, None if the file has no such node."""
+    for key in loc:
+        node = _child(node, key)
+        if node is None:
+            return None
+    return node.start_mark.line + 1
 
 
 def _duplicate_keys(node: Any) -> list[tuple[str, str]]:
