@@ -5,6 +5,7 @@ third country (toy networks with hand-derived answers, and real runs)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,6 +17,8 @@ from reechain.engine.run import run
 from reechain.engine.scenario import Scenario
 
 from toys import magnet_chain
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
 def _tracking(**row: object) -> pd.DataFrame:
@@ -216,3 +219,31 @@ events:
     clean = Scenario.from_text(text.replace("[La]", "[Dy]").replace("[DEU]", "[USA]"))
     assert len(clean.warnings(ds)) == 2  # only the refinery's (too soon; technology ban)
     assert "takes about 4.5 years to build" in messages
+
+
+def test_chinas_recycled_scrap_is_separated_in_china(ds):
+    """China's magnet scrap is reported as oxide recovered in China, so its pool is separated
+    there only (as China's mined pools are): no concentrate lane carries its Dy and Tb out of
+    China around a control on oxides, metals and magnets."""
+    from reechain.engine.inputs import build_inputs
+    from reechain.engine.inputs.context import SCRAP_POOL
+
+    net = build_inputs(
+        ds, _scenario(elements=["Dy"], stages=["separation"], destinations="all")
+    ).network
+    assert SCRAP_POOL in net.deposits
+    places = net.dedicated[net.dedicated["deposit"] == SCRAP_POOL]["region"]
+    assert list(places) == ["CHN"]
+
+
+@pytest.mark.slow
+def test_no_chinese_feed_leaves_china_around_the_2025_licensing(ds):
+    """The April 2025 licensing covers oxides, metals and magnets: China's mined and recycled
+    feed stays in China with or without it (before, 9,285 t of scrap went to the USA and was
+    separated there, Dy and Tb included, once the control was in force)."""
+    sc = Scenario.from_yaml(EXAMPLES / "china-export-controls-2025.yaml")
+    res = run(sc, ds, owners=False)
+    for result in (res.result, res.reference):
+        conc = result.concentrate
+        chinese = conc[(conc["origin"] == "CHN") & (conc["value"] > 1e-6)]
+        assert set(chinese["destination"]) == {"CHN"}, chinese

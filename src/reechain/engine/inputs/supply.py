@@ -170,6 +170,8 @@ def mining_pools(ctx: Context, mined: pd.Series) -> Pools:
     rows up to the base year (``OTH`` rows where a country has none), plus China's recycled
     magnet scrap as its own pool (element split of the reported recycled oxides)."""
     rows = _country_pools(ctx, mined)
+    # the scrap is reported as oxide recovered in China (its source): it is separated there,
+    # as China's mined pools are, and never leaves as concentrate around a control
     scrap_t, scrap_src = recycled_feed(ctx.table("production"), ctx.base)
     compositions = {r["pool"]: composition_shares(ctx.ds, r["composition_id"]) for r in rows}
     if scrap_t > 0:
@@ -177,7 +179,14 @@ def mining_pools(ctx: Context, mined: pd.Series) -> Pools:
         region = ctx.region_of("CHN")
         rows.append(
             pool_row(
-                SCRAP_POOL, "CHN", region, "magnet scrap", scrap_t, "derived", pool_type="secondary"
+                SCRAP_POOL,
+                "CHN",
+                region,
+                "magnet scrap",
+                scrap_t,
+                "derived",
+                pool_type="secondary",
+                separated_in="CHN",
             )
         )
         ctx.book.note(
