@@ -9,7 +9,10 @@ Per material and stage (extraction, processing) and scope (global supply, EU sou
   ``eu_wgi_rescaling``) and t the trade factor printed beside the share;
 - SR = [HHI_WGI,t(GS) x IR/2 + HHI_WGI,t(EUS) x (1 - IR/2)] x (1 - EoL_RIR) x SI_SR, computed
   only when IR, EoL_RIR and SI_SR are in the data; otherwise left empty and the missing inputs
-  are named (never computed as if they were zero).
+  are named (never computed as if they were zero), and SR is the range they allow. Where the
+  assessment lacks EoL_RIR or SI_SR, the latest earlier EU edition with a sourced value bounds
+  the input's least critical end (EoL_RIR at most, SI_SR at least, that value; the other end
+  stays at 0 or 1): a labelled assumption, named with its edition in ``sr_fallback``.
 
 The published SR and EI of the assessment are shown beside, with the thresholds
 (critical when SR >= 1 and EI >= 2.8).
@@ -63,6 +66,7 @@ SR_RESULT_COLUMNS = [
     "sr_basis",
     "inputs_of",
     "sr_missing",
+    "sr_fallback",
 ]
 
 
@@ -122,17 +126,66 @@ def eu_supply_risk(
 
 SR_INPUTS = ("IR", "EoL_RIR", "SI_SR")
 
+#: Inputs an earlier EU edition may bound when the assessment lacks them, and which end of
+#: their range it bounds: the least critical one (0 = low, 1 = high). EoL_RIR: SR falls as it
+#: rises, so the earlier value caps it; SI_SR: SR rises with it, so the earlier value floors it.
+EARLIER_EDITION_BOUNDS: dict[str, int] = {"EoL_RIR": 1, "SI_SR": 0}
+
+
+def earlier_edition_inputs(ds: Dataset, assessment: str) -> pd.DataFrame:
+    """Preferred EoL_RIR and SI_SR rows with a value from the EU assessments before
+    ``assessment`` (e.g. EU2017 for EU2023), newest edition first.
+
+    Where ``assessment`` lacks one of these inputs, the latest sourced edition's value bounds
+    its least critical end (:data:`EARLIER_EDITION_BOUNDS`): the labelled assumption that EU
+    end-of-life recycling has not risen, nor substitutability improved, since that edition.
+    The other end stays at its limit (0 or 1), so the SR ceiling does not move."""
+    c = preferred(ds.table("criticality_inputs"))
+    year = int(assessment[-4:])
+    rows = c[
+        c["assessment"].str.fullmatch(r"EU\d{4}")
+        & c["parameter"].isin(EARLIER_EDITION_BOUNDS)
+        & c["value"].notna()
+    ]
+    rows = rows[rows["assessment"].str[2:].astype(int) < year]
+    return rows.sort_values("assessment", ascending=False, kind="stable")
+
+
+def _earlier_bound(
+    earlier: pd.DataFrame, parameter: str, keys: tuple[str | None, ...]
+) -> tuple[tuple[float, float], str] | None:
+    """The range of a missing ``parameter`` bounded by the newest earlier edition that has a
+    value for the first of ``keys`` (material, then its group), and a label naming it."""
+    for edition, rows in earlier[earlier["parameter"] == parameter].groupby(
+        "assessment", sort=False
+    ):
+        for key in keys:
+            hit = rows[rows["material"] == key]
+            if len(hit):
+                row = hit.iloc[0]
+                value = float(row["value"])
+                end = EARLIER_EDITION_BOUNDS[parameter]
+                bounded = (0.0, value) if end == 1 else (value, 1.0)
+                sign = "<=" if end == 1 else ">="
+                label = f"{parameter} {sign} {value:g} ({edition} {key}, {row['source_id']})"
+                return bounded, label
+    return None
+
 
 def _input_ranges(
-    c: pd.DataFrame, material: str, group: str | None
-) -> tuple[dict[str, tuple[float, float]], list[str], str]:
+    c: pd.DataFrame,
+    material: str,
+    group: str | None,
+    earlier: pd.DataFrame | None = None,
+) -> tuple[dict[str, tuple[float, float]], list[str], str, list[str]]:
     """(low, high) of IR, EoL_RIR and SI_SR for a material, else its EU group. A published
     value is a point; a published range is kept; a missing input spans its whole range
-    [0, 1] and is named."""
+    [0, 1] and is named, unless an ``earlier`` edition (:func:`earlier_edition_inputs`)
+    bounds its least critical end; the fourth item names those fallbacks."""
     rows = c[c["parameter"].isin(SR_INPUTS) & c["material"].isin([material, group])]
     rows = rows[rows["value"].notna() | rows["low"].notna() | rows["high"].notna()]
     ranges: dict[str, tuple[float, float]] = {}
-    missing, used = [], material
+    missing, used, fallbacks = [], material, []
     for parameter in SR_INPUTS:
         found = None
         for key in (material, group):
@@ -143,12 +196,17 @@ def _input_ranges(
         if found is None:
             ranges[parameter] = (0.0, 1.0)
             missing.append(parameter)
+            if earlier is not None and parameter in EARLIER_EDITION_BOUNDS:
+                bound = _earlier_bound(earlier, parameter, (material, group))
+                if bound is not None:
+                    ranges[parameter] = bound[0]
+                    fallbacks.append(bound[1])
         elif pd.notna(found["value"]):
             ranges[parameter] = (float(found["value"]), float(found["value"]))
         else:
             low = 0.0 if pd.isna(found["low"]) else float(found["low"])
             ranges[parameter] = (low, 1.0 if pd.isna(found["high"]) else float(found["high"]))
-    return ranges, missing, used
+    return ranges, missing, used, fallbacks
 
 
 def supply_risk(gs: float, eus: float, ir: float, eol_rir: float, si_sr: float) -> float:
@@ -175,11 +233,13 @@ def supply_risk_range(
 def _with_sr(ds: Dataset, table: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
     """Add SR per material and stage: a value where every input is known, else the range
     its inputs allow (``sr_low``, ``sr_high``) and the missing inputs named in ``sr_missing``.
-    An element without inputs of its own takes its EU group's (``inputs_of``)."""
+    An element without inputs of its own takes its EU group's (``inputs_of``). A missing
+    EoL_RIR or SI_SR bounded by an earlier edition is named with it in ``sr_fallback``."""
     groups = ds.table("elements").set_index("symbol")["group_eu"]
+    earlier = earlier_edition_inputs(ds, str(c["assessment"].iloc[0]))
     out = []
     for (mat, _stage), part in table.groupby(["material", "stage"]):
-        ranges, needed, used = _input_ranges(c, mat, groups.get(mat))
+        ranges, needed, used, fallbacks = _input_ranges(c, mat, groups.get(mat), earlier)
         gs = part[part["scope"] == "global"]
         eus = part[part["scope"] == "EU"]
         group = groups.get(mat)
@@ -215,6 +275,7 @@ def _with_sr(ds: Dataset, table: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
                     "sr_basis": basis,
                     "inputs_of": used if len(needed) < len(SR_INPUTS) else "",
                     "sr_missing": ", ".join(needed),
+                    "sr_fallback": "; ".join(fallbacks),
                 }
             )
     return pd.DataFrame(out, columns=SR_RESULT_COLUMNS)
