@@ -16,8 +16,8 @@ from pathlib import Path
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
@@ -70,16 +70,16 @@ def create_app(
     return app
 
 
-# Swagger UI's and ReDoc's files as the fastapi-offline package ships them: /docs and /redoc
-# work without a CDN (FastAPI's "self-hosting JavaScript and CSS for docs").
+# Swagger UI's files as the fastapi-offline package ships them: /docs works without a CDN
+# (FastAPI's "self-hosting JavaScript and CSS for docs"). ReDoc is not offered: its bundle loads
+# its logo from Redocly's CDN, so /redoc sends readers to /docs.
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 DOCS_ASSETS_URL = "/static/docs"
 
 
 def _add_docs(app: FastAPI) -> None:
-    """/docs (Swagger UI) and /redoc (ReDoc), their scripts, styles and icon from this server."""
+    """/docs (Swagger UI), its script, style and icon from this server; /redoc points there."""
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
-    favicon = f"{DOCS_ASSETS_URL}/favicon.png"
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
@@ -88,19 +88,13 @@ def _add_docs(app: FastAPI) -> None:
             title=f"{app.title} API",
             swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=favicon,
+            swagger_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
             swagger_ui_parameters={"validatorUrl": None},  # no online validator badge
         )
 
     @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url,
-            title=f"{app.title} API",
-            redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=favicon,
-            with_google_fonts=False,
-        )
+    def redoc() -> RedirectResponse:
+        return RedirectResponse("/docs")
 
     logger.debug("API docs served from %s", DOCS_ASSETS)
 
@@ -143,7 +137,7 @@ class StreamedBodyLimit:
         await self.app(scope, counted, send)
 
 
-# What every answer says to the browser, /docs and /redoc included: only this server's scripts,
+# What every answer says to the browser, /docs included: only this server's scripts,
 # styles, images and connections (the pages' inline scripts draw their figures), no framing, no
 # referrer, no type sniffing.
 SECURITY_HEADERS = {
