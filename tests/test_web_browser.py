@@ -136,6 +136,9 @@ def test_scenario_page_validates_live_and_runs_the_turkiye_scenario(server, page
     page.wait_for_selector("#fig0 .main-svg", timeout=120_000)
     trace = page.evaluate("document.getElementById('fig0').data[0]")
     assert trace["type"] == "sankey"
+    buttons = page.locator("#results .modebar-btn")
+    titles = buttons.evaluate_all("bs => bs.map(b => b.dataset.title)")
+    assert titles and not any("Share" in t for t in titles)  # scenario.js: the pages' config
     assert any("TUR" in label for label in trace["node"]["label"])
     assert "baseline" in page.inner_text("#results")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -170,3 +173,44 @@ def test_demand_page_draws_demand_by_end_use(server, page):
     page.wait_for_selector("#demand .main-svg")
     names = page.evaluate("document.getElementById('demand').data.map(t => t.name)")
     assert {"ev_traction_motor", "wind_turbine", "industrial_motor"} <= set(names)
+
+
+MODEBAR_MAX_BUTTONS = 3  # a keyboard user tabs through these on every chart
+
+
+def _click_every_modebar_button(page, div_id: str) -> list[str]:
+    """Click each modebar button of a chart (hovering it first, as a mouse user would), and
+    confirm what a button asks to confirm (plotly.js's "Share chart" dialog); return the
+    buttons' titles."""
+    chart = page.locator(f"#{div_id}")
+    buttons = chart.locator(".modebar-btn")
+    titles = []
+    for i in range(buttons.count()):
+        chart.hover()
+        button = buttons.nth(i)
+        titles.append(button.get_attribute("data-title"))
+        button.click()
+        confirm = chart.locator(".plotly-cloud-dialog-btn--confirm")
+        if confirm.count():
+            confirm.click()
+    return titles
+
+
+def test_every_modebar_button_stays_on_this_server(server, page):
+    """No "Share chart" (it uploads the figure to Plotly's cloud), a short modebar, and no
+    button sends a request elsewhere (the ``page`` fixture fails on any)."""
+    page.goto(server + "/")
+    for div in ("stages", "map", "hhi", "blocs"):
+        page.wait_for_selector(f"#{div} .main-svg")
+        titles = _click_every_modebar_button(page, div)
+        assert "Download plot as a PNG" in titles[0], titles
+        assert len(titles) <= MODEBAR_MAX_BUTTONS, titles
+        assert not any("Share" in t or "Cloud" in t for t in titles), titles
+    page.wait_for_timeout(500)  # a popup's request would be routed (and logged) by now
+
+
+def test_api_docs_render_offline(server, page):
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock", timeout=30_000)
+    assert page.locator(".opblock").count() > 10
+    assert "/api/tables" in page.inner_text("#swagger-ui")
