@@ -151,7 +151,8 @@ def _eu_scores(ds, assessment: str, material: str | None, fmt: Format) -> None:
         with_spans(
             sr,
             {"SR": ("sr_low", "sr_high")},
-            ["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr_missing"],
+            ["material", "stage", "scope", "hhi", "hhi_wgi_t", "sr_missing"]
+            + (["sr_fallback"] if "sr_fallback" in sr.columns else []),
         ),
         fmt,
         title=f"{assessment}: supply risk by stage and scope",
