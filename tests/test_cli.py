@@ -149,6 +149,23 @@ def test_criticality_bad_input(cli):
         assert "Traceback" not in r.output
 
 
+def test_sql_reads_the_tables_only_unless_files_are_allowed(cli, tmp_path):
+    """A query can neither write nor read a file (review L11) unless --allow-files: one line,
+    exit 2, nothing written."""
+    target = tmp_path / "wrote.csv"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the query", encoding="utf-8")
+    reads = f"select content from read_text('{secret}')"
+    for sql in (f"COPY (select 42 as x) TO '{target}'", reads):
+        r = cli("data", "sql", sql)
+        assert r.exit_code == 2, r.output
+        assert "--allow-files" in r.output and "not for the query" not in r.output
+        assert "Traceback" not in r.output
+    assert not target.exists()
+    allowed = cli("data", "sql", reads, "--allow-files")
+    assert allowed.exit_code == 0 and "not for the query" in allowed.output
+
+
 def test_version(cli):
     from reechain import __version__
 

@@ -152,11 +152,19 @@ def data_sql(
     query: Annotated[str, typer.Argument(help="SQL over the tables (DuckDB dialect).")],
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    allow_files: Annotated[
+        bool,
+        typer.Option(
+            "--allow-files",
+            help="Let the query read and write files (COPY ... TO, read_csv); off by default.",
+        ),
+    ] = False,
 ) -> None:
-    """Query the tables with SQL (DuckDB)."""
+    """Query the tables with SQL (DuckDB); the query sees the dataset's tables only unless
+    --allow-files."""
     from reechain.data import store
 
-    emit(store.query(common.load(data), query), fmt)
+    emit(store.query(common.load(data), query, allow_files=allow_files), fmt)
 
 
 @data_app.command("import-usgs")

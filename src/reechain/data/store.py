@@ -39,16 +39,28 @@ def connect(ds: Dataset, path: str | Path | None = None) -> duckdb.DuckDBPyConne
     return con
 
 
-def query(ds: Dataset, sql: str) -> pd.DataFrame:
-    """Run one SQL query over the dataset's tables and return a DataFrame."""
+def query(ds: Dataset, sql: str, allow_files: bool = False) -> pd.DataFrame:
+    """Run one SQL query over the dataset's tables and return a DataFrame.
+
+    Unless ``allow_files``, the query sees the dataset's tables only: DuckDB's file access
+    (``COPY ... TO``, ``read_text``, ``ATTACH``, extensions) is off and the setting locked, so
+    a query can neither read nor write a file."""
     if not sql.strip():
         raise ReechainError("the query is empty: give a SELECT over the dataset's tables")
     con = connect(ds)
+    if not allow_files:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     try:
         relation = con.sql(sql)
         if relation is None:
             raise ReechainError("the statement returned no table: give a SELECT")
         return relation.df()
+    except duckdb.PermissionException as exc:
+        raise ReechainError(
+            f"SQL error: {str(exc).splitlines()[0]}; queries read the dataset's tables only "
+            "(pass --allow-files to let one read or write files)"
+        ) from None
     except duckdb.Error as exc:
         raise ReechainError(
             f"SQL error: {str(exc).splitlines()[0]} (tables: {', '.join(ds.table_names)})"
