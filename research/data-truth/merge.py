@@ -1,7 +1,7 @@
 """Merge the magnet-output and separation-share rows of ``production_rows.csv`` into the
-embedded production table (rows 14-30, China's 2024 Pr+Nd oxide and metal and the world
-separation and metal totals, are not merged yet: they would change how the model's base year
-is calibrated and need their own check).
+embedded production table. China's 2024 Pr+Nd oxide and metal (rows 14-15) are merged by
+``merge_prnd_2024.py``; the world separation and metal rows (16-30) are all 'missing' rows
+the embedded table already holds.
 
 Run once from the repository root: ``python3 research/data-truth/merge.py``. It marks the rows
 the new ones replace as not preferred (lines kept byte for byte otherwise), appends the new
