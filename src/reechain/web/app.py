@@ -20,6 +20,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Match
 
 from reechain import __version__
@@ -45,8 +46,14 @@ def create_app(
     store: str | Path | None = None,
     api_key: str | None = None,
     max_jobs: int = 4,
+    compress: bool | None = None,
 ) -> FastAPI:
-    """The app over a dataset (default: the embedded one) and an ensemble store."""
+    """The app over a dataset (default: the embedded one) and an ensemble store.
+
+    ``compress`` (default: on unless ``REECHAIN_GZIP=0``) gzips answers for clients that accept
+    it: pages, JSON and plotly.js (``web/assets.py``); off serves them as they are, the
+    "before" of ``benchmarks/bench_web_paint.py``.
+    """
     ds = ds or Dataset.load()
     api_key = api_key if api_key is not None else os.environ.get("REECHAIN_API_KEY")
     ctx = Context(
@@ -63,11 +70,26 @@ def create_app(
         docs_url=None,  # served by _add_docs from this server's own files
         redoc_url=None,
     )
+    _add_compression(app, compress)  # first: innermost, it sees each answer whole
     _add_error_handling(app)
     _add_docs(app)
     for area in (data, analytics, demand, scenarios, ensembles, site):
         app.include_router(area.router(ctx))
     return app
+
+
+GZIP_MIN_BYTES = 1024  # smaller answers gain less than the gzip header and the time cost
+GZIP_LEVEL = 6  # per answer: zlib's default, nearly level 9's size in less time
+
+
+def _add_compression(app: FastAPI, compress: bool | None) -> None:
+    """Gzip for pages and JSON over :data:`GZIP_MIN_BYTES` (plotly.js comes compressed from
+    ``web/assets.py`` and passes through); ``app.state.compress`` tells the static routes."""
+    if compress is None:
+        compress = os.environ.get("REECHAIN_GZIP", "1") != "0"
+    app.state.compress = compress
+    if compress:
+        app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
 
 
 # Swagger UI's files as the fastapi-offline package ships them: /docs works without a CDN
@@ -77,26 +99,50 @@ DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 DOCS_ASSETS_URL = "/static/docs"
 
 
+# Swagger UI's colours that fail WCAG's 4.5:1 contrast (axe-core: white on its light method,
+# version and OAS badges; light blue and grey text), darkened; the hues are kept.
+DOCS_CONTRAST_CSS = """
+.swagger-ui .info .title small { background: #555b66 !important }
+.swagger-ui .info .title small.version-stamp { background: #4b6b00 !important }
+.swagger-ui .info .url, .swagger-ui .info a { color: #1d63b8 !important }
+.swagger-ui .opblock-get .opblock-summary-method { background: #1565c0 !important }
+.swagger-ui .opblock-post .opblock-summary-method { background: #137a4a !important }
+.swagger-ui .opblock-put .opblock-summary-method { background: #9a5300 !important }
+.swagger-ui .opblock-delete .opblock-summary-method { background: #c62828 !important }
+.swagger-ui .opblock-patch .opblock-summary-method { background: #0f7463 !important }
+.swagger-ui .json-schema-2020-12-expand-deep-button { color: #4d4d4d !important }
+"""
+
+
 def _add_docs(app: FastAPI) -> None:
     """/docs (Swagger UI), its script, style and icon from this server; /redoc points there."""
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url,
             title=f"{app.title} API",
             swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
-            swagger_ui_parameters={"validatorUrl": None},  # no online validator badge
+            # no online validator badge; no deep links: each operation's path would be a link
+            # inside its expand button (axe-core: nested-interactive)
+            swagger_ui_parameters={"validatorUrl": None, "deepLinking": False},
         )
+        return HTMLResponse(_accessible_docs(page.body.decode("utf-8")))
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> RedirectResponse:
         return RedirectResponse("/docs")
 
     logger.debug("API docs served from %s", DOCS_ASSETS)
+
+
+def _accessible_docs(page: str) -> str:
+    """Swagger UI's page with its language declared and :data:`DOCS_CONTRAST_CSS` added."""
+    page = page.replace("<html>", "<html lang='en'>", 1)
+    return page.replace("</head>", f"<style>{DOCS_CONTRAST_CSS}</style></head>", 1)
 
 
 BODY_READ_TIMEOUT = 30.0  # seconds a request body may take between two of its parts

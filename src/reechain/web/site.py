@@ -1,23 +1,20 @@
 """The dashboard's pages and the static files they load (served by the app: nothing from a CDN)."""
 
-from pathlib import Path
 from typing import Annotated
 
-import plotly
-from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
 
-from reechain.web import pages
+from reechain.reports import plot
+from reechain.web import assets, pages
 from reechain.web.common import Context, answered_once
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-STATIC = Path(__file__).parent / "static"
 
 
 def router(ctx: Context) -> APIRouter:
     site = APIRouter(include_in_schema=False)
     _static_routes(site)
     ds = ctx.ds
+    names = plot.country_names(ds.table("countries"))
     # The dataset does not change while the server runs: pages of observed data are built once.
     overview_page = answered_once(1)(lambda: pages.overview(ds))
     demand_html = answered_once(16)(lambda year: pages.demand(ds, year))
@@ -30,8 +27,10 @@ def router(ctx: Context) -> APIRouter:
         return overview_page()
 
     @site.get("/balance", response_class=HTMLResponse)
-    def balance(deposit: str = "mount-weld", tonnes: float = 10_000) -> str:
-        return pages.balance(ds, deposit, tonnes)
+    def balance(
+        deposit: str = "mount-weld", tonnes: float = 10_000, composition: str | None = None
+    ) -> str:
+        return pages.balance(ds, deposit, tonnes, composition)
 
     @site.get("/scenario", response_class=HTMLResponse)
     def scenario_page() -> str:
@@ -40,13 +39,12 @@ def router(ctx: Context) -> APIRouter:
     @site.get("/ensembles", response_class=HTMLResponse)
     def ensembles_page(run: str | None = None) -> str:
         if ctx.api_key:  # stored results need the key, which a page link can't send
-            return pages.layout(
-                "Ensembles",
+            return pages.ensembles_page(
                 "<p>This server keeps stored results behind its API key: read them with "
                 "<code>GET /api/ensembles</code> and the <code>X-API-Key</code> header, or with "
                 "<code>reechain ensemble show</code> on the machine that holds the store.</p>",
             )
-        return pages.ensembles(ctx.store_path, run)
+        return pages.ensembles(ctx.store_path, run, names)
 
     @site.get("/criticality", response_class=HTMLResponse)
     def criticality_page(
@@ -62,14 +60,20 @@ def router(ctx: Context) -> APIRouter:
 
 
 def _static_routes(site: APIRouter) -> None:
-    @site.get("/static/plotly.min.js")
-    def plotly_js() -> FileResponse:
-        return FileResponse(PLOTLY_JS, media_type="application/javascript")
+    """plotly.js and the app's own files (any of ``web/static/``), gzipped once, with ETags
+    (``web/assets.py``)."""
 
-    @site.get("/static/topojson/world_110m.json")
-    def world_outlines() -> FileResponse:
-        return FileResponse(STATIC / "topojson" / "world_110m.json", media_type="application/json")
+    @site.get(assets.PLOTLY_JS_URL)
+    def plotly_js(request: Request) -> Response:
+        return assets.plotly_js().response(request, assets.IMMUTABLE)
 
-    @site.get("/static/scenario.js")
-    def scenario_js() -> FileResponse:
-        return FileResponse(STATIC / "scenario.js", media_type="application/javascript")
+    @site.get(assets.PLOTLY_JS_LEGACY_URL)
+    def plotly_js_unversioned(request: Request) -> Response:
+        return assets.plotly_js().response(request, assets.REVALIDATE)
+
+    @site.get("/static/{name:path}")
+    def app_file(name: str, request: Request) -> Response:
+        asset = assets.app_file(name)
+        if asset is None:
+            raise HTTPException(404, f"no static file {name!r}")
+        return asset.response(request, assets.REVALIDATE)
