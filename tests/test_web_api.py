@@ -144,7 +144,7 @@ def test_run_job_returns_sankey_and_baseline_comparison(client):
     kinds = [f["data"][0]["type"] for f in result["figures"]]
     assert kinds[0] == "sankey"
     labels = result["figures"][0]["data"][0]["node"]["label"]
-    assert any("TUR" in str(label) for label in labels)
+    assert any("Türkiye" in str(label) for label in labels)  # country names, not codes
     assert "baseline" in result["tables_html"]
 
 

@@ -110,8 +110,10 @@ def test_overview_shows_charts_and_bloc_toggle_changes_the_chart(server, page):
     page.keyboard.press("Space")
     after = _visible_traces(page, "blocs")
     names = page.evaluate("document.getElementById('blocs').data.map(t => t.name)")
+    groups = page.evaluate("document.getElementById('blocs').data.map(t => t.legendgroup)")
     assert after[names.index("G7")] is False
-    assert sum(v is False for v in after) == 1
+    assert sum(v is False for v in after) == 3  # the line and its band's two edges
+    assert {g for g, v in zip(groups, after, strict=True) if v is False} == {"G7"}
     assert "hide=G7" in page.url  # the state is in the address: a reload keeps it
     page.reload()
     page.wait_for_selector("#blocs .main-svg")
@@ -139,7 +141,7 @@ def test_scenario_page_validates_live_and_runs_the_turkiye_scenario(server, page
     buttons = page.locator("#results .modebar-btn")
     titles = buttons.evaluate_all("bs => bs.map(b => b.dataset.title)")
     assert titles and not any("Share" in t for t in titles)  # scenario.js: the pages' config
-    assert any("TUR" in label for label in trace["node"]["label"])
+    assert any("Türkiye" in label for label in trace["node"]["label"])  # names, not codes
     assert "baseline" in page.inner_text("#results")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "scenario.png", full_page=True)

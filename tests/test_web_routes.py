@@ -71,7 +71,8 @@ def test_the_pages_draw_with_the_reports_config(client: TestClient) -> None:
     text = client.get("/").text
     config = json.loads(re.search(r"window\.PLOTLY_CONFIG=(\{.*?\});</script>", text).group(1))
     assert config == {**PLOTLY_CONFIG, "responsive": True, "topojsonURL": "/static/topojson/"}
-    assert "window.PLOTLY_CONFIG" in client.get("/static/scenario.js").text
+    assert "window.PLOTLY_CONFIG" in client.get("/static/charts.js").text
+    assert "reechainDraw" in client.get("/static/scenario.js").text  # charts.js draws its charts
 
 
 def test_the_api_docs_load_only_this_servers_files(client: TestClient) -> None:
@@ -95,14 +96,27 @@ def test_an_ensemble_without_a_finished_sample_says_so(ds, tmp_path) -> None:
     assert f"No sample of run {run_id} has finished with a result yet" in r.text
 
 
-def test_the_balance_lists_only_deposits_it_has_a_composition_for(client: TestClient) -> None:
+def test_the_balance_lists_every_deposit_and_asks_for_a_composition_where_needed(
+    ds, client: TestClient
+) -> None:
     text = client.get("/balance").text
-    listed = re.findall(r"<option value='([^']+)'", text)
-    unlisted = {"kvanefjeld", "tanbreez", "norra-karr"}
-    assert listed and not unlisted & set(listed)
-    note = re.search(r"Not listed: (.*?)</p>", text).group(1)
-    assert all(name in note for name in ("Kvanefjeld", "Tanbreez", "Norra Kärr"))
-    for deposit in listed:  # every choice in the list gives a balance, not an error
+    deposits = re.search(r"<select id='deposit'.*?</select>", text, re.S).group(0)
+    listed = re.findall(r"<option value='([^']+)'", deposits)
+    assert set(listed) == set(ds.table("deposits")["deposit_id"])
+    without = {"kvanefjeld", "tanbreez", "norra-karr"}
+    for name in ("Kvanefjeld", "Tanbreez", "Norra Kärr"):
+        assert re.search(rf"{name}[^<]*\(pick a composition\)</option>", deposits), name
+    compositions = re.search(r"<select id='composition'.*?</select>", text, re.S).group(0)
+    assert set(re.findall(r"<option value='([^']+)'", compositions)) == set(
+        ds.table("compositions")["composition_id"]
+    )
+    for deposit in listed:  # every deposit gives a balance, or asks for a composition
         page = client.get("/balance", params={"deposit": deposit}).text
         assert "class='problems'" not in page, deposit
-        assert "NdPr oxide" in page
+        assert ("NdPr oxide" in page) != (deposit in without), deposit
+        if deposit in without:
+            assert "pick a composition" in page
+            chosen = client.get(
+                "/balance", params={"deposit": deposit, "composition": "monazite-giti-xbt104-2000"}
+            ).text
+            assert "NdPr oxide" in chosen and "monazite-giti-xbt104-2000" in chosen

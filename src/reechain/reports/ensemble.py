@@ -4,6 +4,7 @@ percentile tables and the sensitivity of a chosen output. Self-contained."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -25,10 +26,11 @@ def tables(store: Store, run_id: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def ensemble_figures(t: dict[str, pd.DataFrame]) -> list:
+def ensemble_figures(t: dict[str, pd.DataFrame], names: Mapping[str, str] | None = None) -> list:
     """The run's charts, shared by the report and the web page: fan charts of separation shares,
     HHI and world unmet magnet elements, and the deficit-probability heat map; none while no
-    sample has finished (the percentiles are empty)."""
+    sample has finished (the percentiles are empty). ``names``: ISO3 -> country name, for the
+    legends (:func:`reechain.reports.plot.country_names`)."""
     p, deficit = t["percentiles"], t["deficit"]
     if p.empty:
         return []
@@ -41,6 +43,7 @@ def ensemble_figures(t: dict[str, pd.DataFrame]) -> list:
             "Share of world separation (P5-P95 and median)",
             "share [%]",
             percent=True,
+            names=names,
         )
     ]
     hhi = p[p["metric"] == "hhi"]
@@ -54,11 +57,18 @@ def ensemble_figures(t: dict[str, pd.DataFrame]) -> list:
     return figs
 
 
-def write_report(store: Store, run_id: str, path: str | Path, output: tuple | None = None) -> Path:
+def write_report(
+    store: Store,
+    run_id: str,
+    path: str | Path,
+    output: tuple | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the run's report to ``path`` (``names``: ISO3 -> country name for the legends)."""
     record = store.run(run_id)
     t = tables(store, run_id)
     p = t["percentiles"]
-    figs = ensemble_figures(t)
+    figs = ensemble_figures(t, names)
     parts = [
         f"<h1>{html.escape(str(record['name']))}: ensemble {html.escape(run_id)}</h1>",
         f"<p>{len(t['ok'])} of {int(record['n_samples'])} samples solved; seed "

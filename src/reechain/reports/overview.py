@@ -117,10 +117,20 @@ def write_overview(ds: Dataset, path: str | Path, until: int | None = None) -> P
         "BRICS share of world mine production, with and without Türkiye "
         "(members as of 31 December of each year)"
     )
+    names = plot.country_names(ds.table("countries"))
+    founded = plot.founding_years(ds.table("bloc_membership"))
     figs = [
-        (plot.stage_shares_bar(tables["stage_shares"]), tables["stage_shares"], "stages"),
+        (
+            plot.stage_shares_bar(tables["stage_shares"], names=names),
+            tables["stage_shares"],
+            "stages",
+        ),
         (plot.hhi_lines(tables["concentration"]), tables["series"], "hhi"),
-        (plot.group_share_lines(tables["brics"], brics_title), tables["brics"], "brics"),
+        (
+            plot.group_share_lines(tables["brics"], brics_title, founded=founded),
+            tables["brics"],
+            "brics",
+        ),
     ]
     parts = []
     for i, (fig, data, caption) in enumerate(figs):

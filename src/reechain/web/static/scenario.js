@@ -1,11 +1,24 @@
+// The scenario page: the YAML is checked as you type (and on load); Run starts a background job,
+// polls it and shows its headline cards, tables and charts (each chart drawn by charts.js's
+// reechainDraw, with its data as a table and a CSV link in the section the server wrote).
 const box = document.getElementById('yaml'), out = document.getElementById('problems');
+const runButton = document.getElementById('run'), statusLine = document.getElementById('status');
 let timer = null;
+
 // with a key set on the server every model route needs it: send it with every call
 function headers() {
   const h = {'Content-Type': 'application/json'};
   const key = document.getElementById('key'); if (key && key.value) h['X-API-Key'] = key.value;
   return h;
 }
+
+// A problem's text: a list of places and messages, or one message (never JSON quotes).
+function message(detail) {
+  if (detail && detail.problems) return detail.problems.map(x => x.where + ': ' + x.message).join('\n');
+  if (Array.isArray(detail)) return detail.map(x => (x.loc || []).join('.') + ': ' + x.msg).join('\n');
+  return typeof detail === 'string' ? detail : 'the server could not answer';
+}
+
 async function check() {
   const r = await fetch('/api/scenarios/validate', {method: 'POST',
     headers: headers(), body: JSON.stringify({yaml: box.value})});
@@ -13,28 +26,47 @@ async function check() {
   if (r.ok) { out.className = 'ok'; out.textContent = 'Valid: ' + body.name + ', ' +
       body.years.join('-') + ', ' + body.events + ' event(s)'; return true; }
   out.className = 'problems';
-  const p = body.detail && body.detail.problems;
-  out.textContent = p ? p.map(x => x.where + ': ' + x.message).join('\n') : JSON.stringify(body.detail);
+  out.textContent = message(body.detail);
   return false;
 }
-box.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(check, 400); });
-document.getElementById('run').addEventListener('click', async () => {
-  if (!(await check())) return;
-  const status = document.getElementById('status');
-  const r = await fetch('/api/runs', {method: 'POST', headers: headers(), body: JSON.stringify({yaml: box.value})});
-  const job = await r.json();
-  if (!r.ok) { status.textContent = JSON.stringify(job.detail); return; }
-  status.textContent = 'Running (job ' + job.id + ')...';
+
+async function waitFor(id) {
+  const started = Date.now();
   while (true) {
     await new Promise(res => setTimeout(res, 1000));
-    const s = await (await fetch('/api/runs/' + job.id, {headers: headers()})).json();
-    if (s.status === 'failed') { status.textContent = 'Failed: ' + s.error; return; }
-    if (s.status === 'done') break;
+    const s = await (await fetch('/api/runs/' + id, {headers: headers()})).json();
+    if (s.status === 'failed') throw new Error(s.error);
+    if (s.status === 'done') return;
+    statusLine.textContent = 'Running, ' + Math.round((Date.now() - started) / 1000) + ' s…';
   }
-  const result = await (await fetch('/api/runs/' + job.id + '/result', {headers: headers()})).json();
-  status.textContent = 'Done.';
-  const area = document.getElementById('results'); area.innerHTML = result.tables_html;
-  result.figures.forEach((f, i) => { const d = document.createElement('div');
-    d.id = 'fig' + i; d.setAttribute('role', 'img'); area.appendChild(d);
-    Plotly.newPlot(d.id, f.data, f.layout, window.PLOTLY_CONFIG); });
-});
+}
+
+function show(result) {
+  const area = document.getElementById('results');
+  area.innerHTML = '<h2>Results: ' + result.scenario.replace(/[<&>]/g, '') + '</h2>' +
+    result.cards_html + result.tables_html + result.charts.map(c => c.html).join('');
+  result.charts.forEach(c => window.reechainDraw(c.id, c.figure));
+}
+
+async function run() {
+  if (!(await check())) return;
+  runButton.disabled = true;
+  try {
+    const r = await fetch('/api/runs', {method: 'POST', headers: headers(), body: JSON.stringify({yaml: box.value})});
+    const job = await r.json();
+    if (!r.ok) { statusLine.textContent = message(job.detail); return; }
+    statusLine.textContent = 'Running…';
+    await waitFor(job.id);
+    const result = await (await fetch('/api/runs/' + job.id + '/result', {headers: headers()})).json();
+    statusLine.textContent = 'Done.';
+    show(result);
+  } catch (e) {
+    statusLine.textContent = 'Failed: ' + e.message;
+  } finally {
+    runButton.disabled = false;
+  }
+}
+
+box.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(check, 400); });
+runButton.addEventListener('click', run);
+check();
