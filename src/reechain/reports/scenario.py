@@ -1,7 +1,8 @@
-"""The HTML report of a scenario run: key figures, the Sankey of flows, shares and HHI against
-the no-event baseline, the element balance, shadow prices (model duals, not market prices), unmet
-demand, assumptions and sources.
-Self-contained (Plotly inlined)."""
+"""The HTML report of a scenario run beside its no-event baseline: an executive summary written
+from the results (:mod:`reechain.reports.summary`), then what changes by stage (key figures, the
+Sankey of flows, shares and HHI), the heavy rare earths, prices (market beside shadow), uncertainty,
+methods and assumptions, provenance and the scenario's text (:mod:`reechain.reports.sections`).
+Self-contained (Plotly inlined); the key figures and charts are shared with the web pages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from reechain.analysis import gaps, outcomes
 from reechain.data.dataset import Dataset
@@ -19,8 +19,23 @@ from reechain.engine.run import ScenarioResult
 from reechain.engine.tables import balance_summary, result_tables, supply_summary
 from reechain.reports import plot
 from reechain.reports.page import figure_sections, write_page
+from reechain.reports.sections import (
+    changes_html,
+    contents_html,
+    heavy_html,
+    methods_html,
+    prices_html,
+    provenance_html,
+    scenario_html,
+    uncertainty_html,
+)
+from reechain.reports.summary import MAGNET_ELEMENTS, borrowed_splits, findings, summary_html
+from reechain.reports.tables import MISSING, MISSING_NOTE, Column, is_missing, percent, text, tonnes
+from reechain.reports.tables import table_html as format_table
 
 logger = logging.getLogger(__name__)
+
+UNKNOWN = "unknown"
 
 
 def key_figures(
@@ -173,6 +188,116 @@ def table_html(key: str, df: pd.DataFrame) -> str:
     return fmt.to_html(index=False, border=0, escape=True)
 
 
+#: key figures the report shows under "What changes, by stage" (supply and coverage go to the
+#: heavy rare earths too; needs are in the summary and the heavy rare earths)
+REPORT_KEYS = ("separation", "supply", "projects", "coverage", "surplus", "blocs", "ownership",
+               "supply_risk", "balance", "built", "unmet")  # fmt: skip
+#: the model's result tables: no row is zero (a model's flows are complete)
+ZERO_WHEN_ABSENT = ("surplus", "unmet")
+
+
+def report_tables(
+    tables: Mapping[str, pd.DataFrame], res: ScenarioResult, ds: Dataset
+) -> list[tuple[str, str]]:
+    """The key figures as (title, HTML) for the report: human headers with units, projects'
+    elements their ore split does not itemise 'unknown' (never 0 t), coverage by element."""
+    splits = borrowed_splits(res.scenario, ds)
+    out = []
+    for key in REPORT_KEYS:
+        if key not in tables:
+            continue
+        df = tables[key].rename(columns=str)
+        if key in ZERO_WHEN_ABSENT:
+            df = df.fillna(0.0)
+        if key == "projects":
+            df = unknown_elements(df, splits)
+        if key == "coverage":
+            df = coverage_view(df, splits)
+        out.append((TITLES[key], report_table(key, df)))
+    return out
+
+
+def unknown_elements(projects: pd.DataFrame, splits: pd.DataFrame) -> pd.DataFrame:
+    """Project output with 'unknown' for the elements its ore split does not itemise."""
+    out = projects.astype({c: object for c in projects.columns if c.endswith("_t")})
+    for r in splits.itertuples():
+        rows = out["project"] == r.project
+        for column in out.columns:
+            element = column.removesuffix("_t")
+            if element in MAGNET_ELEMENTS and element not in r.itemised:
+                out.loc[rows, column] = UNKNOWN
+    return out
+
+
+def coverage_view(cov: pd.DataFrame, splits: pd.DataFrame) -> pd.DataFrame:
+    """Coverage by region and year: magnets [t] and each element's coverage [x need],
+    'unknown' where the region's projects' ore splits don't itemise the element."""
+    out = cov[["region", "year", "magnets_t"]].copy()
+    for e in MAGNET_ELEMENTS:
+        values = cov[f"{e}_coverage"].astype(object)
+        local = splits[~splits["itemised"].map(lambda items, e=e: e in items)]
+        hidden = cov["region"].isin(local["country"])
+        out[f"{e}_coverage"] = values.where(~hidden, UNKNOWN)
+    return out
+
+
+def report_table(key: str, df: pd.DataFrame) -> str:
+    """A key-figure table for the report (:mod:`reechain.reports.tables`: '–' when missing)."""
+    columns = {
+        c: Column(_header(key, c), _formatter(key, c), numeric=c not in TEXT_COLUMNS)
+        for c in df.columns
+    }
+    return format_table(df, columns, NOTES.get(key, MISSING_NOTE))
+
+
+NOTES = {"balance": "–: magnets have no surplus in the model (not applicable), never zero."}
+TEXT_COLUMNS = ("year", "region", "project", "group", "element", "stage", "kind", "item", "unit",
+                "importer", "run", "form", "material")  # fmt: skip
+
+
+def _formatter(key: str, column: str):
+    """How a key-figure column is shown: text, %, a multiple or tonnes; a text cell (such as
+    'unknown') as it is."""
+    if column == "year":
+        return _year
+    if column in TEXT_COLUMNS:
+        return text
+    if column.endswith(("coverage", "multiple")):
+        number = _one_decimal
+    elif _is_percent(key, column):
+        number = _percent_of_fraction
+    else:
+        number = tonnes
+    return lambda v: v if isinstance(v, str) else MISSING if is_missing(v) else number(v)
+
+
+def _year(value: object) -> str:
+    return MISSING if is_missing(value) else str(int(float(value)))
+
+
+def _percent_of_fraction(value: object) -> str:
+    return percent(100 * float(value))
+
+
+def _one_decimal(value: object) -> str:
+    return f"{float(value):,.1f}"
+
+
+def _header(key: str, column: str) -> str:
+    """A human header with its unit: 'Pr_coverage' is 'Pr coverage [× need]'."""
+    column = str(column)
+    if column in TEXT_COLUMNS:
+        return column
+    words = column.removesuffix("_t").replace("_", " ")
+    if column.endswith("coverage"):
+        return f"{words} [× need]"
+    if column.endswith("multiple"):
+        return f"{words} [× observed]"
+    if _is_percent(key, column):
+        return f"{words} [%]"
+    return f"{words} [t]" if column.endswith("_t") else words
+
+
 def scenario_figures(
     res: ScenarioResult,
     base: ScenarioResult | None = None,
@@ -248,38 +373,29 @@ def scenario_figures(
 
 
 def write_report(
-    res: ScenarioResult, ds: Dataset, path: str | Path, base: ScenarioResult | None = None
+    res: ScenarioResult,
+    ds: Dataset,
+    path: str | Path,
+    base: ScenarioResult | None = None,
 ) -> Path:
-    """Write the scenario's report to ``path``."""
+    """Write the scenario's report to ``path``: the executive summary, a table of contents and
+    the sections of :data:`reechain.reports.sections.SECTIONS` in order."""
     sc = res.scenario
-    figs = scenario_figures(res, base, plot.country_names(ds.table("countries")))
+    names = plot.country_names(ds.table("countries"))
+    found = findings(res, base, ds)
+    charts = figure_sections(scenario_figures(res, base, names))
     tables = key_figures(res, base, ds)
-    prov = res.provenance.copy()
-    prov["value"] = prov["value"].map(lambda v: v if isinstance(v, str) else str(v)[:160])
-    cited = ds.cite(prov["source_id"].dropna())
+    years = list(found.years)
     parts = [
-        f"<h1>{html.escape(sc.name)}</h1><p>{html.escape(sc.description)}</p>",
-        f"<p>Years {sc.base_year}-{sc.horizon}; mode {res.result.mode}; solved in "
-        f"{sum(v for k, v in res.timings.items() if k != 'highs'):.1f} s "
-        f"(HiGHS {res.timings.get('highs', 0):.2f} s).</p>",
+        f"<header><h1>{html.escape(sc.name)}</h1><p>{html.escape(sc.description)}</p></header>",
+        summary_html(res, base, ds, names, found),
+        contents_html(),
+        changes_html(found, report_tables(tables, res, ds), charts[:-1]),
+        heavy_html(found, tables["supply"], [sc.base_year, *years]),
+        prices_html(res, base, years, charts[-1]),
+        uncertainty_html(),
+        methods_html(res),
+        provenance_html(res, ds),
+        scenario_html(sc),
     ]
-    for key, df in tables.items():
-        parts.append(f"<h2>{html.escape(TITLES[key])}</h2>{table_html(key, df)}")
-    parts += figure_sections(figs)
-    parts.append("<h2>Where the inputs come from</h2>" + prov.to_html(index=False, border=0))
-    parts.append(
-        "<h2>Sources</h2><ul>"
-        + "".join(
-            f"<li><code>{html.escape(s.source_id)}</code>: {html.escape(str(s.publisher))}, "
-            f"<i>{html.escape(str(s.title))}</i>. {html.escape(str(s.address or ''))}</li>"
-            for s in cited.itertuples()
-        )
-        + "</ul>"
-    )
-    text = yaml.safe_dump(
-        sc.model_dump(mode="json", by_alias=True, exclude_defaults=True),
-        sort_keys=False,
-        allow_unicode=True,
-    )
-    parts.append(f"<h2>The scenario</h2><pre>{html.escape(text)}</pre>")
     return write_page(path, f"{sc.name}: reechain report", parts)
