@@ -6,13 +6,16 @@ Skipped with a reason when no Chromium is installed (``apt-get install chromium`
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
 import threading
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
+import pandas as pd
 import pytest
 import uvicorn
 
@@ -216,3 +219,101 @@ def test_api_docs_render_offline(server, page):
     page.wait_for_selector(".opblock", timeout=30_000)
     assert page.locator(".opblock").count() > 10
     assert "/api/tables" in page.inner_text("#swagger-ui")
+
+
+PHONE = {"width": 390, "height": 844}
+PAGES = ("/", "/balance", "/scenario", "/ensembles", "/criticality", "/demand")
+
+
+@pytest.fixture
+def phone(browser, server):
+    """A phone-sized page (390x844, touch) that may only talk to our server."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    outside: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not outside, f"requests left the server: {outside}"
+
+
+def _scroll_width(page) -> tuple[int, int]:
+    return page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(server, phone, url):
+    phone.goto(server + url)
+    phone.wait_for_load_state("load")
+    for chart in phone.locator("[data-chart]").evaluate_all("s => s.map(x => x.dataset.chart)"):
+        phone.wait_for_selector(f"#{chart} .main-svg")
+    width, screen = _scroll_width(phone)
+    assert width <= screen, f"{url}: {width} px wide on a {screen} px screen"
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = url.strip("/") or "overview"
+    phone.screenshot(path=ARTIFACTS / f"phone-{name}.png", full_page=True)
+
+
+def test_legends_go_below_the_charts_on_a_phone_and_beside_them_on_a_desktop(server, phone, page):
+    phone.goto(server + "/")
+    phone.wait_for_selector("#blocs .main-svg")
+    orientation = "(document.getElementById('{}').layout.legend || {{}}).orientation"
+    for chart in ("stages", "hhi", "blocs"):
+        assert phone.evaluate(orientation.format(chart)) == "h", chart
+    page.goto(server + "/")
+    page.wait_for_selector("#blocs .main-svg")
+    assert page.evaluate(orientation.format("blocs")) != "h"
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_leads_to_main(server, page):
+    page.goto(server + "/balance")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.locator("h1").count() == 1
+    assert page.locator("nav [aria-current=page]").inner_text() == "Element balance"
+
+
+def test_a_chart_has_few_tab_stops_and_its_csv_holds_what_it_draws(server, page):
+    page.goto(server + "/")
+    page.wait_for_selector("#hhi .main-svg")
+    stops = page.locator("#hhi .modebar-btn").count()
+    assert stops <= MODEBAR_MAX_BUTTONS
+    href = page.locator("#h-hhi ~ .chart-tools a.csv").get_attribute("href")
+    drawn = page.evaluate(
+        "document.getElementById('hhi')._fullData.filter(t => t.showlegend !== false)"
+        ".map(t => [t.name, Array.from(t.y)])"
+    )
+    csv = pd.read_csv(io.StringIO(unquote(href.split(",", 1)[1])))
+    for name, ys in drawn:
+        rows = csv[csv["stage"] == name].sort_values("year")
+        assert rows["HHI (countries with data)"].tolist() == pytest.approx(ys, rel=1e-5), name
+
+
+def test_the_scenario_result_fits_a_phone_with_the_sankey_as_a_table(server, phone):
+    phone.goto(server + "/scenario")
+    phone.wait_for_selector("#problems.ok")
+    phone.get_by_role("button", name="Run the scenario").click()
+    phone.wait_for_selector("#fig1 .main-svg", timeout=120_000)
+    assert phone.locator("#h-cards + .cards .card").count() == 3
+    sankey = phone.locator(".chart-section:has(#fig0)")
+    assert "as-table" in sankey.get_attribute("class")
+    assert sankey.locator("details.chart-data").get_attribute("open") is not None
+    assert sankey.locator("td").count() > 10
+    width, screen = _scroll_width(phone)
+    assert width <= screen, f"scenario results: {width} px wide on a {screen} px screen"
+    assert phone.evaluate("document.getElementById('fig1').layout.legend.orientation") == "h"
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=ARTIFACTS / "phone-scenario-result.png", full_page=True)

@@ -3,7 +3,7 @@
 // reechainDraw, with its data as a table and a CSV link in the section the server wrote).
 const box = document.getElementById('yaml'), out = document.getElementById('problems');
 const runButton = document.getElementById('run'), statusLine = document.getElementById('status');
-let timer = null;
+let timer = null, asked = 0;  // asked: the latest check; an older answer arriving late is dropped
 
 // with a key set on the server every model route needs it: send it with every call
 function headers() {
@@ -20,9 +20,11 @@ function message(detail) {
 }
 
 async function check() {
+  const mine = ++asked;
   const r = await fetch('/api/scenarios/validate', {method: 'POST',
     headers: headers(), body: JSON.stringify({yaml: box.value})});
   const body = await r.json();
+  if (mine !== asked) return r.ok;
   if (r.ok) { out.className = 'ok'; out.textContent = 'Valid: ' + body.name + ', ' +
       body.years.join('-') + ', ' + body.events + ' event(s)'; return true; }
   out.className = 'problems';
