@@ -29,7 +29,10 @@ from reechain.reports.sections import (
     scenario_html,
     uncertainty_html,
 )
-from reechain.reports.summary import MAGNET_ELEMENTS, borrowed_splits, findings, summary_html
+from reechain.reports.summary import summary_html
+from reechain.reports.summary.findings import findings
+from reechain.reports.summary.scope import MAGNET_ELEMENTS
+from reechain.reports.summary.splits import borrowed_splits
 from reechain.reports.tables import MISSING, MISSING_NOTE, Column, is_missing, percent, text, tonnes
 from reechain.reports.tables import table_html as format_table
 

@@ -16,13 +16,10 @@ from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
 from reechain.engine.scenario import Scenario
 from reechain.errors import ReechainError
-from reechain.reports.summary import (
-    Findings,
-    china_shadow,
-    observed_prices,
-    scenario_hash,
-    usd_per_kg,
-)
+from reechain.reports.summary.findings import Findings
+from reechain.reports.summary.prices import china_shadow, observed_prices
+from reechain.reports.summary.stamp import scenario_hash
+from reechain.reports.summary.wording import usd_per_kg
 from reechain.reports.tables import MISSING, Column, is_missing, percent, table_html, text
 
 #: the report's sections in order: id -> heading

@@ -1,0 +1,46 @@
+"""Prices of a run: the observed base-year market prices it is calibrated on and the model's
+shadow prices in China beside them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reechain.engine import periods
+from reechain.engine.run import ScenarioResult
+from reechain.reports.summary.scope import MAGNET_ELEMENTS
+
+
+def observed_prices(res: ScenarioResult) -> pd.DataFrame:
+    """The observed base-year oxide prices the run is calibrated on (provenance rows 'base price
+    X'): element, price [USD/t oxide], market (how it was read), source_id."""
+    prov = res.provenance
+    rows = prov[prov["parameter"].str.startswith("base price ")]
+    return pd.DataFrame(
+        {
+            "element": rows["parameter"].str.removeprefix("base price "),
+            "price": rows["value"].astype(float),
+            "market": rows["how"].astype(str),
+            "source_id": rows["source_id"].astype(str),
+        }
+    ).reset_index(drop=True)
+
+
+def china_shadow(res: ScenarioResult | None, year: int) -> pd.Series:
+    """China's oxide shadow prices in ``year`` [USD/t oxide] by element (a year in months: the
+    months' mean); empty without a run."""
+    if res is None:
+        return pd.Series(dtype=float)
+    p = res.prices
+    p = p[(p["region"] == "CHN") & (p["kind"] == "oxide")]
+    return p[p["year"].map(periods.year_of) == year].groupby("item")["price"].mean()
+
+
+def shadow_prices(res: ScenarioResult, base: ScenarioResult | None, year: int) -> pd.DataFrame:
+    """The magnet elements' shadow prices in China in ``year`` beside the observed price."""
+    observed = observed_prices(res).set_index("element")["price"]
+    now, then = china_shadow(res, year), china_shadow(base, year)
+    rows = [
+        (e, observed.get(e, float("nan")), now.get(e, float("nan")), then.get(e, float("nan")))
+        for e in MAGNET_ELEMENTS
+    ]
+    return pd.DataFrame(rows, columns=["element", "observed", "shadow", "shadow_baseline"])
