@@ -25,19 +25,9 @@ VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, 
 FAILING_IMPACTS = ("serious", "critical")
 SCENARIO_RESULT = "/scenario (results)"
 
-# Violations whose fix lies in the pages' markup (web/pages/), owned by the pages' redesign:
-# page -> rule ids tolerated until it lands. Only these rules on only these pages are let
-# through; the page owner empties this dict.
-# - nested-interactive: pages/parts.py chart_section gives each chart's div role='img', whose
-#   children are presentational, yet Plotly puts its modebar buttons inside it (role='figure',
-#   keeping aria-label and aria-describedby, fixes it on every page and in scenario results).
-KNOWN_VIOLATIONS: dict[str, set[str]] = {
-    "/": {"nested-interactive"},
-    "/balance": {"nested-interactive"},
-    "/criticality": {"nested-interactive"},
-    "/demand": {"nested-interactive"},
-    SCENARIO_RESULT: {"nested-interactive"},
-}
+# Violations tolerated on a page (page -> rule ids): none. A rule added here must say why and
+# where its fix lies.
+KNOWN_VIOLATIONS: dict[str, set[str]] = {}
 
 pytestmark = [
     pytest.mark.browser,
@@ -85,7 +75,7 @@ def _drawn(page, path: str) -> None:
         return
     page.wait_for_load_state("load")
     page.wait_for_function(
-        "[...document.querySelectorAll('.js-plotly-plot, [role=img]')]"
+        "[...document.querySelectorAll('.js-plotly-plot, .chart')]"
         ".every(d => d.querySelector('.main-svg'))"
     )
 

@@ -87,7 +87,7 @@ def chart_section(chart: Chart, after: str = "", embed: bool = True) -> str:
         f"<section class='chart-section' aria-labelledby='h-{i}'>"
         f"<h2 id='h-{i}'>{html.escape(title)}</h2>"
         f"<p class='chart-summary' id='s-{i}'>{html.escape(chart.summary)}</p>"
-        f"<div id='{i}' class='chart' role='img' aria-label='{html.escape(title)}' "
+        f"<div id='{i}' class='chart' role='figure' aria-label='{html.escape(title)}' "
         f"aria-describedby='s-{i}'></div>"
         + (
             f"<script type='application/json' data-chart='{i}'>{figure_json(chart.fig)}</script>"
