@@ -200,3 +200,21 @@ def test_demand_and_criticality_cards_come_from_their_analysis(ds, client) -> No
     crit = cards(client.get("/criticality").text)
     assert crit["Rated critical by the EU (published, by 2023)"] >= 1
     assert 0 < crit["Highest GeoPolRisk of rare earth imports (2023)"] <= 1
+
+
+def _loads_plotly(text: str) -> bool:
+    """Whether a page loads plotly.js (or charts.js, which needs it)."""
+    return bool(re.search(r"<script[^>]*src='/static/(plotly[^']*|charts\.js)'", text))
+
+
+@pytest.mark.parametrize("url", ["/", "/balance", "/criticality", "/demand", "/scenario"])
+def test_pages_with_charts_load_plotly(client, url) -> None:
+    assert _loads_plotly(client.get(url).text), url  # /scenario: for its results
+
+
+@pytest.mark.parametrize("url", ["/ensembles", "/balance?deposit=no-such-deposit"])
+def test_pages_without_charts_load_no_plotly(client, url) -> None:
+    text = client.get(url).text
+    assert "<main" in text, url
+    assert not _loads_plotly(text), url
+    assert "window.PLOTLY_CONFIG" not in text

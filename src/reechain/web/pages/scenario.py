@@ -53,7 +53,8 @@ def scenario(needs_key: bool) -> str:
         "<span id='status' aria-live='polite'></span><section id='results' aria-label='Results'>"
         "</section>"
     )
-    return layout("Scenario", body, "/scenario", scripts=("/static/scenario.js",))
+    # its results' charts are drawn by scenario.js with charts.js
+    return layout("Scenario", body, "/scenario", scripts=("/static/scenario.js",), charts=True)
 
 
 def focus_country(res: ScenarioResult) -> str | None:

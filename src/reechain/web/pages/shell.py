@@ -32,8 +32,8 @@ CHARTS_JS = "/static/charts.js"
 PLOTLY_JS = assets.PLOTLY_JS_URL  # versioned: kept a year by the browser
 
 # The reports' Plotly config, the world map's outlines from this server too (no request leaves
-# it). Every page declares it once as ``window.PLOTLY_CONFIG``, for its own figures and for
-# those static/scenario.js draws.
+# it). Every page with charts declares it once as ``window.PLOTLY_CONFIG``, for its own figures
+# and for those static/scenario.js draws.
 PLOTLY_CONFIG = {**REPORT_PLOTLY_CONFIG, "responsive": True, "topojsonURL": "/static/topojson/"}
 
 
@@ -77,17 +77,37 @@ def _footer() -> str:
     )
 
 
-def layout(title: str, body: str, current: str = "", scripts: tuple[str, ...] = ()) -> str:
+# a figure's JSON in a page (parts.chart_section); page text can't forge it ('<' is escaped)
+CHART_MARK = "<script type='application/json' data-chart="
+
+
+def chart_scripts() -> str:
+    """What a page with charts loads: the Plotly config, plotly.js and ``static/charts.js``."""
+    return (
+        f"<script>window.PLOTLY_CONFIG={json.dumps(PLOTLY_CONFIG)};</script>"
+        f"<script defer src='{PLOTLY_JS}'></script><script defer src='{CHARTS_JS}'></script>"
+    )
+
+
+def layout(
+    title: str,
+    body: str,
+    current: str = "",
+    scripts: tuple[str, ...] = (),
+    charts: bool | None = None,
+) -> str:
     """A whole page: ``title`` as its only ``<h1>``, ``body`` in ``<main>``; ``current`` is the
-    navigation entry marked as this page; ``scripts``: more of the app's scripts to load."""
+    navigation entry marked as this page; ``scripts``: more of the app's scripts to load;
+    ``charts``: whether it loads plotly.js and charts.js (default: when ``body`` holds a
+    chart's figure), so a page without charts does without their 4.8 MB."""
+    if charts is None:
+        charts = CHART_MARK in body
     extra = "".join(f"<script defer src='{src}'></script>" for src in scripts)
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)} · {PRODUCT}</title>"
-        f"<link rel='stylesheet' href='{STYLESHEET}'>"
-        f"<script>window.PLOTLY_CONFIG={json.dumps(PLOTLY_CONFIG)};</script>"
-        f"<script defer src='{PLOTLY_JS}'></script><script defer src='{CHARTS_JS}'></script>"
+        f"<link rel='stylesheet' href='{STYLESHEET}'>{chart_scripts() if charts else ''}"
         f"{extra}</head><body><a class='skip' href='#main'>Skip to the content</a>"
         f"{_header(current)}<main id='main' tabindex='-1'><h1>{html.escape(title)}</h1>{body}"
         f"</main>{_footer()}</body></html>"
