@@ -18,6 +18,8 @@ from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
 from reechain.engine.tables import balance_summary, result_tables, supply_summary
 from reechain.reports import plot
+from reechain.reports.ensemble import ensemble_figures
+from reechain.reports.ensemble_run import StoredEnsemble
 from reechain.reports.page import figure_sections, write_page
 from reechain.reports.sections import (
     changes_html,
@@ -27,14 +29,14 @@ from reechain.reports.sections import (
     prices_html,
     provenance_html,
     scenario_html,
-    uncertainty_html,
 )
 from reechain.reports.summary import summary_html
-from reechain.reports.summary.findings import findings
+from reechain.reports.summary.key_numbers import findings
 from reechain.reports.summary.scope import MAGNET_ELEMENTS
 from reechain.reports.summary.splits import borrowed_splits
 from reechain.reports.tables import MISSING, MISSING_NOTE, Column, is_missing, percent, text, tonnes
 from reechain.reports.tables import table_html as format_table
+from reechain.reports.uncertainty import uncertainty_html
 
 logger = logging.getLogger(__name__)
 
@@ -380,13 +382,19 @@ def write_report(
     ds: Dataset,
     path: str | Path,
     base: ScenarioResult | None = None,
+    ensemble: StoredEnsemble | None = None,
 ) -> Path:
     """Write the scenario's report to ``path``: the executive summary, a table of contents and
-    the sections of :data:`reechain.reports.sections.SECTIONS` in order."""
+    the sections of :data:`reechain.reports.sections.SECTIONS` in order; the uncertainty
+    section shows ``ensemble`` (an ensemble of the same scenario,
+    :func:`reechain.reports.ensemble_run.read_ensemble`) when one is given."""
     sc = res.scenario
     names = plot.country_names(ds.table("countries"))
     found = findings(res, base, ds)
-    charts = figure_sections(scenario_figures(res, base, names))
+    figs = scenario_figures(res, base, names)
+    fans = ensemble_figures(_ensemble_tables(ensemble), names) if ensemble is not None else []
+    charts = figure_sections([*figs, *fans])  # plotly.js inlined once, in the first
+    charts, fan_charts = charts[: len(figs)], charts[len(figs) :]
     tables = key_figures(res, base, ds)
     years = list(found.years)
     parts = [
@@ -396,9 +404,14 @@ def write_report(
         changes_html(found, report_tables(tables, res, ds), charts[:-1]),
         heavy_html(found, tables["supply"], [sc.base_year, *years]),
         prices_html(res, base, years, charts[-1]),
-        uncertainty_html(),
+        uncertainty_html(ensemble, found, names, fan_charts),
         methods_html(res),
         provenance_html(res, ds),
         scenario_html(sc),
     ]
     return write_page(path, f"{sc.name}: reechain report", parts)
+
+
+def _ensemble_tables(ensemble: StoredEnsemble) -> dict[str, pd.DataFrame]:
+    """The tables :func:`reechain.reports.ensemble.ensemble_figures` draws."""
+    return {"percentiles": ensemble.percentiles, "deficit": ensemble.deficit}

@@ -1,6 +1,7 @@
 """The scenario report's sections after its summary, each a ``<section>`` with an id for the
 table of contents: the heavy rare earths, prices (market beside shadow), uncertainty, methods
-and assumptions, provenance and the scenario's text. Tables go through
+and assumptions, provenance and the scenario's text (the uncertainty section is
+:mod:`reechain.reports.uncertainty`'s). Tables go through
 :mod:`reechain.reports.tables`: a missing value is '–' or 'unknown' with why, never 0 or NaN."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
 from reechain.engine.scenario import Scenario
 from reechain.errors import ReechainError
-from reechain.reports.summary.findings import Findings
+from reechain.reports.summary.key_numbers import Findings
 from reechain.reports.summary.prices import china_shadow, observed_prices
 from reechain.reports.summary.stamp import scenario_hash
 from reechain.reports.summary.wording import usd_per_kg
@@ -168,21 +169,6 @@ def prices_html(res: ScenarioResult, base: ScenarioResult | None, years: Sequenc
     columns["source_id"] = Column("source", text, numeric=False)
     note = f"<p class='caption'>{html.escape(PRICE_NOTE)}</p>"
     return section("prices", note + wrap(table_html(table, columns)) + chart)
-
-
-# -- uncertainty -------------------------------------------------------------------------------
-
-
-def uncertainty_html() -> str:
-    """How to see the answers' uncertainty: a single run has none, an ensemble gives it."""
-    how = (
-        "This report is one run with central values: it has no uncertainty of its own. To see "
-        "how the answers vary, give the scenario an <code>uncertainty:</code> section (see "
-        "<code>examples/turkiye-beylikova-ensemble.yaml</code>) and run "
-        "<code>reechain ensemble run FILE</code>; <code>reechain ensemble show RUN_ID --report "
-        "ensemble.html</code> then draws percentiles and deficit probabilities."
-    )
-    return section("uncertainty", f"<p>{how}</p>")
 
 
 # -- methods and assumptions -------------------------------------------------------------------

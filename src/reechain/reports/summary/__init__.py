@@ -1,7 +1,7 @@
 """A scenario report's first page, written from the run beside its baseline: the questions the
 scenario asks, the answers in numbers, what drives them, the caveats and the stamp.
 
-One job a module: the numbers (:mod:`.findings`, from :mod:`.shares`, :mod:`.shortfalls`,
+One job a module: the numbers (:mod:`.key_numbers`, from :mod:`.shares`, :mod:`.shortfalls`,
 :mod:`.prices` and :mod:`.splits`), the sentences that say them (:mod:`.questions`,
 :mod:`.answers`, :mod:`.drivers`, :mod:`.caveats`, in the words of :mod:`.wording`) and the
 stamp (:mod:`.stamp`). This module assembles the page; the names it imports are the summary's
@@ -18,7 +18,7 @@ from reechain.engine.run import ScenarioResult
 from reechain.reports.summary.answers import answers
 from reechain.reports.summary.caveats import caveats
 from reechain.reports.summary.drivers import drivers
-from reechain.reports.summary.findings import Findings, findings
+from reechain.reports.summary.key_numbers import Findings, findings
 from reechain.reports.summary.prices import observed_prices
 from reechain.reports.summary.questions import questions
 from reechain.reports.summary.splits import borrowed_splits

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from reechain.engine.scenario import BlocMembershipEvent, Scenario
-from reechain.reports.summary.findings import Findings
+from reechain.reports.summary.key_numbers import Findings
 from reechain.reports.summary.wording import STAGE_WORDS, baseline, pct, pp, times, usd_per_kg
 from reechain.reports.tables import is_missing, tonnes
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reechain.engine.scenario import BlocMembershipEvent, DemandEvent, ProjectEvent, Scenario
-from reechain.reports.summary.findings import Findings
+from reechain.reports.summary.key_numbers import Findings
 from reechain.reports.summary.questions import question
 from reechain.reports.summary.wording import end_use, times
 from reechain.reports.tables import is_missing, tonnes
