@@ -10,10 +10,12 @@ import typer
 
 from reechain.cli import common
 from reechain.cli.common import (
+    DEFAULT_STORE,
     DataOpt,
     Format,
     FormatOpt,
     ScenarioArg,
+    StoreOpt,
     app,
     emit,
     err,
@@ -25,6 +27,8 @@ from reechain.cli.common import (
 
 if TYPE_CHECKING:  # pragma: no cover - the commands import what they use
     from reechain.data.dataset import Dataset
+    from reechain.engine.scenario import Scenario
+    from reechain.reports.ensemble_run import StoredEnsemble
 
 # ---------------------------------------------------------------------------------------------
 # scenarios
@@ -199,19 +203,46 @@ def report_command(
     out_file: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "report.html"
     ),
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print it to an A4 PDF beside it (Chromium).")
+    ] = False,
+    ensemble: Annotated[
+        str | None,
+        typer.Option(help="An ensemble run of this scenario to show under Uncertainty."),
+    ] = None,
+    store_path: StoreOpt = DEFAULT_STORE,
     foresight: Annotated[bool, typer.Option(help="Perfect foresight.")] = False,
     data: DataOpt = None,
 ) -> None:
-    """Run a scenario and its baseline; write one self-contained HTML report (works offline)."""
+    """Run a scenario and its baseline; write one self-contained HTML report (works offline),
+    with an ensemble's percentiles (--ensemble RUN_ID) and as a PDF too (--pdf)."""
     from reechain.engine.run import baseline_of
     from reechain.reports.scenario import write_report
 
+    if pdf:  # before solving: say now that the PDF cannot be printed here
+        from reechain.reports.pdf import check_printer
+
+        check_printer()
     ds = common.load(data)
     sc = load_scenario(scenario, ds)
+    stored = _stored_ensemble(ensemble, store_path, sc) if ensemble else None
     res = _progress_run(sc, ds, foresight, "scenario")
-    base = _progress_run(baseline_of(sc), ds, foresight, "baseline")
+    central = sc.model_copy(update={"uncertainty": None})  # its inputs may target the events
+    base = _progress_run(baseline_of(central), ds, foresight, "baseline")
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    out.print(f"wrote {write_report(res, ds, out_file, base)}")
+    out.print(f"wrote {write_report(res, ds, out_file, base, stored)}")
+    if pdf:
+        from reechain.reports.pdf import write_pdf
+
+        out.print(f"wrote {write_pdf(out_file)}")
+
+
+def _stored_ensemble(run_id: str, store_path: Path, sc: Scenario) -> StoredEnsemble:
+    """The ensemble ``run_id`` of the store, checked to be of the scenario ``sc``."""
+    from reechain.ensemble.store import Store
+    from reechain.reports.ensemble_run import read_ensemble
+
+    return read_ensemble(Store(store_path, create=False), run_id, sc)
 
 
 @app.command()
