@@ -196,6 +196,17 @@ def test_baseline_keeps_the_regions(turkiye, turkiye_baseline):
     assert set(turkiye_baseline.capacity_use["region"]) == set(turkiye.capacity_use["region"])
 
 
+def test_the_baseline_of_an_ensemble_scenario_drops_its_uncertainty(ds):
+    """An ``uncertainty:`` input may name an event; the baseline has none, so it keeps no
+    uncertainty section either and passes the dataset's checks (it failed with 'there is no
+    event 0' before)."""
+    sc = Scenario.from_yaml(EXAMPLES / "turkiye-beylikova-ensemble.yaml")
+    assert sc.uncertainty is not None
+    base = baseline_of(sc, ds)
+    assert base.events == [] and base.uncertainty is None
+    base.check(ds)
+
+
 def test_facility_outage_takes_its_output_out_of_its_country(ds):
     sc = Scenario.model_validate(
         {

@@ -227,8 +227,7 @@ def report_command(
     sc = load_scenario(scenario, ds)
     stored = _stored_ensemble(ensemble, store_path, sc) if ensemble else None
     res = _progress_run(sc, ds, foresight, "scenario")
-    central = sc.model_copy(update={"uncertainty": None})  # its inputs may target the events
-    base = _progress_run(baseline_of(central), ds, foresight, "baseline")
+    base = _progress_run(baseline_of(sc, ds), ds, foresight, "baseline")
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out.print(f"wrote {write_report(res, ds, out_file, base, stored)}")
     if pdf:

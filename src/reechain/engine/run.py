@@ -299,7 +299,7 @@ def baseline_of(sc: Scenario, ds: Dataset | None = None) -> Scenario:
     """The same years and regions without events: the reference for 'before and after'.
 
     Countries the scenario's events name keep their own region, so that both runs have the
-    same regions."""
+    same regions. The ``uncertainty:`` section goes too (its inputs may name the events)."""
     blocs = (ds or Dataset.load()).table("blocs")["bloc_id"]
     named = named_countries(sc, blocs)
     taken = {c for members in sc.regions.values() for c in members}
@@ -307,5 +307,10 @@ def baseline_of(sc: Scenario, ds: Dataset | None = None) -> Scenario:
     for c in sorted(named - taken - set(regions)):
         regions[c] = [c]
     return sc.model_copy(
-        update={"name": f"{sc.name} (baseline: no events)", "events": [], "regions": regions}
+        update={
+            "name": f"{sc.name} (baseline: no events)",
+            "events": [],
+            "regions": regions,
+            "uncertainty": None,
+        }
     )
