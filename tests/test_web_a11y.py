@@ -20,7 +20,7 @@ AXE = Path(
     os.environ.get("REECHAIN_AXE")
     or Path(__file__).parents[1] / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 )
-PAGES = ("/", "/balance", "/scenario", "/ensembles", "/criticality", "/demand", "/docs")
+PAGES = ("/", "/balance", "/scenario", "/ensembles", "/criticality", "/demand", "/docs", "/404")
 VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 FAILING_IMPACTS = ("serious", "critical")
 SCENARIO_RESULT = "/scenario (results)"

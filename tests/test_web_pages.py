@@ -212,9 +212,36 @@ def test_pages_with_charts_load_plotly(client, url) -> None:
     assert _loads_plotly(client.get(url).text), url  # /scenario: for its results
 
 
-@pytest.mark.parametrize("url", ["/ensembles", "/balance?deposit=no-such-deposit"])
+@pytest.mark.parametrize("url", ["/ensembles", "/balance?deposit=no-such-deposit", "/no-such-page"])
 def test_pages_without_charts_load_no_plotly(client, url) -> None:
     text = client.get(url).text
     assert "<main" in text, url
     assert not _loads_plotly(text), url
     assert "window.PLOTLY_CONFIG" not in text
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "says"),
+    [
+        ("/no-such-page", 404, "There is no page at /no-such-page."),
+        ("/criticality?year=abc", 422, "year: Input should be a valid integer"),
+        ("/demand?year=1990", 422, "year: Input should be greater than or equal to 2024"),
+    ],
+)
+def test_a_page_error_is_a_page_in_the_sites_frame(client, url, status, says) -> None:
+    r = client.get(url)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("text/html")
+    text = r.text
+    assert "<header class='site-header'>" in text and "<footer class='site-footer'>" in text
+    assert len(re.findall(r"<h1[ >]", text)) == 1
+    assert says in text
+    assert "<a href='/'>Go to the overview</a>" in text
+
+
+@pytest.mark.parametrize("url", ["/api/no-such-route", "/api/tables/no-such-table"])
+def test_an_api_error_stays_json(client, url) -> None:
+    r = client.get(url)
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/json")
+    assert "<html" not in r.text

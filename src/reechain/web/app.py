@@ -15,7 +15,11 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -227,7 +231,16 @@ def _add_error_handling(app: FastAPI) -> None:
                 if route.matches(request.scope)[0] is not Match.NONE:
                     allowed |= getattr(route, "methods", None) or set()
             exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+        if exc.status_code >= 400 and (
+            page := site.error_response(request, exc.status_code, exc.detail, exc.headers)
+        ):
+            return page  # a page's error as a page in the site's frame
         return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        page = site.error_response(request, 422, exc.errors())
+        return page or await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(ReechainError)
     async def reechain_error(request: Request, exc: ReechainError):

@@ -8,6 +8,10 @@ from fastapi.responses import HTMLResponse
 from reechain.reports import plot
 from reechain.web import assets, pages
 from reechain.web.common import Context, answered_once
+from reechain.web.pages.errors import error_page
+
+# Addresses whose errors stay JSON problems, page route or not
+NOT_PAGES = ("/api/", "/static/", "/openapi.json", "/docs")
 
 
 def router(ctx: Context) -> APIRouter:
@@ -77,3 +81,23 @@ def _static_routes(site: APIRouter) -> None:
         if asset is None:
             raise HTTPException(404, f"no static file {name!r}")
         return asset.response(request, assets.REVALIDATE)
+
+
+def is_page_request(request: Request) -> bool:
+    """Whether an error on ``request`` is answered as a page: one of the pages' routes (an
+    HTML route), or an address no route answers, outside :data:`NOT_PAGES`."""
+    if request.url.path.startswith(NOT_PAGES):
+        return False
+    route = request.scope.get("route")
+    return route is None or getattr(route, "response_class", None) is HTMLResponse
+
+
+def error_response(
+    request: Request, status: int, detail: object, headers: dict[str, str] | None = None
+) -> HTMLResponse | None:
+    """The error as a page in the site's frame (:func:`pages.errors.error_page`) when the
+    request is a page's (:func:`is_page_request`), with its status and headers; else None."""
+    if not is_page_request(request):
+        return None
+    page = error_page(status, detail, request.url.path)
+    return HTMLResponse(page, status_code=status, headers=headers)
