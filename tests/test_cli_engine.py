@@ -53,6 +53,11 @@ def test_run_writes_results_and_report(cli, tmp_path, reuse_turkiye, turkiye, tu
     assert html.count('"type":"sankey"') == 1  # the figure's own JSON, not plotly.js
     assert "Beylikova separation plant" in html and "baseline" in html
     assert "Projects [t/yr], 2035" in r.output and "TUR" in r.output
+    # Beylikova's split (borrowed from Mountain Pass) does not itemise Dy or Tb: missing, not 0
+    projects = r.output[r.output.index("Projects [t/yr]") : r.output.index("Demand events")]
+    beylikova = next(line for line in projects.splitlines() if "10,000" in line)
+    assert beylikova.count("–") == 2 and " 0 │" not in beylikova
+    assert "does not itemise the element (unknown, not zero)" in r.output
     assert "Supply risk of the scenario&#x27;s regions&#x27; magnets" in html
 
 

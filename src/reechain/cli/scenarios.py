@@ -26,7 +26,10 @@ from reechain.cli.common import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - the commands import what they use
+    import pandas as pd
+
     from reechain.data.dataset import Dataset
+    from reechain.engine.run import ScenarioResult
     from reechain.engine.scenario import Scenario
     from reechain.reports.ensemble_run import StoredEnsemble
 
@@ -136,7 +139,7 @@ def run_command(
         ("blocs", "Blocs: share of world separation"),
     ):
         if key in figures:
-            df = figures[key]
+            df, note = _unknown_not_zero(key, figures[key], res, ds)
             df = df[df["year"] == sc.horizon] if key != "blocs" else df[df["year"].isin(years)]
             keep = [c for c in df.columns if not c.endswith(("_need_oxide_t", "_project_t"))]
             emit(
@@ -145,6 +148,8 @@ def run_command(
                 title=f"{title}, {sc.horizon}" if key != "blocs" else title,
                 percent=tuple(c for c in keep if c.endswith("coverage") or c.startswith("BRICS")),
             )
+            if note:
+                out.print(note)
     _print_balance(figures["balance"], sc.horizon)
     if "needs" in figures:
         needs = figures["needs"].drop(columns="year").round({"price_multiple": 1})
@@ -234,6 +239,24 @@ def report_command(
         from reechain.reports.pdf import write_pdf
 
         out.print(f"wrote {write_pdf(out_file)}")
+
+
+def _unknown_not_zero(
+    key: str, df: pd.DataFrame, res: ScenarioResult, ds: Dataset
+) -> tuple[pd.DataFrame, str]:
+    """(table, note): projects' output and coverage missing ('–') where the project's ore
+    split does not itemise the element (Dy and Tb in a split borrowed from Mountain Pass),
+    never 0; the note says so ('' when nothing is hidden)."""
+    from reechain.reports.scenario import UNKNOWN, coverage_view, unknown_elements
+    from reechain.reports.summary.splits import borrowed_splits
+
+    if key not in ("projects", "coverage"):
+        return df, ""
+    splits = borrowed_splits(res.scenario, ds)
+    view = unknown_elements(df, splits) if key == "projects" else coverage_view(df, splits)
+    hidden = view.eq(UNKNOWN)
+    note = "–: the project's ore split does not itemise the element (unknown, not zero)"
+    return view.mask(hidden).infer_objects(), note if hidden.any().any() else ""
 
 
 def _stored_ensemble(run_id: str, store_path: Path, sc: Scenario) -> StoredEnsemble:
