@@ -122,7 +122,7 @@ def test_validation_lists_problems_with_line_and_field(client):
     bad = TURKIYE.replace("horizon: 2035", "horizon: 1990")
     r = client.post("/api/scenarios/validate", json={"yaml": bad})
     assert r.status_code == 422
-    problems = r.json()["detail"]["problems"]
+    problems = r.json()["problems"]
     assert any("horizon" in p["where"] or "horizon" in p["message"] for p in problems)
 
 
@@ -140,12 +140,22 @@ def test_run_job_returns_sankey_and_baseline_comparison(client):
     assert r.status_code == 202
     status = wait(client, r.json()["id"])
     assert status["status"] == "done", status
-    result = client.get(f"/api/runs/{status['id']}/result").json()
-    kinds = [f["data"][0]["type"] for f in result["figures"]]
+    view = client.get(status["view"]).json()  # the scenario page's view of the run
+    kinds = [f["data"][0]["type"] for f in view["figures"]]
     assert kinds[0] == "sankey"
-    labels = result["figures"][0]["data"][0]["node"]["label"]
+    labels = view["figures"][0]["data"][0]["node"]["label"]
     assert any("Türkiye" in str(label) for label in labels)  # country names, not codes
-    assert "baseline" in result["tables_html"]
+    assert "baseline" in view["tables_html"]
+    result = client.get(status["result"]).json()  # the results as data
+    assert "html" not in client.get(status["result"]).text.lower()
+    tables = {t["name"]: t for t in result["tables"]}
+    assert set(tables) >= {"production", "trade", "unmet", "prices"}
+    prices = client.get(tables["prices"]["path"], params={"limit": 5})
+    assert prices.status_code == 200 and len(prices.json()) == 5
+    assert int(prices.headers["x-total-count"]) == tables["prices"]["rows"]["scenario"]
+    assert all(r["kind"] == "shadow" and "pool" not in r for r in prices.json())
+    base = client.get(tables["production"]["path"], params={"run": "baseline", "limit": 1})
+    assert int(base.headers["x-total-count"]) == tables["production"]["rows"]["baseline"]
 
 
 def test_running_needs_the_key_when_one_is_set(keyed):

@@ -15,13 +15,10 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -30,15 +27,15 @@ from starlette.routing import BaseRoute, Match
 from reechain import __version__
 from reechain.data.dataset import Dataset
 from reechain.errors import ReechainError
-from reechain.web import pages, site
-from reechain.web.api import analytics, data, demand, ensembles, scenarios
+from reechain.web import site
+from reechain.web.api import analytics, balance, data, demand, ensembles, scenarios
 from reechain.web.common import (  # noqa: F401  (the limits are part of this module's API)
     MAX_BODY_BYTES,
     MAX_HORIZON_YEARS,
     MAX_ROWS,
     MAX_SAMPLES,
-    PROBLEMS,
     Context,
+    problem,
 )
 from reechain.web.jobs import Jobs
 
@@ -62,23 +59,24 @@ def create_app(
     api_key = api_key if api_key is not None else os.environ.get("REECHAIN_API_KEY")
     ctx = Context(
         ds=ds,
-        jobs=Jobs(ds, max_jobs=max_jobs, answer=functools.partial(pages.run_payload, ds)),
+        jobs=Jobs(ds, max_jobs=max_jobs, answer=functools.partial(scenarios.run_answer, ds)),
         store_path=Path(store) if store else Path("reechain-runs.duckdb"),
         api_key=api_key,
     )
     app = FastAPI(
         title="reechain",
         version=__version__,
-        description="Rare earth supply chain data, concentration, scenarios.",
-        responses=PROBLEMS,
+        description="Rare earth supply chain data, concentration, scenarios. Every 4xx answers "
+        "one shape (Problem); lists page with limit and offset (X-Total-Count, Link).",
         docs_url=None,  # served by _add_docs from this server's own files
         redoc_url=None,
     )
     _add_compression(app, compress)  # first: innermost, it sees each answer whole
     _add_error_handling(app)
     _add_docs(app)
-    for area in (data, analytics, demand, scenarios, ensembles, site):
+    for area in (data, analytics, balance, demand, scenarios, ensembles, site):
         app.include_router(area.router(ctx))
+    app.add_middleware(HeadAsGet)  # last: outermost, it sees the answer as a GET gets it
     return app
 
 
@@ -187,6 +185,29 @@ class StreamedBodyLimit:
         await self.app(scope, counted, send)
 
 
+class HeadAsGet:
+    """An ASGI layer that answers HEAD wherever GET is answered: the request runs as a GET and
+    its answer goes out with the same status and headers (``Content-Length`` included) and no
+    body. Where no GET is, the GET's 405 names the methods the path allows."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # the body's parts are not sent; the last one ends the answer
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 # What every answer says to the browser, /docs included: only this server's scripts,
 # styles, images and connections (the pages' inline scripts draw their figures), no framing, no
 # referrer, no type sniffing.
@@ -218,9 +239,7 @@ def _add_error_handling(app: FastAPI) -> None:
     async def limit_body(request: Request, call_next):
         length = request.headers.get("content-length")
         if length and int(length) > MAX_BODY_BYTES:
-            return JSONResponse(
-                {"detail": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413
-            )
+            return problem(413, f"request body over {MAX_BODY_BYTES} bytes")
         return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
@@ -231,20 +250,18 @@ def _add_error_handling(app: FastAPI) -> None:
                 if route.matches(request.scope)[0] is not Match.NONE:
                     allowed |= getattr(route, "methods", None) or set()
             exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
-        if exc.status_code >= 400 and (
-            page := site.error_response(request, exc.status_code, exc.detail, exc.headers)
-        ):
-            return page  # a page's error as a page in the site's frame
-        return await http_exception_handler(request, exc)
+        if exc.status_code < 400:
+            return await http_exception_handler(request, exc)
+        page = site.error_response(request, exc.status_code, exc.detail, exc.headers)
+        return page or problem(exc.status_code, exc.detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        page = site.error_response(request, 422, exc.errors())
-        return page or await request_validation_exception_handler(request, exc)
+        return site.error_response(request, 422, exc.errors()) or problem(422, exc.errors())
 
     @app.exception_handler(ReechainError)
     async def reechain_error(request: Request, exc: ReechainError):
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return problem(400, str(exc))
 
 
 def _routes(routes) -> Iterator[BaseRoute]:

@@ -1,21 +1,25 @@
-"""What the web routes share: limits, request and problem models, query value checks, and the
-context (dataset, jobs, store, API key) that every router is built over."""
+"""What the web routes share: limits, request models, the one error shape (problems) and the
+errors each route declares, paging, query value checks, and the context (dataset, jobs, store,
+API key) that every router is built over."""
 
 import functools
 import hmac
+import http
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import Header, HTTPException
+from fastapi import Depends, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from reechain.data.dataset import Dataset
 from reechain.engine.scenario import Scenario, ScenarioError
 from reechain.errors import UnknownNameError
 from reechain.web.jobs import Jobs
+from reechain.web.models import Problem
 
 # No ``from __future__ import annotations`` in the web modules: FastAPI reads the routes'
 # annotations, and the query types are built per app from its dataset.
@@ -43,23 +47,111 @@ class EnsembleRequest(ScenarioText):
     method: Literal["random", "lhs", "morris"] = "random"
 
 
-class Problem(BaseModel):
-    """An error: what is wrong and how to fix it (text, or a list of problems with places)."""
-
-    detail: Any
-
-
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "description": text}
-    for code, text in {
-        400: "Bad input (an unknown material, country or element)",
-        404: "No such table, job or run",
-        413: "Request body too large",
-        422: "Invalid parameters or scenario (each problem with its place)",
-    }.items()
+ERRORS = {
+    400: "Bad input: the analysis refuses it (an unknown name, no data for the question)",
+    401: "API key missing or wrong",
+    404: "No such table, job or run",
+    408: "The request body did not arrive in time",
+    409: "Job not finished",
+    413: "Request body too large",
+    422: "Invalid parameters or scenario (each problem with its place)",
+    429: "Too many jobs at once",
 }
-KEY_PROBLEM = {401: {"model": Problem, "description": "API key missing or wrong"}}
-BUSY_PROBLEM = {429: {"model": Problem, "description": "Too many jobs at once"}}
+BODY_ERRORS = (408, 413, 422)  # what any route that reads a body can answer
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route that can answer ``codes``: each a :class:`Problem`."""
+    return {code: {"model": Problem, "description": ERRORS[code]} for code in sorted(codes)}
+
+
+def problem(status: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The answer of every 4xx: a :class:`Problem` from an ``HTTPException``'s detail (a text,
+    ``{"problems": [{where, message}]}``) or FastAPI's validation errors (``[{loc, msg}]``)."""
+    if isinstance(detail, dict) and "problems" in detail:
+        items = [
+            {"where": p.get("where"), "message": str(p["message"])} for p in detail["problems"]
+        ]
+    elif isinstance(detail, list):
+        items = [{"where": _place(e.get("loc", ())), "message": str(e["msg"])} for e in detail]
+    else:
+        text = detail if detail is not None else http.HTTPStatus(status).phrase
+        items = [{"where": None, "message": str(text)}]
+    lines = [f"{i['where']}: {i['message']}" if i["where"] else i["message"] for i in items]
+    body = Problem(
+        status=status,
+        title=http.HTTPStatus(status).phrase,
+        detail="\n".join(lines),
+        problems=items,
+    )
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _place(loc) -> str | None:
+    """A validation error's place as text: 'query.limit', 'body.yaml'."""
+    return ".".join(str(part) for part in loc) or None
+
+
+PAGE_HEADERS = {
+    "X-Total-Count": {
+        "description": "Rows in the whole list [rows].",
+        "schema": {"type": "integer"},
+        "required": True,
+    },
+    "Link": {
+        "description": 'The next page: `<path?query>; rel="next"` (absent on the last page).',
+        "schema": {"type": "string"},
+    },
+}
+PAGED = {200: {"description": "One page of the list", "headers": PAGE_HEADERS}}
+
+
+@dataclass
+class Paging:
+    """A list route's ``limit`` and ``offset``; a page of rows carries the list's length in
+    ``X-Total-Count`` and the next page in ``Link``."""
+
+    request: Request
+    response: Response
+    limit: int
+    offset: int
+
+    def next_path(self, total: int) -> str | None:
+        """The next page's path and query; None on the last page."""
+        if self.offset + self.limit >= total:
+            return None
+        url = self.request.url.include_query_params(
+            limit=self.limit, offset=self.offset + self.limit
+        )
+        return f"{url.path}?{url.query}"
+
+    def page(self, rows: list, total: int | None = None) -> list:
+        """This page of ``rows`` (all of the list, or ``total`` rows when ``rows`` is already
+        the page), with the paging headers set."""
+        whole = total is None
+        total = len(rows) if whole else total
+        self.response.headers["X-Total-Count"] = str(total)
+        following = self.next_path(total)
+        if following:
+            self.response.headers["Link"] = f'<{following}>; rel="next"'
+        return rows[self.offset : self.offset + self.limit] if whole else rows
+
+
+def paged(default_limit: int = MAX_ROWS):
+    """The dependency of a list route: its :class:`Paging` from ``limit`` (1 to
+    :data:`MAX_ROWS`, default ``default_limit``) and ``offset``."""
+
+    def paging(
+        request: Request,
+        response: Response,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_ROWS, description="At most this many rows [rows].")
+        ] = default_limit,
+        offset: Annotated[int, Query(ge=0, description="Rows to skip [rows].")] = 0,
+    ) -> Paging:
+        return Paging(request, response, limit, offset)
+
+    return Depends(paging)
 
 
 class OneOf:
@@ -72,7 +164,10 @@ class OneOf:
 
     def __call__(self, value: str) -> str:
         if value not in self.valid:
-            raise HTTPException(422, str(UnknownNameError(self.name, value, self.valid)))
+            message = str(UnknownNameError(self.name, value, self.valid))
+            raise HTTPException(
+                422, {"problems": [{"where": f"query.{self.name}", "message": message}]}
+            )
         return value
 
 

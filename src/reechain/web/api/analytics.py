@@ -1,7 +1,7 @@
 """/api/shares, /api/concentration and /api/criticality*: analytics on the observed data."""
 
 import functools
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Query
@@ -12,7 +12,27 @@ from reechain.analysis.criticality.gpr import PRODUCT_STAGE
 from reechain.data.flows import observed_flows
 from reechain.data.schema import STAGES
 from reechain.web import pages
-from reechain.web.common import Context, OneOf, answered_once, as_json
+from reechain.web.common import (
+    PAGED,
+    Context,
+    OneOf,
+    Paging,
+    answered_once,
+    as_json,
+    errors,
+    paged,
+)
+from reechain.web.models import (
+    Concentration,
+    CriticalitySummary,
+    EuCriticality,
+    GeoPolRisk,
+    Share,
+    UsgsRisk,
+)
+
+LIST = {**PAGED, **errors(400, 422)}  # every route here: a paged list, computed from the data
+Page = Annotated[Paging, paged()]
 
 
 def router(ctx: Context) -> APIRouter:
@@ -51,21 +71,26 @@ def _shares_routes(api: APIRouter, ctx: Context) -> None:
         mat = basis(flows, stage, material)
         return as_json(metrics.concentration(metrics.shares(flows, stage, None, material=mat)))
 
-    @api.get("/shares")
+    @api.get("/shares", responses=LIST)
     def shares(
-        stage: StageQ, year: Annotated[int, Query(ge=1900, le=2100)], material: MaterialQ = None
-    ) -> list[dict[str, Any]]:
+        stage: StageQ,
+        year: Annotated[int, Query(ge=1900, le=2100)],
+        paging: Page,
+        material: MaterialQ = None,
+    ) -> list[Share]:
         """Shares of world output by country (observed data)."""
         if material is not None:
             materials(material)
-        return share_rows(stages(stage), year, material)
+        return paging.page(share_rows(stages(stage), year, material))
 
-    @api.get("/concentration")
-    def concentration(stage: StageQ, material: MaterialQ = None) -> list[dict[str, Any]]:
+    @api.get("/concentration", responses=LIST)
+    def concentration(
+        stage: StageQ, paging: Page, material: MaterialQ = None
+    ) -> list[Concentration]:
         """HHI (bracket), CR1, CR3 and N-1 coverage per year (observed data)."""
         if material is not None:
             materials(material)
-        return concentration_rows(stages(stage), material)
+        return paging.page(concentration_rows(stages(stage), material))
 
 
 def _criticality_routes(api: APIRouter, ctx: Context) -> None:
@@ -121,35 +146,43 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
         material = elements(material)
         return (None, material) if material in ("LREE", "HREE") else (material, None)
 
-    @api.get("/criticality")
+    @api.get("/criticality", responses=LIST)
     def criticality(
+        paging: Page,
         assessment: Annotated[str, Query(**assessments.schema)] = "EU2023",
         material: Annotated[str | None, Query(**eu_materials.schema)] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[EuCriticality]:
         """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
         element = eu_materials(material) if material is not None else None
-        return eu_rows(assessments(assessment), element)
+        return paging.page(eu_rows(assessments(assessment), element))
 
-    @api.get("/criticality/summary")
+    @api.get("/criticality/summary", responses=LIST)
     def criticality_summary(
-        year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
-    ) -> list[dict[str, Any]]:
+        paging: Page,
+        year: YearQ = 2023,
+        importer: ImporterQ = "USA",
+        material: CritMaterialQ = None,
+    ) -> list[CriticalitySummary]:
         """The methods side by side per element or group: EU SR and EI ranges, published EU
         scores and verdicts, USGS-style disruption potential and trade exposure. A missing
         input makes a range (_low, _high); it is never read as zero."""
         element, group = element_or_group(material)
-        return summary_rows(year, importers(importer), element, group)
+        return paging.page(summary_rows(year, importers(importer), element, group))
 
-    @api.get("/criticality/usgs")
+    @api.get("/criticality/usgs", responses=LIST)
     def criticality_usgs(
-        year: YearQ = 2023, importer: ImporterQ = "USA", material: CritMaterialQ = None
-    ) -> list[dict[str, Any]]:
+        paging: Page,
+        year: YearQ = 2023,
+        importer: ImporterQ = "USA",
+        material: CritMaterialQ = None,
+    ) -> list[UsgsRisk]:
         """USGS-style factors per stage: DP and TE ranges; SR stays empty with the reason."""
         element, group = element_or_group(material)
-        return usgs_rows(year, importers(importer), element or group)
+        return paging.page(usgs_rows(year, importers(importer), element or group))
 
-    @api.get("/criticality/geopolrisk")
+    @api.get("/criticality/geopolrisk", responses=LIST)
     def criticality_geopolrisk(
+        paging: Page,
         year: YearQ = 2023,
         importer: Annotated[
             str | None,
@@ -158,11 +191,13 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
         product: Annotated[
             str | None, Query(description="Traded product; default all.", **products.schema)
         ] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[GeoPolRisk]:
         """GeoPolRisk (0-1) of importers for traded rare earth products, as a range where
         inputs are missing, with what is missing."""
-        return geopolrisk_rows(
-            year,
-            importers(importer) if importer is not None else None,
-            products(product) if product is not None else None,
+        return paging.page(
+            geopolrisk_rows(
+                year,
+                importers(importer) if importer is not None else None,
+                products(product) if product is not None else None,
+            )
         )

@@ -2,14 +2,24 @@
 magnets in use, and the EU's Critical Raw Materials Act benchmarks, for the baseline (no
 events). A scenario's own come with its run (``reechain demand --scenario``)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
 
 from reechain.analysis.crma import crma_of_scenario
 from reechain.analysis.demand import BY, demand_table, scenario_for, stock_summary
-from reechain.web.common import Context, OneOf, answered_once, as_json
+from reechain.web.common import (
+    PAGED,
+    Context,
+    OneOf,
+    Paging,
+    answered_once,
+    as_json,
+    errors,
+    paged,
+)
+from reechain.web.models import CrmaBenchmark, ElementDemand, EndUseDemand, RegionDemand, Stocks
 
 YearQ = Annotated[int, Query(ge=1900, le=2060, description="Year (history or projection).")]
 
@@ -27,35 +37,41 @@ def router(ctx: Context) -> APIRouter:
         lambda importer, year: as_json(crma_of_scenario(ds, scenario_for(year), importer, year))
     )
 
-    @api.get("/demand")
+    @api.get("/demand", responses={**PAGED, **errors(400, 422)})
     def demand(
         year: YearQ,
+        paging: Annotated[Paging, paged()],
         by: Annotated[
             str, Query(description="end-use, region or element", **by_values.schema)
         ] = "end-use",
-    ) -> list[dict[str, Any]]:
+    ) -> list[EndUseDemand | RegionDemand | ElementDemand]:
         """Magnet demand of the baseline in a year [t magnet; by element t metal]."""
-        return demand_rows(year, by_values(by))
+        return paging.page(demand_rows(year, by_values(by)))
 
-    @api.get("/stocks")
-    def stocks(year: YearQ) -> dict[str, Any]:
+    @api.get("/stocks", responses=errors(400, 422))
+    def stocks(year: YearQ) -> Stocks:
         """Magnets in use, into use and at end of life by end use, the year's recycling flows
         and the end uses without a lifetime (stock unknown, not zero)."""
         return stock_rows(year)
 
-    @api.get("/crma", dependencies=[Depends(ctx.require_key())])
+    @api.get(
+        "/crma",
+        dependencies=[Depends(ctx.require_key())],
+        responses={**PAGED, **errors(400, 401, 422)},
+    )
     def crma(
         year: YearQ,
+        paging: Annotated[Paging, paged()],
         importer: Annotated[str, Query(description="ISO3 code or bloc (EU27).")] = "EU27",
-    ) -> list[dict[str, Any]]:
+    ) -> list[CrmaBenchmark]:
         """CRMA benchmarks of an importer from the baseline's modelled flows (solves the
         model: needs the API key when the server has one)."""
-        return crma_rows(importer.upper()[:8], year)
+        return paging.page(crma_rows(importer.upper()[:8], year))
 
     return api
 
 
-def _stocks(ds, year: int) -> dict[str, Any]:
+def _stocks(ds, year: int) -> dict[str, list]:
     summary = stock_summary(ds, scenario_for(year), year)
     return {
         "stocks": as_json(summary.table),

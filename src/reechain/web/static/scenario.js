@@ -59,7 +59,7 @@ async function run() {
     if (!r.ok) { statusLine.textContent = message(job.detail); return; }
     statusLine.textContent = 'Running…';
     await waitFor(job.id);
-    const result = await (await fetch('/api/runs/' + job.id + '/result', {headers: headers()})).json();
+    const result = await (await fetch('/scenario/runs/' + job.id, {headers: headers()})).json();
     statusLine.textContent = 'Done.';
     show(result);
   } catch (e) {
