@@ -172,7 +172,7 @@ def test_scenario_cards_are_the_runs_numbers(ds, turkiye, turkiye_baseline) -> N
     figures = key_figures(turkiye, turkiye_baseline, ds)
     cov = figures["coverage"]
     row = cov[(cov["region"] == "TUR") & (cov["year"] == year)].iloc[0]
-    lowest = min(row[f"{e}_coverage"] for e in ("Pr", "Nd", "Dy", "Tb"))
+    lowest = min(row[f"{e}_coverage"] for e in ("Pr", "Nd"))  # Dy and Tb: unknown
     label = f"Türkiye&#x27;s magnet demand covered by its projects ({year})"
     assert found[label] == pytest.approx(lowest)
     needs = figures["needs"]
@@ -188,6 +188,31 @@ def test_scenario_cards_are_the_runs_numbers(ds, turkiye, turkiye_baseline) -> N
         values(sankey["figure"]["data"][0]["link"]["value"]), rel=1e-5
     )
     assert "_" not in "".join(re.findall(r"<th[^>]*>([^<]*)</th>", payload["tables_html"]))
+
+
+def test_dy_and_tb_of_a_borrowed_split_are_unknown_not_zero(ds, turkiye, turkiye_baseline) -> None:
+    """Beylikova's ore split, borrowed from Mountain Pass, itemises neither Dy nor Tb: the card
+    and the tables say unknown and why, never 0 %, and name the limit among known elements."""
+    payload = run_payload(ds, turkiye, turkiye_baseline)
+    card = re.search(r"covered by its projects.*?</div>", payload["cards_html"]).group(0)
+    assert (
+        "Dy, Tb: unknown (Beylikova&#x27;s split, borrowed from Mountain Pass, does not "
+        "itemise them)" in card
+    )
+    assert "the lowest of the known elements limits" in card
+    assert not re.search(r"(Dy|Tb) 0 %", card)
+    assert not re.search(r"<p class='card-value'>(Dy|Tb)", card)
+    tables = payload["tables_html"]
+    coverage = csv_of(tables, "coverage")
+    heavy = coverage[coverage["element"].isin(["Dy", "Tb"])]
+    assert heavy["coverage [× need]"].isna().all()
+    assert heavy["projects' output [t oxide]"].isna().all()
+    assert heavy["note"].str.contains("borrowed from Mountain Pass, does not itemise").all()
+    light = coverage[coverage["element"].isin(["Pr", "Nd"])]
+    assert light["coverage [× need]"].notna().all() and light["note"].isna().all()
+    projects = csv_of(tables, "projects")
+    assert projects["Dy [t]"].isna().all() and projects["Tb [t]"].isna().all()
+    assert (projects["Nd [t]"] > 0).any()
 
 
 def test_demand_and_criticality_cards_come_from_their_analysis(ds, client) -> None:

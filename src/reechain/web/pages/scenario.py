@@ -16,6 +16,14 @@ from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
 from reechain.reports import plot
 from reechain.reports.scenario import key_figures, scenario_figures
+from reechain.reports.summary import borrowed_splits
+from reechain.web.pages.coverage import (
+    Unknown,
+    coverage_card,
+    coverage_table,
+    unknown_in,
+    unknown_outputs,
+)
 from reechain.web.pages.figdata import figure_frame, figure_summary
 from reechain.web.pages.parts import (
     Card,
@@ -31,7 +39,6 @@ from reechain.web.pages.shell import layout
 from reechain.web.pages.tables import human
 
 EXAMPLE = Path(__file__).parents[4] / "examples" / "turkiye-beylikova.yaml"
-ELEMENTS = ("Pr", "Nd", "Dy", "Tb")
 
 
 def scenario(needs_key: bool) -> str:
@@ -84,33 +91,15 @@ def _share(shares: pd.DataFrame, country: str, year: int) -> float | None:
     return float(row["share"].iloc[0]) if len(row) else None
 
 
-def coverage_text(value: float) -> str:
-    """Coverage (output / need) as a multiple from 1 ('17.5×'), else in % ('40 %')."""
-    return pct(value, 0) if pd.isna(value) or value < 1 else f"{value:.1f}×"
-
-
 def _coverage_card(
-    res: ScenarioResult, figures: dict[str, pd.DataFrame], focus: str, name: str
+    res: ScenarioResult, figures: dict[str, pd.DataFrame], focus: str, name: str, unknown: Unknown
 ) -> Card:
     year = res.scenario.horizon
     label = f"{name}'s magnet demand covered by its projects ({year})"
     cov = figures.get("coverage")
-    row = cov[(cov["region"] == focus) & (cov["year"] == year)] if cov is not None else None
-    if row is None or row.empty:
-        return missing_card(label, f"the scenario has no demand event with an activity in {name}")
-    row = row.iloc[0]
-    values = {e: float(row[f"{e}_coverage"]) for e in ELEMENTS}
-    said = " · ".join(f"{e} {coverage_text(v)}" for e, v in values.items())
-    known = {e: v for e, v in values.items() if not pd.isna(v)}
-    if not known:
-        return missing_card(label, "no element need in that year")
-    least = min(known, key=known.get)
-    return Card(
-        label,
-        known[least],
-        f"{least} {coverage_text(known[least])}",
-        f"project output / need per element: {said}; the lowest limits",
-    )
+    rows = cov[(cov["region"] == focus) & (cov["year"] == year)] if cov is not None else None
+    row = None if rows is None or rows.empty else rows.iloc[0]
+    return coverage_card(row, label, name, unknown)
 
 
 def _shortfall_card(res: ScenarioResult, figures: dict[str, pd.DataFrame]) -> Card:
@@ -129,10 +118,15 @@ def _shortfall_card(res: ScenarioResult, figures: dict[str, pd.DataFrame]) -> Ca
 
 
 def scenario_cards(
-    res: ScenarioResult, base: ScenarioResult | None, figures: dict[str, pd.DataFrame], names: dict
+    res: ScenarioResult,
+    base: ScenarioResult | None,
+    figures: dict[str, pd.DataFrame],
+    names: dict,
+    unknown: dict[str, Unknown],
 ) -> list[Card]:
     """The focus country's separation share, the coverage of its magnet demand by element
-    and the largest shortfall, in the run's last year."""
+    (``unknown``: region -> the elements its projects' ore splits leave out, see
+    :func:`unknown_of`) and the largest shortfall, in the run's last year."""
     focus = focus_country(res)
     if focus is None:
         why = "the scenario names no country besides China"
@@ -143,7 +137,7 @@ def scenario_cards(
     name = names.get(focus, focus)
     return [
         _separation_card(res, base, focus, name),
-        _coverage_card(res, figures, focus, name),
+        _coverage_card(res, figures, focus, name, unknown.get(focus, Unknown())),
         _shortfall_card(res, figures),
     ]
 
@@ -161,23 +155,6 @@ def _share_table(table: pd.DataFrame, names: dict) -> pd.DataFrame:
     return out
 
 
-def _coverage_long(cov: pd.DataFrame) -> pd.DataFrame:
-    """The coverage table by element, one row per region, year and element."""
-    rows = [
-        {
-            "region": r["region"],
-            "year": r["year"],
-            "element": e,
-            "need [t oxide]": r[f"{e}_need_oxide_t"],
-            "projects' output [t oxide]": r[f"{e}_project_t"],
-            "coverage [× need]": r[f"{e}_coverage"],
-        }
-        for _, r in cov.iterrows()
-        for e in ELEMENTS
-    ]
-    return pd.DataFrame(rows)
-
-
 TABLES = {
     "separation": "Separation: share of world output of the project countries and China; HHI",
     "projects": "Projects: oxide output by element and by-products",
@@ -186,14 +163,21 @@ TABLES = {
 }
 
 
-def scenario_tables(figures: dict[str, pd.DataFrame], names: dict) -> str:
-    """The key tables a reader asks for first, with human headers."""
+def scenario_tables(
+    figures: dict[str, pd.DataFrame],
+    names: dict,
+    splits: pd.DataFrame,
+    unknown: dict[str, Unknown],
+) -> str:
+    """The key tables a reader asks for first, with human headers; no number for an element
+    a project's ore split does not itemise (``splits``: ``borrowed_splits``; ``unknown``:
+    region -> :class:`Unknown`)."""
     shown = {
         "separation": lambda df: _share_table(df, names),
-        "projects": lambda df: df.rename(
+        "projects": lambda df: unknown_outputs(df, splits).rename(
             columns=lambda c: "TREO [t]" if c == "treo_t" else human(c)
         ),
-        "coverage": _coverage_long,
+        "coverage": lambda df: coverage_table(df, unknown),
         "blocs": lambda df: _share_table(df, names),
     }
     return "".join(
@@ -203,11 +187,22 @@ def scenario_tables(figures: dict[str, pd.DataFrame], names: dict) -> str:
     )
 
 
+def unknown_of(
+    figures: dict[str, pd.DataFrame], splits: pd.DataFrame, ds: Dataset
+) -> dict[str, Unknown]:
+    """Each coverage region's elements its projects' ore splits (``splits``) leave out."""
+    cov = figures.get("coverage")
+    regions = set(cov["region"]) if cov is not None else set()
+    return {region: unknown_in(splits, region, ds) for region in regions}
+
+
 def run_payload(ds: Dataset, res: ScenarioResult, base: ScenarioResult | None) -> dict[str, Any]:
     """What the scenario page shows of a finished run: cards and tables (HTML), and each chart
     as its section (HTML) and its figure (Plotly JSON) that ``static/scenario.js`` draws."""
     names = plot.country_names(ds.table("countries"))
     figures = key_figures(res, base, ds)
+    splits = borrowed_splits(res.scenario, ds)
+    unknown = unknown_of(figures, splits, ds)
     charts = []
     for i, fig in enumerate(scenario_figures(res, base, names)):
         frame = figure_frame(fig)
@@ -216,8 +211,8 @@ def run_payload(ds: Dataset, res: ScenarioResult, base: ScenarioResult | None) -
         charts.append({"id": chart.id, "html": chart_section(chart, embed=False), "figure": figure})
     return {
         "scenario": res.scenario.name,
-        "cards_html": cards_html(scenario_cards(res, base, figures, names)),
-        "tables_html": scenario_tables(figures, names),
+        "cards_html": cards_html(scenario_cards(res, base, figures, names, unknown)),
+        "tables_html": scenario_tables(figures, names, splits, unknown),
         "charts": charts,
         "figures": [c["figure"] for c in charts],
     }
