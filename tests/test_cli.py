@@ -162,6 +162,8 @@ def test_sql_reads_the_tables_only_unless_files_are_allowed(cli, tmp_path):
         assert "--allow-files" in r.output and "not for the query" not in r.output
         assert "Traceback" not in r.output
     assert not target.exists()
+    locked = cli("data", "sql", "SET memory_limit = '100GB'")
+    assert locked.exit_code == 2 and "locked" in locked.output
     allowed = cli("data", "sql", reads, "--allow-files")
     assert allowed.exit_code == 0 and "not for the query" in allowed.output
 

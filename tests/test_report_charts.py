@@ -195,6 +195,15 @@ def test_balance_headline_gives_a_lower_bound_for_a_lumped_group(ds):
     assert "Tb, Dy inside the lumped group" in line
 
 
+def test_a_small_unitemised_share_is_not_printed_as_zero_percent(ds):
+    """Mount Weld's split leaves 0.37 % of TREO unassigned: said as 0.37 %, never '0 %'."""
+    res = deposit_output(ds, "mount-weld", 10_000)
+    share = 100 * res.unassigned_t / res.treo_t
+    assert 0 < share < 1
+    line = tables.balance_headline(res)
+    assert f"{share:.2g} % of TREO not itemised" in line and "(0 %" not in line
+
+
 def test_balance_table_shows_a_dash_never_nan(ds):
     res = deposit_output(ds, "beylikova", 10_000, composition_id="mountain-pass-mp-10k-2021")
     out = tables.balance_table_html(res)

@@ -16,9 +16,6 @@ from reechain.reports.sections import SECTIONS
 
 from conftest import TURKIYE
 
-pytest.importorskip("playwright.sync_api")
-pypdf = pytest.importorskip("pypdf")
-
 try:
     pdf.chromium()
     NO_CHROMIUM = ""
@@ -37,6 +34,7 @@ def printed(turkiye, turkiye_baseline, ds, tmp_path_factory):
     """The Türkiye report and its PDF, in a folder of their own."""
     if NO_CHROMIUM:
         pytest.skip(NO_CHROMIUM)
+    pytest.importorskip("playwright.sync_api")
     folder = tmp_path_factory.mktemp("pdf")
     html = write_report(turkiye, ds, folder / "report.html", turkiye_baseline)
     return pdf.write_pdf(html)
@@ -44,6 +42,7 @@ def printed(turkiye, turkiye_baseline, ds, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pages(printed) -> list[str]:
+    pypdf = pytest.importorskip("pypdf")
     return [words(page.extract_text()) for page in pypdf.PdfReader(printed).pages]
 
 

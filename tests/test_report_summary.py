@@ -176,3 +176,17 @@ def test_sections_in_order_summary_first_and_no_nan(report):
     assert "unknown" in text and "Secondary: read via" in text
     # the scenario as written, its comments kept
     assert "No element split of Beylikova is public" in text
+
+
+def test_the_heavy_coverage_says_unknown_for_output_the_split_does_not_itemise(ds, turkiye):
+    """Beylikova's borrowed split does not itemise Dy or Tb: its output of them is unknown
+    (NaN, shown '–'), not 0 t, while its Pr and Nd output is known."""
+    from reechain.reports.summary.shortfalls import demand_coverage
+
+    cov = demand_coverage(turkiye, ds, turkiye.scenario.horizon).set_index("element")
+    for e in ("Dy", "Tb"):
+        assert cov.loc[e, "output"] != cov.loc[e, "output"]  # NaN
+        assert cov.loc[e, "coverage"] != cov.loc[e, "coverage"]
+        assert "not itemised" in cov.loc[e, "why"]
+    for e in ("Pr", "Nd"):
+        assert cov.loc[e, "output"] > 0 and cov.loc[e, "why"] == ""

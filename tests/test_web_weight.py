@@ -15,6 +15,7 @@ from reechain.web.app import create_app
 
 GZIP = {"Accept-Encoding": "gzip"}
 IDENTITY = {"Accept-Encoding": "identity"}
+LONG_NAME = "x" * 300 + ".js"  # beyond the file system's 255 characters
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +85,28 @@ def test_the_apps_static_files_are_gzipped_with_etags(client: TestClient, name: 
 
 
 @pytest.mark.parametrize(
-    "name", ["../site.py", "topojson/NOTICE.md", "nothing.js", "%2e%2e/app.py"]
+    "name",
+    ["../site.py", "topojson/NOTICE.md", "nothing.js", "%2e%2e/app.py", "%00.js", LONG_NAME],
 )
 def test_only_the_apps_scripts_styles_and_json_are_static_files(
     client: TestClient, name: str
 ) -> None:
     assert client.get(f"/static/{name}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("header", "gzipped"),
+    [("gzip", True), ("*", True), ("*;q=1, gzip;q=0", False), ("gzip;q=0, *", False),
+     ("identity", False), ("br, *;q=0.5", True), ("", False)],
+)  # fmt: skip
+def test_an_asset_is_sent_gzipped_only_where_the_client_accepts_gzip(
+    header: str, gzipped: bool
+) -> None:
+    """gzip's own weight decides where it is listed (q=0 refuses it), else ``*``'s."""
+    from starlette.requests import Request
+
+    scope = {"type": "http", "headers": [(b"accept-encoding", header.encode())]}
+    assert assets.accepts_gzip(Request(scope)) is gzipped
 
 
 def test_large_json_answers_are_gzipped_and_small_ones_are_not(client: TestClient) -> None:

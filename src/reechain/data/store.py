@@ -39,16 +39,24 @@ def connect(ds: Dataset, path: str | Path | None = None) -> duckdb.DuckDBPyConne
     return con
 
 
+#: what one locked query may use: the dataset is about 7,000 rows, so this is room to spare
+#: (an assumption of this module, not a measured need), set before the settings are locked
+QUERY_MEMORY = "2GB"
+QUERY_THREADS = 2
+
+
 def query(ds: Dataset, sql: str, allow_files: bool = False) -> pd.DataFrame:
     """Run one SQL query over the dataset's tables and return a DataFrame.
 
     Unless ``allow_files``, the query sees the dataset's tables only: DuckDB's file access
-    (``COPY ... TO``, ``read_text``, ``ATTACH``, extensions) is off and the setting locked, so
-    a query can neither read nor write a file."""
+    (``COPY ... TO``, ``read_text``, ``ATTACH``, extensions) is off, memory and threads are
+    bounded, and the settings locked, so a query can neither read nor write a file."""
     if not sql.strip():
         raise ReechainError("the query is empty: give a SELECT over the dataset's tables")
     con = connect(ds)
     if not allow_files:
+        con.execute(f"SET memory_limit = '{QUERY_MEMORY}'")
+        con.execute(f"SET threads = {QUERY_THREADS}")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     try:

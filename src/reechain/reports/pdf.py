@@ -21,7 +21,9 @@ logger = logging.getLogger(__name__)
 
 #: the environment variable that names the Chromium executable (else ``chromium`` on the PATH)
 CHROMIUM_ENV = "REECHAIN_CHROMIUM"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage"]
+#: Chromium refuses to start its sandbox as root: only then is it turned off
+ROOT_ARGS = ["--no-sandbox"]
 #: lay the charts out for A4 and let them redraw (two animation frames) before printing
 PRINT_LAYOUT = """async () => {
   if (window.reechainPrintLayout) window.reechainPrintLayout();
@@ -86,7 +88,8 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path | None = None) -> Path
 def _print(p: Any, executable: str, url: str, out: Path) -> None:
     """Open ``url`` in a new headless Chromium with only that file reachable, lay it out for
     print and write its PDF to ``out``."""
-    browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    args = CHROMIUM_ARGS + (ROOT_ARGS if os.geteuid() == 0 else [])
+    browser = p.chromium.launch(executable_path=executable, args=args)
     try:
         page = browser.new_page()
         page.route("**/*", lambda route: _only(route, url))

@@ -127,7 +127,8 @@ def _hidden_reasons(res: ElementBalance, elements: tuple[str, ...]) -> list[str]
         if inside and len(parts) > len(inside):
             reasons.append(f"{', '.join(inside)} inside the lumped group {group}")
     if res.unassigned_t > 0.5:
-        reasons.append(f"{100 * res.unassigned_t / res.treo_t:.0f} % of TREO not itemised")
+        share = percent(100 * res.unassigned_t / res.treo_t)
+        reasons.append(f"{share} % of TREO not itemised")
     return reasons
 
 

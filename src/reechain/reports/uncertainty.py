@@ -16,7 +16,7 @@ from reechain.reports.ensemble_run import StoredEnsemble
 from reechain.reports.sections import section, wrap
 from reechain.reports.summary.key_numbers import Findings
 from reechain.reports.summary.scope import MAGNET_ELEMENTS, STAGE_MATERIAL
-from reechain.reports.tables import Column, percent, table_html, text, tonnes
+from reechain.reports.tables import Column, is_missing, percent, table_html, text, tonnes
 
 NO_ENSEMBLE = (
     "This report is one run with central values: it has no uncertainty of its own. To see "
@@ -40,7 +40,7 @@ SHOWN_ERROR = 160  # characters of a failed sample's error shown
 
 def _share(value: float) -> str:
     """A fraction as a percentage [%] ('–' when missing)."""
-    return percent(100 * value)
+    return percent(value if is_missing(value) else 100 * float(value))
 
 
 SHARE_COLUMNS = {

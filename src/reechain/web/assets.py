@@ -82,13 +82,14 @@ class Asset:
 
 
 def accepts_gzip(request: Request) -> bool:
-    """Whether ``Accept-Encoding`` lists gzip (or ``*``) with a non-zero weight."""
+    """Whether ``Accept-Encoding`` accepts gzip with a non-zero weight: gzip's own entry if it
+    has one (``*;q=1, gzip;q=0`` refuses it), else ``*``'s."""
+    weights = {}
     for part in request.headers.get("accept-encoding", "").split(","):
         coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "*"):
-            weight = params.strip().removeprefix("q=")
-            return not params or _weight(weight) > 0
-    return False
+        weight = params.strip().removeprefix("q=")
+        weights[coding.strip().lower()] = _weight(weight) if params else 1.0
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 def _weight(text: str) -> float:
@@ -108,11 +109,14 @@ def plotly_js() -> Asset:
 def app_file(name: str) -> Asset | None:
     """The file ``name`` of ``web/static/`` (a script, a style sheet or JSON), or None for
     anything else, a path leading out of the folder included. Read again when it changes."""
-    path = (STATIC / name).resolve()
-    media_type = MEDIA_TYPES.get(path.suffix)
-    if media_type is None or not path.is_relative_to(STATIC.resolve()) or not path.is_file():
+    try:  # a NUL byte or an over-long name is no file of ours: 404, never a 500
+        path = (STATIC / name).resolve()
+        media_type = MEDIA_TYPES.get(path.suffix)
+        if media_type is None or not path.is_relative_to(STATIC.resolve()) or not path.is_file():
+            return None
+        stat = path.stat()
+    except (ValueError, OSError):
         return None
-    stat = path.stat()
     return _read_once(path, media_type, (stat.st_mtime_ns, stat.st_size))
 
 

@@ -30,7 +30,8 @@ def demand_coverage(res: ScenarioResult, ds: Dataset, year: int) -> pd.DataFrame
         for e in MAGNET_ELEMENTS:
             why = _not_itemised(local, e)
             value = float("nan") if why else getattr(r, f"{e}_coverage")
-            need, out = getattr(r, f"{e}_need_oxide_t"), getattr(r, f"{e}_project_t")
+            need = getattr(r, f"{e}_need_oxide_t")
+            out = float("nan") if why else getattr(r, f"{e}_project_t")  # unknown, not 0 t
             rows.append((r.region, year, r.magnets_t, e, need, out, value, why))
     return pd.DataFrame(rows, columns=columns)
 
