@@ -317,3 +317,32 @@ def test_the_scenario_result_fits_a_phone_with_the_sankey_as_a_table(server, pho
     assert phone.evaluate("document.getElementById('fig1').layout.legend.orientation") == "h"
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=ARTIFACTS / "phone-scenario-result.png", full_page=True)
+
+
+def test_an_ensemble_started_from_the_page_shows_progress_and_links_its_result(server, page):
+    """A tiny ensemble of the example with uncertain inputs, started from /ensembles: the
+    progress reaches every sample, then the link opens the run's fans."""
+    page.goto(server + "/ensembles")
+    assert page.get_by_label("Example").input_value() == "turkiye-beylikova-ensemble.yaml"
+    assert "uncertainty:" in page.get_by_label("Scenario (YAML)").input_value()
+    page.get_by_label("Samples (1 to 500)").fill("2")
+    page.get_by_role("button", name="Start the ensemble").click()
+    page.wait_for_selector("#ens-result a", timeout=240_000)
+    assert page.inner_text("#ens-status").startswith("2 of 2 samples done, 0 failed")
+    bar = page.locator("#ens-bar")
+    assert bar.evaluate("b => [b.value, b.max]") == [2, 2]
+    page.locator("#ens-result a").click()
+    page.wait_for_selector("#fan .main-svg")
+    assert "run=" in page.url
+
+
+def test_a_pasted_scenario_that_is_not_valid_is_refused_with_its_problems(server, page):
+    page.goto(server + "/ensembles")
+    page.get_by_label("Example").select_option("")  # paste my own
+    page.get_by_label("Scenario (YAML)").fill("name: broken\nhorizon: 1990\n")
+    page.get_by_label("Samples (1 to 500)").fill("2")
+    page.get_by_role("button", name="Start the ensemble").click()
+    status = page.locator("#ens-status")
+    playwright.expect(status).to_contain_text("Not started")
+    assert "base_year" in status.inner_text() and "{" not in status.inner_text()  # not JSON
+    assert page.locator("#ens-bar").is_hidden()

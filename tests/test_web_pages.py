@@ -270,3 +270,17 @@ def test_an_api_error_stays_json(client, url) -> None:
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("application/json")
     assert "<html" not in r.text
+
+
+def test_the_ensembles_form_starts_within_the_limits_and_asks_for_the_key(ds, client) -> None:
+    from reechain.web.common import MAX_SAMPLES
+
+    text = client.get("/ensembles").text
+    assert "<form id='ens-form'>" in text and "/static/ensembles.js" in text
+    assert f"max='{MAX_SAMPLES}'" in text and "id='ens-key'" not in text
+    examples = json.loads(
+        re.search(r"id='ens-examples'>(.*?)</script>", text).group(1).replace("<\\/", "</")
+    )
+    assert next(iter(examples)) == "turkiye-beylikova-ensemble.yaml"  # uncertain inputs first
+    keyed = TestClient(create_app(ds, api_key="k")).get("/ensembles").text
+    assert "<label for='ens-key'>API key</label>" in keyed and "behind its API key" in keyed

@@ -42,13 +42,7 @@ def router(ctx: Context) -> APIRouter:
 
     @site.get("/ensembles", response_class=HTMLResponse)
     def ensembles_page(run: str | None = None) -> str:
-        if ctx.api_key:  # stored results need the key, which a page link can't send
-            return pages.ensembles_page(
-                "<p>This server keeps stored results behind its API key: read them with "
-                "<code>GET /api/ensembles</code> and the <code>X-API-Key</code> header, or with "
-                "<code>reechain ensemble show</code> on the machine that holds the store.</p>",
-            )
-        return pages.ensembles(ctx.store_path, run, names)
+        return pages.ensembles(ctx.store_path, run, names, needs_key=bool(ctx.api_key))
 
     @site.get("/criticality", response_class=HTMLResponse)
     def criticality_page(

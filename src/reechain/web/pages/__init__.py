@@ -7,7 +7,7 @@ from reechain.reports.overview import STAGE_MATERIALS, stage_material
 from reechain.web.pages.balance import balance
 from reechain.web.pages.criticality import criticality
 from reechain.web.pages.demand import demand
-from reechain.web.pages.ensembles import ensemble_runs, ensembles, ensembles_page
+from reechain.web.pages.ensembles import ensemble_runs, ensembles
 from reechain.web.pages.overview import overview
 from reechain.web.pages.scenario import run_payload, scenario
 from reechain.web.pages.shell import PLOTLY_CONFIG, layout
@@ -20,7 +20,6 @@ __all__ = [
     "demand",
     "ensemble_runs",
     "ensembles",
-    "ensembles_page",
     "layout",
     "overview",
     "run_payload",

@@ -1,5 +1,5 @@
-"""The ensembles page: the runs in the server's store, and a run's fans and deficit
-probabilities, each chart with its data."""
+"""The ensembles page: a form that starts a run (``ensemble_form``), the runs in the server's
+store, and a run's fans and deficit probabilities, each chart with its data."""
 
 from __future__ import annotations
 
@@ -9,11 +9,18 @@ from pathlib import Path
 import pandas as pd
 
 from reechain.errors import ReechainError
+from reechain.web.pages.ensemble_form import start_form
 from reechain.web.pages.figdata import figure_frame, figure_summary
 from reechain.web.pages.parts import Chart, chart_section, problem
 from reechain.web.pages.shell import layout
 
 TITLE = "Ensembles"
+SCRIPT = "/static/ensembles.js"
+KEY_NOTE = (
+    "<p>This server keeps stored results behind its API key: read them with "
+    "<code>GET /api/ensembles</code> and the <code>X-API-Key</code> header, or with "
+    "<code>reechain ensemble show</code> on the machine that holds the store.</p>"
+)
 
 
 def ensemble_runs(store_path: Path) -> pd.DataFrame:
@@ -25,9 +32,10 @@ def ensemble_runs(store_path: Path) -> pd.DataFrame:
     return Store(store_path, create=False).runs()
 
 
-def ensembles_page(body: str) -> str:
-    """The ensembles page around ``body``."""
-    return layout(TITLE, body, "/ensembles")
+def ensembles_page(body: str, needs_key: bool = False) -> str:
+    """The ensembles page: the form that starts a run, then ``body`` (``needs_key``: the
+    server asks for its API key)."""
+    return layout(TITLE, start_form(needs_key) + body, "/ensembles", scripts=(SCRIPT,))
 
 
 def _run_charts(store_path: Path, run: str, names: dict[str, str]) -> str:
@@ -45,16 +53,24 @@ def _run_charts(store_path: Path, run: str, names: dict[str, str]) -> str:
     return "".join(sections)
 
 
-def ensembles(store_path: Path, run: str | None, names: dict[str, str] | None = None) -> str:
-    """The list of runs, and ``run``'s charts (``names``: ISO3 -> country name)."""
+def ensembles(
+    store_path: Path,
+    run: str | None,
+    names: dict[str, str] | None = None,
+    needs_key: bool = False,
+) -> str:
+    """The list of runs, and ``run``'s charts (``names``: ISO3 -> country name); with
+    ``needs_key`` only the form, as stored results need the key a link can't send."""
+    if needs_key:
+        return ensembles_page(KEY_NOTE, needs_key=True)
     try:
         runs = ensemble_runs(store_path)
     except ReechainError as exc:  # a store that isn't one: say so, not a 500
         return ensembles_page(problem(str(exc)))
     if runs.empty:
         return ensembles_page(
-            "<p>No ensemble runs in this server's store yet; start one "
-            "with <code>reechain ensemble run SCENARIO</code>.</p>"
+            "<h2>Runs</h2><p>No ensemble runs in this server's store yet; start one above "
+            "or with <code>reechain ensemble run SCENARIO</code>.</p>"
         )
     links = "".join(
         f"<li><a href='/ensembles?run={html.escape(str(r.run_id))}'>{html.escape(str(r.name))}</a> "
