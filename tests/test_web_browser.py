@@ -6,6 +6,7 @@ Skipped with a reason when no Chromium is installed (``apt-get install chromium`
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -67,10 +68,12 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page that may only talk to our server (the dashboard must work offline)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+@contextlib.contextmanager
+def offline_page(browser, server: str, **options):
+    """A page of a new browser context (``options``: viewport, touch...) that may only talk to
+    our server (the dashboard must work offline); on leaving, no JavaScript error and no
+    outside request, or the test fails."""
+    context = browser.new_context(**options)
     outside: list[str] = []
 
     def offline(route):
@@ -93,6 +96,28 @@ def page(browser, server):
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
     assert not outside, f"requests left the server: {outside}"
+
+
+@pytest.fixture
+def page(browser, server):
+    """A laptop-sized page (1366x900) that may only talk to our server."""
+    with offline_page(browser, server, viewport={"width": 1366, "height": 900}) as pg:
+        yield pg
+
+
+MIN_SCREENSHOT_BYTES = 15_000  # the smallest page (404, phone) is about 40 kB
+
+
+def screenshot(pg, name: str) -> Path:
+    """The whole page as ``test-artifacts/<name>.png``, checked to exist and to hold more than
+    a blank page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    path.unlink(missing_ok=True)
+    pg.screenshot(path=path, full_page=True)
+    size = path.stat().st_size if path.is_file() else 0
+    assert size > MIN_SCREENSHOT_BYTES, f"{path}: {size} bytes"
+    return path
 
 
 def _visible_traces(page, div_id: str) -> list:
@@ -123,8 +148,7 @@ def test_overview_shows_charts_and_bloc_toggle_changes_the_chart(server, page):
     page.wait_for_function("document.getElementById('blocs').data.some(t => t.visible === false)")
     assert _visible_traces(page, "blocs")[names.index("G7")] is False
     assert not page.get_by_label("G7").is_checked()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
+    screenshot(page, "overview")
 
 
 def test_scenario_page_validates_live_and_runs_the_turkiye_scenario(server, page):
@@ -146,8 +170,7 @@ def test_scenario_page_validates_live_and_runs_the_turkiye_scenario(server, page
     assert titles and not any("Share" in t for t in titles)  # scenario.js: the pages' config
     assert any("Türkiye" in label for label in trace["node"]["label"])  # names, not codes
     assert "baseline" in page.inner_text("#results")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "scenario.png", full_page=True)
+    screenshot(page, "scenario")
 
 
 def test_balance_page_form_is_labelled_and_shows_ndpr(server, page):
@@ -169,8 +192,7 @@ def test_criticality_page_draws_ranges_and_takes_an_importer(server, page):
     page.wait_for_selector("#srranges .main-svg")
     assert "importer=JPN" in page.url
     assert "trade exposure of JPN" in page.inner_text("main")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "criticality.png", full_page=True)
+    screenshot(page, "criticality")
 
 
 def test_demand_page_draws_demand_by_end_use(server, page):
@@ -222,47 +244,55 @@ def test_api_docs_render_offline(server, page):
 
 
 PHONE = {"width": 390, "height": 844}
-PAGES = ("/", "/balance", "/scenario", "/ensembles", "/criticality", "/demand")
+DESKTOP = {"width": 1440, "height": 900}
+PAGES = ("/", "/balance", "/scenario", "/ensembles", "/criticality", "/demand", "/no-such-page")
 
 
 @pytest.fixture
 def phone(browser, server):
     """A phone-sized page (390x844, touch) that may only talk to our server."""
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-    outside: list[str] = []
+    with offline_page(browser, server, viewport=PHONE, has_touch=True, is_mobile=True) as pg:
+        yield pg
 
-    def offline(route):
-        if route.request.url.startswith(server):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
 
-    context.route("**/*", offline)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
-    assert not outside, f"requests left the server: {outside}"
+@pytest.fixture
+def desktop(browser, server):
+    """A desktop-sized page (1440x900) that may only talk to our server."""
+    with offline_page(browser, server, viewport=DESKTOP) as pg:
+        yield pg
 
 
 def _scroll_width(page) -> tuple[int, int]:
     return page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
 
 
+def _page_name(url: str) -> str:
+    return url.strip("/") or "overview"
+
+
+def _drawn(pg, server: str, url: str) -> None:
+    """Open ``url`` and wait for every chart it embeds to be drawn."""
+    pg.goto(server + url)
+    pg.wait_for_load_state("load")
+    for chart in pg.locator("[data-chart]").evaluate_all("s => s.map(x => x.dataset.chart)"):
+        pg.wait_for_selector(f"#{chart} .main-svg")
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_no_page_scrolls_sideways_on_a_phone(server, phone, url):
-    phone.goto(server + url)
-    phone.wait_for_load_state("load")
-    for chart in phone.locator("[data-chart]").evaluate_all("s => s.map(x => x.dataset.chart)"):
-        phone.wait_for_selector(f"#{chart} .main-svg")
+    _drawn(phone, server, url)
     width, screen = _scroll_width(phone)
     assert width <= screen, f"{url}: {width} px wide on a {screen} px screen"
-    ARTIFACTS.mkdir(exist_ok=True)
-    name = url.strip("/") or "overview"
-    phone.screenshot(path=ARTIFACTS / f"phone-{name}.png", full_page=True)
+    screenshot(phone, f"phone-{_page_name(url)}")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_draws_offline_at_desktop_size(server, desktop, url):
+    _drawn(desktop, server, url)
+    assert desktop.locator("h1").count() == 1
+    width, screen = _scroll_width(desktop)
+    assert width <= screen, f"{url}: {width} px wide on a {screen} px screen"
+    screenshot(desktop, f"desktop-{_page_name(url)}")
 
 
 def test_legends_go_below_the_charts_on_a_phone_and_beside_them_on_a_desktop(server, phone, page):
@@ -315,8 +345,7 @@ def test_the_scenario_result_fits_a_phone_with_the_sankey_as_a_table(server, pho
     width, screen = _scroll_width(phone)
     assert width <= screen, f"scenario results: {width} px wide on a {screen} px screen"
     assert phone.evaluate("document.getElementById('fig1').layout.legend.orientation") == "h"
-    ARTIFACTS.mkdir(exist_ok=True)
-    phone.screenshot(path=ARTIFACTS / "phone-scenario-result.png", full_page=True)
+    screenshot(phone, "phone-scenario-result")
 
 
 def test_an_ensemble_started_from_the_page_shows_progress_and_links_its_result(server, page):
