@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
+class _Stopped(Exception):
+    """Raised inside the executor's block when the caller asks to stop (``execute(stop=)``)."""
+
+
 def executor_for(
     workers: int = 1, dask_local: int | None = None, scheduler: str | None = None
 ) -> LocalExecutor | DaskExecutor:
@@ -80,6 +84,7 @@ def execute(
     progress: Progress | None = None,
     fn: Callable = evaluate,
     keep_flows: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> dict:
     """Run the samples of ``run_id`` that the store lacks; return counts (``failed``: the
     samples of this call whose model failed). ``fn`` evaluates one sample (the model run by
@@ -88,7 +93,12 @@ def execute(
 
     Interrupting (Ctrl-C) leaves every finished sample stored and the run resumable. If the
     executor's workers keep dying, :class:`WorkersLostError` (with how to resume): the samples
-    they lost are not stored, so a resume runs them."""
+    they lost are not stored, so a resume runs them.
+
+    ``stop`` (e.g. a web client's cancel) is asked before the first sample and after each
+    stored one: when it answers true, no further sample starts, those in flight end without
+    being stored, every stored sample stays and the run's status is 'cancelled' (a resume
+    runs the rest)."""
     record = store.run(run_id)
     sc = Scenario.from_text(record["scenario"], source=f"run {run_id}")
     table = design(sc, int(record["n_samples"]), int(record["seed"]), record["method"])
@@ -113,6 +123,9 @@ def execute(
     counts = {"total": int(record["n_samples"]), "done_before": len(done), "stored": 0, "failed": 0}
     if progress:
         progress(len(done), counts["total"])
+    if stop is not None and stop():
+        store.set_status(run_id, "cancelled")
+        return counts
     store.set_status(run_id, "running")
     try:
         with executor:
@@ -120,6 +133,11 @@ def execute(
                 _save(store, run_id, sample, table.loc[sample].to_dict(), result, error, counts)
                 if progress:
                     progress(len(done) + counts["stored"], counts["total"])
+                if stop is not None and stop():
+                    raise _Stopped  # leaves the executor without waiting for samples in flight
+    except _Stopped:
+        store.set_status(run_id, "cancelled")
+        return counts
     except KeyboardInterrupt:
         store.set_status(run_id, "interrupted")
         raise ReechainError(
