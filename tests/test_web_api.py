@@ -184,7 +184,7 @@ def test_run_ids_cannot_name_paths(client):
         ("/balance?deposit=mount-weld&tonnes=10000", "NdPr oxide", ("Deposit", "TREO [t]")),
         ("/balance?deposit=nowhere", "unknown", ("Deposit", "TREO [t]")),
         ("/scenario", "Run the scenario", ("Scenario",)),
-        ("/ensembles", "No ensemble runs", ()),  # nothing to choose from without a run
+        ("/ensembles", "No ensemble runs", ("Example", "Samples (1 to 500)", "Sampling")),
         ("/criticality", "supply risk", ("Year", "Importer (USGS-style trade exposure)")),
     ],
 )
@@ -192,7 +192,11 @@ def test_pages_render_offline(client, path, needle, labels):
     r = client.get(path)
     assert r.status_code == 200
     assert needle.lower() in r.text.lower()
-    assert "cdn" not in r.text.lower() and re.search(r"/static/plotly[-.0-9]*\.min\.js", r.text)
+    assert "cdn" not in r.text.lower()
+    scripts = re.findall(r"<script[^>]* src='([^']*)'", r.text)
+    assert all(src.startswith("/static/") for src in scripts), scripts
+    plotly = any(re.fullmatch(r"/static/plotly[-.0-9]*\.min\.js", src) for src in scripts)
+    assert plotly or "data-chart=" not in r.text  # a page with a chart loads this server's
     found = re.findall(r">([^<>]*)</label>", r.text)
     assert set(labels) <= set(found) and bool(found) == bool(labels), found
 
@@ -206,6 +210,7 @@ def test_criticality_assessment_without_shares_is_empty_not_an_error(client):
     # EU 2011 is in the data with its published SR and EI only, not its sourcing shares.
     r = client.get("/api/criticality", params={"assessment": "EU2011"})
     assert r.status_code == 200 and r.json() == []
+    assert "assessment=EU2011 has no sourcing shares" in r.headers["x-empty-reason"]
     assert client.get("/api/criticality", params={"assessment": "EU1999"}).status_code == 422
 
 
@@ -237,8 +242,8 @@ def test_ensemble_job_runs_in_the_store_and_reports_percentiles(client):
 def test_method_not_allowed_names_every_allowed_method(client):
     r = client.request("OPTIONS", "/api/ensembles")
     assert r.status_code == 405
-    assert {m.strip() for m in r.headers["allow"].split(",")} == {"GET", "POST"}
-    assert client.delete("/api/tables").headers["allow"] == "GET"
+    assert {m.strip() for m in r.headers["allow"].split(",")} == {"GET", "HEAD", "POST"}
+    assert client.delete("/api/tables").headers["allow"] == "GET, HEAD"
 
 
 def test_overview_map_uses_the_latest_well_covered_year(client):
@@ -342,11 +347,12 @@ def test_the_job_limit_counts_ensembles_and_runs_together(ds):
     """Reliability review M2: with ensembles running up to the limit, a scenario run is a
     429 too."""
     from reechain.engine.scenario import Scenario
-    from reechain.web.jobs import JobLimitError, Jobs
+    from reechain.web.jobs import Job, JobLimitError, Jobs
 
     jobs = Jobs(ds, max_jobs=2)
-    jobs.ensembles_running = 2
     sc = Scenario.model_validate({"name": "x", "base_year": 2024, "horizon": 2025})
+    for run_id in ("a", "b"):
+        jobs.ensembles[run_id] = Job(id=run_id, scenario=sc, kind="ensemble")
     with pytest.raises(JobLimitError, match="2 jobs are already queued or running"):
         jobs.submit(sc)
 

@@ -257,3 +257,108 @@ def test_a_deposit_without_a_split_takes_a_chosen_composition(client):
         "borrowed": True,
         "reason": "chosen by the user",
     }
+
+
+# ---- the API key as a security scheme
+
+KEYED_OPERATIONS = {
+    ("post", "/api/scenarios/validate"),
+    ("post", "/api/runs"),
+    ("get", "/api/runs/{id}"),
+    ("post", "/api/runs/{id}/cancel"),
+    ("get", "/api/runs/{id}/result"),
+    ("get", "/api/runs/{id}/tables/{name}"),
+    ("get", "/api/ensembles"),
+    ("post", "/api/ensembles"),
+    ("get", "/api/ensembles/{id}"),
+    ("post", "/api/ensembles/{id}/cancel"),
+    ("get", "/api/crma"),
+}
+
+
+def test_with_a_key_the_openapi_declares_it_on_exactly_the_routes_that_need_it(ds):
+    """/docs' "Authorize": an APIKeyHeader scheme on the header the server checks, on the
+    routes that parse a scenario, run the model or read stored results, each with its 401;
+    the observed data's routes are public and declare neither."""
+    spec = TestClient(create_app(ds, api_key="k")).get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"] == {
+        "APIKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": spec["components"]["securitySchemes"]["APIKey"]["description"],
+        }
+    }
+    secured = {(m, p) for p, m, op in _operations(spec) if op.get("security")}
+    assert secured == KEYED_OPERATIONS
+    for path, method, op in _operations(spec):
+        keyed = (method, path) in KEYED_OPERATIONS
+        assert op.get("security", []) == ([{"APIKey": []}] if keyed else []), path
+        assert ("401" in op["responses"]) is keyed, (path, method)
+        assert all(p["in"] != "header" for p in op.get("parameters", [])), path
+
+
+def test_an_open_server_declares_no_key(spec):
+    assert "securitySchemes" not in spec["components"]
+    for path, method, op in _operations(spec):
+        assert "security" not in op and "401" not in op["responses"], (path, method)
+
+
+# ---- empty lists say why
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/api/shares?stage=mining&year=1990", "no mining output of TREO in year=1990"),
+        ("/api/shares?stage=mining&year=2024&material=Nd", "no mining output of material=Nd"),
+        ("/api/concentration?stage=mining&material=Nd", "no mining output of material=Nd"),
+        ("/api/criticality?assessment=EU2011", "assessment=EU2011 has no sourcing shares"),
+        ("/api/sources?offset=100000", "offset 100000 is past the end of the list"),
+        ("/api/ensembles", "no ensemble run in this server's store"),
+    ],
+)
+def test_an_empty_list_says_which_filter_matched_nothing(client, path, reason):
+    r = client.get(path)
+    assert r.status_code == 200 and r.json() == []
+    assert reason in r.headers["x-empty-reason"], r.headers.get("x-empty-reason")
+
+
+def test_a_list_with_rows_has_no_empty_reason_and_the_header_is_declared(client, spec):
+    r = client.get("/api/shares", params={"stage": "mining", "year": 2024})
+    assert r.json() and "x-empty-reason" not in r.headers
+    headers = spec["paths"]["/api/shares"]["get"]["responses"]["200"]["headers"]
+    assert "X-Empty-Reason" in headers
+
+
+# ---- GeoPolRisk: one unit per column, rounded
+
+
+def _decimals(x: float) -> int:
+    text = repr(float(x))
+    return 0 if "e" in text else len(text.split(".")[1].rstrip("0"))
+
+
+def test_geopolrisk_columns_have_one_unit_and_no_float_noise(client, ds):
+    from reechain.analysis.criticality import geopolrisk_table
+
+    rows = client.get("/api/criticality/geopolrisk", params={"year": 2023}).json()
+    raw = geopolrisk_table(ds, 2023, None, None).set_index(["importer", "product"])
+    assert rows and all("imports_unit" not in r and "imports" not in r for r in rows)
+    decimals = {"hhi": 4, "hhi_upper": 4, "imports_t": 1, "domestic": 1, "unknown_g_share": 4}
+    decimals |= {"score_low": 4, "score_high": 4, "score": 4}
+    for row in rows:
+        for column, places in decimals.items():
+            assert row[column] is None or _decimals(row[column]) <= places, (column, row)
+        source = raw.loc[(row["importer"], row["product"])]
+        if source["imports_unit"] == "t":  # tonnes stay tonnes
+            assert row["imports_t"] == round(source["imports"], 1)
+            assert row["imports_shares_only"] is False
+        elif source["imports_unit"] == "fraction":  # shares only: no tonnage, never "1.0"
+            assert row["imports_t"] is None and row["imports_shares_only"] is True
+        else:
+            assert row["imports_t"] is None and row["imports_shares_only"] is None
+        if row["score_high"] is not None:
+            assert row["score_high"] == pytest.approx(source["score_high"], abs=5e-5)
+    kinds = {r["imports_shares_only"] for r in rows}
+    assert kinds >= {True, False}  # both kinds of import data are in the year

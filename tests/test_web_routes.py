@@ -26,10 +26,10 @@ def client(ds) -> TestClient:
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
-        ("delete", "/api/tables", "GET"),
-        ("put", "/api/ensembles", "GET, POST"),
+        ("delete", "/api/tables", "GET, HEAD"),
+        ("put", "/api/ensembles", "GET, HEAD, POST"),
         ("get", "/api/runs", "POST"),
-        ("post", "/criticality", "GET"),
+        ("post", "/criticality", "GET, HEAD"),
     ],
 )
 def test_a_wrong_method_answers_405_with_the_allowed_ones(

@@ -77,6 +77,7 @@ def create_app(
     for area in (data, analytics, balance, demand, scenarios, ensembles, site):
         app.include_router(area.router(ctx))
     app.add_middleware(HeadAsGet)  # last: outermost, it sees the answer as a GET gets it
+    app.state.jobs = ctx.jobs  # the background jobs, for operators and tests
     return app
 
 
@@ -249,6 +250,8 @@ def _add_error_handling(app: FastAPI) -> None:
             for route in _routes(app.router.routes):
                 if route.matches(request.scope)[0] is not Match.NONE:
                     allowed |= getattr(route, "methods", None) or set()
+            if "GET" in allowed:  # HeadAsGet answers HEAD wherever GET is
+                allowed.add("HEAD")
             exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
         if exc.status_code < 400:
             return await http_exception_handler(request, exc)

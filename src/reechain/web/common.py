@@ -6,19 +6,21 @@ import functools
 import hmac
 import http
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import Depends, Header, HTTPException, Query, Request, Response
+from fastapi import Depends, HTTPException, Query, Request, Response, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
 from reechain.data.dataset import Dataset
 from reechain.engine.scenario import Scenario, ScenarioError
 from reechain.errors import UnknownNameError
-from reechain.web.jobs import Jobs
+from reechain.web.jobs import JobLimitError, Jobs
 from reechain.web.models import Problem
 
 # No ``from __future__ import annotations`` in the web modules: FastAPI reads the routes'
@@ -52,17 +54,36 @@ ERRORS = {
     401: "API key missing or wrong",
     404: "No such table, job or run",
     408: "The request body did not arrive in time",
-    409: "Job not finished",
+    409: "Job not finished (its results), or already finished (a cancel)",
     413: "Request body too large",
     422: "Invalid parameters or scenario (each problem with its place)",
     429: "Too many jobs at once",
 }
 BODY_ERRORS = (408, 413, 422)  # what any route that reads a body can answer
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before asking again [s]: when a running job is "
+        "likely to have finished, from the lengths of the jobs finished so far.",
+        "schema": {"type": "integer", "minimum": 1},
+        "required": True,
+    }
+}
+ERROR_HEADERS = {429: RETRY_AFTER}  # the statuses that say when to retry (no route has a 503)
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses`` of a route that can answer ``codes``: each a :class:`Problem`."""
-    return {code: {"model": Problem, "description": ERRORS[code]} for code in sorted(codes)}
+    """The ``responses`` of a route that can answer ``codes``: each a :class:`Problem` (with
+    its ``Retry-After`` header where the status has one)."""
+    return {
+        code: {"model": Problem, "description": ERRORS[code]}
+        | ({"headers": ERROR_HEADERS[code]} if code in ERROR_HEADERS else {})
+        for code in sorted(codes)
+    }
+
+
+def too_many_jobs(exc: JobLimitError) -> HTTPException:
+    """The 429 of a job refused at the limit, with the seconds to wait in ``Retry-After``."""
+    return HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
 
 
 def problem(status: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -102,6 +123,12 @@ PAGE_HEADERS = {
         "description": 'The next page: `<path?query>; rel="next"` (absent on the last page).',
         "schema": {"type": "string"},
     },
+    "X-Empty-Reason": {
+        "description": "Why the page is empty (only then): the filter that matched nothing, "
+        "or an offset past the list's end. An empty list is no data for the question, not "
+        "zero.",
+        "schema": {"type": "string"},
+    },
 }
 PAGED = {200: {"description": "One page of the list", "headers": PAGE_HEADERS}}
 
@@ -125,16 +152,44 @@ class Paging:
         )
         return f"{url.path}?{url.query}"
 
-    def page(self, rows: list, total: int | None = None) -> list:
+    def page(
+        self, rows: list, total: int | None = None, empty: Callable[[], str] | None = None
+    ) -> list:
         """This page of ``rows`` (all of the list, or ``total`` rows when ``rows`` is already
-        the page), with the paging headers set."""
+        the page), with the paging headers set; an empty page says why in
+        ``X-Empty-Reason`` (``empty()``: the route's reason for an empty list; default: the
+        query's filters matched nothing)."""
         whole = total is None
         total = len(rows) if whole else total
         self.response.headers["X-Total-Count"] = str(total)
         following = self.next_path(total)
         if following:
             self.response.headers["Link"] = f'<{following}>; rel="next"'
+        if total == 0 or self.offset >= total:
+            self.response.headers["X-Empty-Reason"] = header_text(
+                self.past_end(total) if total else (empty or self.no_match)()
+            )
         return rows[self.offset : self.offset + self.limit] if whole else rows
+
+    def past_end(self, total: int) -> str:
+        return f"offset {self.offset} is past the end of the list ({total} rows)"
+
+    def no_match(self) -> str:
+        """The filters of the query (paging aside) as the reason of an empty list."""
+        filters = [
+            f"{k}={v}" for k, v in self.request.query_params.items() if k not in PAGING_PARAMS
+        ]
+        if not filters:
+            return "the list is empty"
+        return f"nothing in the data matches {', '.join(filters)}"
+
+
+PAGING_PARAMS = ("limit", "offset")
+
+
+def header_text(text: str) -> str:
+    """``text`` as a header value: ASCII on one line (HTTP headers are Latin-1 at best)."""
+    return " ".join(text.replace("\u2013", "-").encode("ascii", "replace").decode().split())
 
 
 def paged(default_limit: int = MAX_ROWS):
@@ -197,6 +252,20 @@ def as_json(df: pd.DataFrame) -> list[dict[str, Any]]:
     return df.astype(object).where(df.notna(), None).to_dict(orient="records")
 
 
+API_KEY_HEADER = "X-API-Key"
+API_KEY_SCHEME = APIKeyHeader(
+    name=API_KEY_HEADER,
+    scheme_name="APIKey",
+    description="The key the server was started with (REECHAIN_API_KEY); needed by the routes "
+    "that parse a scenario, run the model or read stored results.",
+    auto_error=False,  # a missing key is the 401 in the one error shape, not FastAPI's 403
+)
+
+
+def _open() -> None:
+    """The key dependency of a server without a key: every route is open."""
+
+
 @dataclass(frozen=True)
 class Context:
     """What the routers of one app work over."""
@@ -206,18 +275,27 @@ class Context:
     store_path: Path
     api_key: str | None
 
-    def require_key(self):
+    @property
+    def key_errors(self) -> tuple[int, ...]:
+        """The statuses the key adds to a route that needs it: 401 when the server has a
+        key, none when it is open."""
+        return (401,) if self.api_key else ()
+
+    def require_key(self) -> Callable[..., None]:
         """A dependency that refuses a request without the server's API key (when it has one;
         compared in constant time). Every route that runs the model, parses a scenario or
-        reads stored results takes it; the observed data's routes are public."""
+        reads stored results takes it; the observed data's routes are public. With a key, the
+        OpenAPI description declares it as the security scheme :data:`API_KEY_SCHEME` of
+        exactly those routes (/docs: "Authorize"); an open server declares none."""
         api_key = self.api_key
+        if not api_key:
+            return _open
 
-        def check(x_api_key: Annotated[str | None, Header()] = None) -> None:
-            given = (x_api_key or "").encode()
-            if api_key and not hmac.compare_digest(given, api_key.encode()):
+        def check(given: Annotated[str | None, Security(API_KEY_SCHEME)] = None) -> None:
+            if not hmac.compare_digest((given or "").encode(), api_key.encode()):
                 raise HTTPException(
                     401,
-                    "this route runs the model or reads its results: send the X-API-Key "
+                    f"this route runs the model or reads its results: send the {API_KEY_HEADER} "
                     "header with the key the server was started with",
                 )
 

@@ -3,6 +3,7 @@ units in brackets), and what each answer is checked against before it leaves. A 
 is null (with its reason where the row has one), never zero. Row models forbid fields they
 don't declare, so a column added to a table shows up in the tests, not silently in answers."""
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -183,25 +184,36 @@ class UsgsRisk(Row):
 
 
 class GeoPolRisk(Row):
-    """GeoPolRisk of an importer for a traded product."""
+    """GeoPolRisk of an importer for a traded product. One unit per column; values rounded to
+    what the data carries: tonnes to 0.1 t (the trade tables' precision), HHIs, shares and
+    scores to 4 decimals (the sourcing shares are given to 0.01 %)."""
 
     importer: str = Field(description="Importing country (ISO3) or EU27.")
     product: str = Field(description="Traded product.")
     year: int = Field(description="Data year.")
     stage: str | None = Field(description="Stage whose output the product is (null: none).")
     hhi_year: int | None = Field(description="Year of the production HHI.")
-    hhi: float | None = Field(description="HHI of world production [0-1].")
-    hhi_upper: float | None = Field(description="HHI if the unnamed rest were one country [0-1].")
-    imports: float | None = Field(description="Imports [imports_unit].")
-    imports_unit: str | None = Field(description="Unit of imports: t, or fraction of supply.")
-    domestic: float | None = Field(description="Domestic production [t] (null: unknown).")
+    hhi: float | None = Field(description="HHI of world production [0-1, 4 decimals].")
+    hhi_upper: float | None = Field(
+        description="HHI if the unnamed rest were one country [0-1, 4 decimals]."
+    )
+    imports_t: float | None = Field(
+        description="Imports [t, 0.1 t]; null when only the partners' shares of the imports "
+        "are known (imports_shares_only) or there are no import data."
+    )
+    imports_shares_only: bool | None = Field(
+        description="True when the data give the partners' shares of the imports but not "
+        "their tonnage (the score uses the shares; imports_t is null); null: no import data."
+    )
+    domestic: float | None = Field(description="Domestic production [t, 0.1 t] (null: unknown).")
     import_basis: str | None = Field(description="Where the imports come from.")
     unknown_g_share: float | None = Field(
-        description="Share of imports from partners without a governance score [fraction]."
+        description="Share of imports from partners without a governance score "
+        "[fraction 0-1, 4 decimals]."
     )
-    score_low: float | None = Field(description="GeoPolRisk, lower end [0-1].")
-    score_high: float | None = Field(description="GeoPolRisk, upper end [0-1].")
-    score: float | None = Field(description="GeoPolRisk when every input exists [0-1].")
+    score_low: float | None = Field(description="GeoPolRisk, lower end [0-1, 4 decimals].")
+    score_high: float | None = Field(description="GeoPolRisk, upper end [0-1, 4 decimals].")
+    score: float | None = Field(description="GeoPolRisk when every input exists [0-1, 4 decimals].")
     notes: str | None = Field(description="Assumptions.")
     missing: str | None = Field(description="What is missing (why score is a range).")
 
@@ -364,21 +376,39 @@ class Validated(BaseModel):
     events: int = Field(description="Number of events.")
 
 
-JobStatus = Literal["queued", "running", "done", "failed"]
+JobState = Literal["queued", "running", "cancelling", "done", "failed", "cancelled"]
+STATES = (
+    "queued, running, cancelling (asked to stop; its current step not yet ended), done, "
+    "failed or cancelled"
+)
+
+
+class JobTimes(BaseModel):
+    """When a job was created, started and finished (ISO 8601, UTC)."""
+
+    created: datetime | None = Field(description="When it was submitted (ISO 8601, UTC).")
+    started: datetime | None = Field(
+        description="When it started (ISO 8601, UTC); null while queued."
+    )
+    finished: datetime | None = Field(
+        description="When it ended, done, failed or cancelled (ISO 8601, UTC); null until then."
+    )
 
 
 class JobSubmitted(BaseModel):
     """A scenario job accepted."""
 
     id: str = Field(description="The job's id.")
-    status: JobStatus = Field(description="queued, running, done or failed.")
+    state: JobState = Field(description=f"The job's state: {STATES}.")
+    status: JobState = Field(description="The same as state (the older name).")
 
 
-class Job(BaseModel):
-    """A job's status."""
+class Job(JobTimes):
+    """A scenario job's status: its state and times, and where its results are once done."""
 
     id: str = Field(description="The job's id.")
-    status: JobStatus = Field(description="queued, running, done or failed.")
+    state: JobState = Field(description=f"The job's state: {STATES}.")
+    status: JobState = Field(description="The same as state (the older name).")
     error: str | None = Field(description="Why it failed; null unless failed.")
     scenario: str = Field(description="The scenario's name.")
     result: str | None = Field(description="The result's path; null until done.")
@@ -424,24 +454,42 @@ class RunRow(Row):
 # ---- ensembles
 
 
-class EnsembleRun(Row):
-    """An ensemble run in the server's store."""
+STORE_STATUS = (
+    "The store's word: created (waiting for the pool), running, complete, with failures, "
+    "incomplete, interrupted or cancelled."
+)
+TIMES_HERE = " Null when this server did not run it (the CLI's runs, or before a restart)."
 
-    run_id: str = Field(description="The run's id.")
+
+class EnsembleRun(Row):
+    """An ensemble run in the server's store: its state in the scenario jobs' words, its
+    samples and its times (created from the store; started and finished from this server)."""
+
+    id: str = Field(description="The run's id (the same as run_id).")
+    run_id: str = Field(description="The run's id in the store (the older name).")
     name: str | None = Field(description="The scenario's name.")
-    created: str | None = Field(description="When it was created (ISO 8601).")
+    created: datetime | None = Field(description="When it was recorded (ISO 8601, UTC).")
+    started: datetime | None = Field(
+        description="When its samples started (ISO 8601, UTC)." + TIMES_HERE
+    )
+    finished: datetime | None = Field(description="When it ended (ISO 8601, UTC)." + TIMES_HERE)
     seed: int | None = Field(description="Random seed.")
     method: str | None = Field(description="Sampling method.")
     n_samples: int | None = Field(description="Samples asked for.")
     done: int | None = Field(description="Samples finished.")
     failed: int | None = Field(description="Samples that failed in their model.")
-    status: str | None = Field(description="created, running, complete, incomplete...")
+    state: JobState | None = Field(
+        description=f"As a scenario job's: {STATES}. Every sample stored (some may have failed "
+        "in their model: see failed) is done; stopped short by an error is failed."
+    )
+    status: str | None = Field(description=STORE_STATUS)
 
 
 class EnsembleSubmitted(BaseModel):
     """An ensemble run started."""
 
-    run_id: str = Field(description="The run's id.")
+    id: str = Field(description="The run's id (the same as run_id).")
+    run_id: str = Field(description="The run's id (the older name).")
     samples: int = Field(description="Samples asked for.")
 
 
@@ -469,11 +517,15 @@ class DeficitProbability(Row):
     probability: float | None = Field(description="Share of samples in deficit [fraction].")
 
 
-class EnsembleSummary(BaseModel):
-    """Percentiles and deficit probabilities of one run, paged together (limit and offset
-    apply to each list)."""
+class EnsembleSummary(JobTimes):
+    """One run's state and times, and its percentiles and deficit probabilities, paged
+    together (limit and offset apply to each list); started and finished are null when this
+    server did not run it."""
 
-    run_id: str = Field(description="The run's id.")
+    id: str = Field(description="The run's id (the same as run_id).")
+    run_id: str = Field(description="The run's id (the older name).")
+    state: JobState | None = Field(description=f"As a scenario job's: {STATES}.")
+    status: str | None = Field(description=STORE_STATUS)
     samples: int = Field(description="Samples finished with a result.")
     percentiles_total: int = Field(description="Percentile rows in all [rows].")
     deficit_total: int = Field(description="Deficit rows in all [rows].")
@@ -481,4 +533,8 @@ class EnsembleSummary(BaseModel):
     percentiles: list[Percentile] = Field(description="This page of the percentiles.")
     deficit_probability: list[DeficitProbability] = Field(
         description="This page of the deficit probabilities."
+    )
+    note: str | None = Field(
+        description="Why the lists are empty (no sample finished yet, or an offset past "
+        "their end); null when they are not."
     )

@@ -33,6 +33,40 @@ from reechain.web.models import (
 
 LIST = {**PAGED, **errors(400, 422)}  # every route here: a paged list, computed from the data
 Page = Annotated[Paging, paged()]
+# GeoPolRisk's columns rounded to what the data carries [decimals]: tonnes to 0.1 t (the trade
+# tables' precision), HHIs, shares and scores to 4 decimals (sourcing shares are to 0.01 %).
+GPR_DECIMALS = {
+    "hhi": 4,
+    "hhi_upper": 4,
+    "imports_t": 1,
+    "domestic": 1,
+    "unknown_g_share": 4,
+    "score_low": 4,
+    "score_high": 4,
+    "score": 4,
+}
+
+
+def gpr_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """GeoPolRisk's rows with one unit per column: imports in tonnes (``imports_t``; null
+    where the data give only the partners' shares, ``imports_shares_only``) instead of a
+    value whose unit changes from row to row; numbers rounded (:data:`GPR_DECIMALS`)."""
+    unit = table["imports_unit"]
+    out = table.assign(
+        imports_t=table["imports"].where(unit == "t"),
+        imports_shares_only=(unit == "fraction").astype(object).where(unit.notna()),
+    ).drop(columns=["imports", "imports_unit"])
+    return out.round(GPR_DECIMALS)
+
+
+def no_output(flows: pd.DataFrame, stage: str, material: str, year: int | None = None) -> str:
+    """Why shares or concentration of ``stage`` and ``material`` (in ``year``) are empty: the
+    filter that matched nothing, with the years that have data."""
+    years = flows.loc[(flows["stage"] == stage) & (flows["material"] == material), "year"]
+    if years.empty:
+        return f"no {stage} output of material={material} in the data"
+    span = f"years with data: {years.min()}-{years.max()}"
+    return f"no {stage} output of {material} in year={year} ({span})"
 
 
 def router(ctx: Context) -> APIRouter:
@@ -81,7 +115,12 @@ def _shares_routes(api: APIRouter, ctx: Context) -> None:
         """Shares of world output by country (observed data)."""
         if material is not None:
             materials(material)
-        return paging.page(share_rows(stages(stage), year, material))
+        rows = share_rows(stages(stage), year, material)
+        return paging.page(rows, empty=lambda: no_output(*asked(stage, material), year))
+
+    def asked(stage: str, material: str | None) -> tuple[pd.DataFrame, str, str]:
+        flows = flows_once()
+        return flows, stage, basis(flows, stage, material)
 
     @api.get("/concentration", responses=LIST)
     def concentration(
@@ -90,7 +129,8 @@ def _shares_routes(api: APIRouter, ctx: Context) -> None:
         """HHI (bracket), CR1, CR3 and N-1 coverage per year (observed data)."""
         if material is not None:
             materials(material)
-        return paging.page(concentration_rows(stages(stage), material))
+        rows = concentration_rows(stages(stage), material)
+        return paging.page(rows, empty=lambda: no_output(*asked(stage, material)))
 
 
 def _criticality_routes(api: APIRouter, ctx: Context) -> None:
@@ -132,7 +172,7 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
     def geopolrisk_rows(year: int, importer: str | None, product: str | None) -> list:
         from reechain.analysis.criticality import geopolrisk_table
 
-        return as_json(geopolrisk_table(ds, year, importer, product))
+        return as_json(gpr_rows(geopolrisk_table(ds, year, importer, product)))
 
     @answered_once()
     def eu_rows(assessment: str, element: str | None) -> list:
@@ -152,9 +192,18 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
         assessment: Annotated[str, Query(**assessments.schema)] = "EU2023",
         material: Annotated[str | None, Query(**eu_materials.schema)] = None,
     ) -> list[EuCriticality]:
-        """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist."""
+        """EU method: HHI and HHI_WGI,t by stage and scope; SR where its inputs exist. An
+        assessment without sourcing shares in the data is an empty list that says so."""
         element = eu_materials(material) if material is not None else None
-        return paging.page(eu_rows(assessments(assessment), element))
+        rows = eu_rows(assessments(assessment), element)
+        return paging.page(
+            rows,
+            empty=lambda: (
+                f"assessment={assessment} has no sourcing shares in the data"
+                + (f" for material={material}" if material else "")
+                + " (its published scores are in /api/criticality/summary)"
+            ),
+        )
 
     @api.get("/criticality/summary", responses=LIST)
     def criticality_summary(
@@ -193,7 +242,8 @@ def _criticality_routes(api: APIRouter, ctx: Context) -> None:
         ] = None,
     ) -> list[GeoPolRisk]:
         """GeoPolRisk (0-1) of importers for traded rare earth products, as a range where
-        inputs are missing, with what is missing."""
+        inputs are missing, with what is missing; imports in tonnes (or known only as the
+        partners' shares), numbers rounded to what the data carries."""
         return paging.page(
             geopolrisk_rows(
                 year,

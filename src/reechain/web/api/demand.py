@@ -57,7 +57,7 @@ def router(ctx: Context) -> APIRouter:
     @api.get(
         "/crma",
         dependencies=[Depends(ctx.require_key())],
-        responses={**PAGED, **errors(400, 401, 422)},
+        responses={**PAGED, **errors(400, *ctx.key_errors, 422)},
     )
     def crma(
         year: YearQ,

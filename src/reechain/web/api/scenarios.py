@@ -1,10 +1,10 @@
-"""/api/scenarios/validate and /api/runs: check a scenario, run it as a background job, read
-its results as data (the run's tables, paged); the scenario page's view of a finished run
-(HTML sections and Plotly figures) is at /scenario/runs/{job_id}, outside the API."""
+"""/api/scenarios/validate and /api/runs: check a scenario, run it as a background job, follow
+or cancel it, read its results as data (the run's tables, paged); the scenario page's view of a
+finished run (HTML sections and Plotly figures) is at /scenario/runs/{id}, outside the API."""
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from reechain.data.dataset import Dataset
 from reechain.engine.run import ScenarioResult
@@ -19,12 +19,14 @@ from reechain.web.common import (
     as_json,
     errors,
     paged,
+    too_many_jobs,
 )
-from reechain.web.jobs import Job, JobLimitError
+from reechain.web.jobs import Job, JobFinishedError, JobLimitError
 from reechain.web.models import Job as JobModel
 from reechain.web.models import JobSubmitted, RunResult, RunRow, RunTable, Validated
 
 RUNS = ("scenario", "baseline")
+JobId = Annotated[str, Path(alias="id", description="The job's id (POST /api/runs).")]
 
 
 def run_answer(ds: Dataset, res: ScenarioResult, base: ScenarioResult) -> dict[str, Any]:
@@ -42,8 +44,9 @@ def router(ctx: Context) -> APIRouter:
     view = APIRouter(include_in_schema=False)
     jobs = ctx.jobs
     key = [Depends(ctx.require_key())]
+    keyed = ctx.key_errors
 
-    @api.post("/scenarios/validate", dependencies=key, responses=errors(400, 401, *BODY_ERRORS))
+    @api.post("/scenarios/validate", dependencies=key, responses=errors(400, *keyed, *BODY_ERRORS))
     def validate(body: ScenarioText) -> Validated:
         """Check a scenario; 422 lists every problem with its line and field."""
         sc = ctx.parse(body)
@@ -55,16 +58,17 @@ def router(ctx: Context) -> APIRouter:
         "/runs",
         status_code=202,
         dependencies=key,
-        responses=errors(400, 401, 429, *BODY_ERRORS),
+        responses=errors(400, *keyed, 429, *BODY_ERRORS),
     )
     def submit(body: ScenarioText) -> JobSubmitted:
-        """Run a scenario (and its no-event baseline) as a job; poll /api/runs/{id}."""
+        """Run a scenario (and its no-event baseline) as a job; poll /api/runs/{id}. At the
+        job limit, a 429 whose Retry-After says when to try again [s]."""
         sc = ctx.parse(body)
         try:
             job = jobs.submit(sc)
         except JobLimitError as exc:
-            raise HTTPException(429, str(exc)) from None
-        return JobSubmitted(id=job.id, status=job.status)
+            raise too_many_jobs(exc) from None
+        return JobSubmitted(id=job.id, state=job.status, status=job.status)
 
     def job_of(job_id: str) -> Job:
         try:
@@ -78,22 +82,24 @@ def router(ctx: Context) -> APIRouter:
             raise HTTPException(409, f"job {job_id} is {job.status}; poll /api/runs/{job_id}")
         return job
 
-    @api.get("/runs/{job_id}", dependencies=key, responses=errors(401, 404, 422))
-    def status(job_id: str) -> JobModel:
-        """A job's status (queued, running, done, failed); when done, where its results are."""
-        job = job_of(job_id)
-        done = job.status == "done"
-        return JobModel(
-            id=job.id,
-            status=job.status,
-            error=job.error,
-            scenario=job.scenario.name,
-            result=f"/api/runs/{job.id}/result" if done else None,
-            view=f"/scenario/runs/{job.id}" if done else None,
-        )
+    @api.get("/runs/{id}", dependencies=key, responses=errors(*keyed, 404, 422))
+    def status(job_id: JobId) -> JobModel:
+        """A job's state and times; when done, where its results are."""
+        return job_status(job_of(job_id))
 
-    @api.get("/runs/{job_id}/result", dependencies=key, responses=errors(401, 404, 409, 422))
-    def result(job_id: str) -> RunResult:
+    @api.post("/runs/{id}/cancel", dependencies=key, responses=errors(*keyed, 404, 409, 422))
+    def cancel(job_id: JobId) -> JobModel:
+        """Cancel a job: a queued one never starts; a running one stops after the step it is
+        in (its scenario's run or its baseline's) and keeps no result. Its state is then
+        cancelling until that step ends, then cancelled; cancelling again changes nothing; a
+        job already done or failed is a 409."""
+        try:
+            return job_status(jobs.cancel(job_of(job_id)))
+        except JobFinishedError as exc:
+            raise HTTPException(409, str(exc)) from None
+
+    @api.get("/runs/{id}/result", dependencies=key, responses=errors(*keyed, 404, 409, 422))
+    def result(job_id: JobId) -> RunResult:
         """A finished job's results as data: its tables with their row counts and paths."""
         job = finished(job_id)
         tables = job.payload["tables"]
@@ -113,13 +119,13 @@ def router(ctx: Context) -> APIRouter:
         )
 
     @api.get(
-        "/runs/{job_id}/tables/{name}",
+        "/runs/{id}/tables/{name}",
         dependencies=key,
-        responses={**PAGED, **errors(401, 404, 409, 422)},
+        responses={**PAGED, **errors(*keyed, 404, 409, 422)},
         response_model_exclude_unset=True,
     )
     def table(
-        job_id: str,
+        job_id: JobId,
         name: Literal[tuple(TABLES)],
         paging: Annotated[Paging, paged()],
         run: Annotated[
@@ -130,13 +136,30 @@ def router(ctx: Context) -> APIRouter:
         the table's columns and units are in its description (/api/runs/{id}/result)."""
         df = finished(job_id).payload["tables"][run][name]
         rows = as_json(df.iloc[paging.offset : paging.offset + paging.limit])
-        return paging.page(rows, total=len(df))
+        return paging.page(
+            rows, total=len(df), empty=lambda: f"the {run} run has no rows in its {name} table"
+        )
 
-    @view.get("/scenario/runs/{job_id}", dependencies=key)
-    def run_view(job_id: str) -> dict[str, Any]:
+    @view.get("/scenario/runs/{id}", dependencies=key)
+    def run_view(job_id: JobId) -> dict[str, Any]:
         """The scenario page's view of a finished job: cards and tables (HTML), each chart as
         its section (HTML) and figure (Plotly JSON)."""
         return finished(job_id).payload["view"]
+
+    def job_status(job: Job) -> JobModel:
+        done = job.status == "done"
+        return JobModel(
+            id=job.id,
+            state=job.status,
+            status=job.status,
+            created=job.created,
+            started=job.started,
+            finished=job.finished,
+            error=job.error,
+            scenario=job.scenario.name,
+            result=f"/api/runs/{job.id}/result" if done else None,
+            view=f"/scenario/runs/{job.id}" if done else None,
+        )
 
     outer = APIRouter()
     outer.include_router(api)
