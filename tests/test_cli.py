@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 
@@ -103,6 +104,17 @@ def test_bad_input_is_one_line_and_exit_2(cli):
         assert r.exit_code == 2, (args, r.output)
         assert expected in r.output, (args, r.output)
         assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("tonnes", ["1e308", "1.0000001e12", "inf", "nan", "-1"])
+def test_balance_tonnes_beyond_the_bound_is_one_line_naming_it(cli, tonnes):
+    from reechain.engine.scenario import MAX_QUANTITY
+
+    r = cli("balance", "--deposit", "beylikova", "--tonnes", tonnes)
+    assert r.exit_code == 2, r.output
+    assert f"--tonnes must be a number from 0 to {MAX_QUANTITY:,.0f} t REO" in r.output
+    assert len(r.output.strip().splitlines()) == 1 and "Traceback" not in r.output
+    assert not re.search(r"\b(inf|nan)\b", r.output, re.I)
 
 
 def test_overview_writes_a_page(cli, tmp_path):

@@ -162,6 +162,56 @@ def test_an_amount_not_itemised_is_a_dash_or_a_lower_bound_never_zero(ds, client
             assert card == pytest.approx(res.total(NDPR))
 
 
+def card_texts(text: str) -> dict[str, tuple[str, str]]:
+    """Each headline card's label, its shown value and its note."""
+    found = re.findall(
+        r"<p class='card-label'>(.*?)</p><p class='card-value'>(.*?)</p>"
+        r"(?:<p class='card-change'>.*?</p>)?<p class='card-note'>(.*?)</p>",
+        text,
+    )
+    return {label: (value, note) for label, value, note in found}
+
+
+def test_a_split_summing_above_100_percent_leaves_nothing_not_itemised(ds, client) -> None:
+    assert deposit_output(ds, "beylikova", 10_000).unassigned_t < 0  # 100.001 % itemised
+    text = client.get("/balance", params={"deposit": "beylikova"}).text
+    assert cards(text)["TREO not itemised"] == 0.0
+    assert card_texts(text)["TREO not itemised"][0] == "0.0 %"
+    for deposit in ("beylikova", "bayan-obo", "mount-weld"):  # never below 0, no float noise
+        shown = card_texts(client.get("/balance", params={"deposit": deposit}).text)
+        assert not shown["TREO not itemised"][0].startswith("-"), deposit
+        assert "e-" not in shown["TREO not itemised"][0], deposit
+
+
+def test_no_treo_has_no_largest_element_nor_share(client) -> None:
+    text = client.get("/balance", params={"deposit": "mountain-pass", "tonnes": 0}).text
+    found, shown = cards(text), card_texts(text)
+    assert found["Largest element"] is None and found["TREO not itemised"] is None
+    assert shown["Largest element"] == ("–", "TREO is 0 t: no element is largest")
+    assert shown["TREO not itemised"][0] == "–" and "TREO is 0 t" in shown["TREO not itemised"][1]
+    assert not any(label.startswith("Largest element:") for label in found)
+
+
+@pytest.mark.parametrize("tonnes", ["1e308", "1.0000001e12", "inf", "nan", "-1"])
+def test_tonnes_beyond_the_bound_is_a_422_page_naming_it(client, tonnes) -> None:
+    from reechain.engine.scenario import MAX_QUANTITY
+    from reechain.web.pages.balance import MAX_TONNES
+
+    assert MAX_TONNES == MAX_QUANTITY
+    r = client.get("/balance", params={"deposit": "mount-weld", "tonnes": tonnes})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "tonnes: must be a number from 0 to 1,000,000,000,000 t REO" in r.text
+    assert not re.search(r"\b(inf|nan)\b", r.text, re.I)
+
+
+def test_tonnes_at_the_bound_prints_no_inf_or_nan(client) -> None:
+    r = client.get("/balance", params={"deposit": "mount-weld", "tonnes": "1e12"})
+    assert r.status_code == 200
+    assert "max='1000000000000'" in r.text  # the form says the bound too
+    assert not re.search(r"\b(inf|nan)\b", r.text, re.I)
+    assert "492,000,000,000 t" in card_texts(r.text)["Largest element: Ce"][0]
+
+
 def test_scenario_cards_are_the_runs_numbers(ds, turkiye, turkiye_baseline) -> None:
     payload = run_payload(ds, turkiye, turkiye_baseline)
     found = cards(payload["cards_html"])

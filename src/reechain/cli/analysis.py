@@ -306,8 +306,16 @@ def balance(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Per-element output of a tonnage of a deposit's TREO: oxides, metals, NdPr, surplus."""
-    from reechain.analysis.balance import deposit_output
+    import math
 
+    from reechain.analysis.balance import deposit_output
+    from reechain.engine.scenario import MAX_QUANTITY
+
+    if not (math.isfinite(tonnes) and 0 <= tonnes <= MAX_QUANTITY):  # the web page's bound
+        given = f"{tonnes:g}" if math.isfinite(tonnes) else "an infinite or undefined number"
+        raise ReechainError(
+            f"--tonnes must be a number from 0 to {MAX_QUANTITY:,.0f} t REO, not {given}"
+        )
     ds = common.load(data)
     res = deposit_output(ds, _deposit_id(ds, deposit), tonnes, composition)
     if fmt is not Format.table:

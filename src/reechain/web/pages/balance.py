@@ -5,8 +5,10 @@ needs one picked)."""
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
+from fastapi.exceptions import RequestValidationError
 
 from reechain.analysis.balance import (
     MAGNET_REE,
@@ -16,6 +18,7 @@ from reechain.analysis.balance import (
     deposit_output,
 )
 from reechain.data.dataset import Dataset
+from reechain.engine.scenario import MAX_QUANTITY
 from reechain.errors import ReechainError
 from reechain.reports import plot
 from reechain.reports import tables as report_tables
@@ -25,6 +28,7 @@ from reechain.web.pages.parts import (
     cards_html,
     chart_section,
     field,
+    missing_card,
     options,
     problem,
     sources_list,
@@ -39,6 +43,20 @@ PICK_ONE = (
     "<p class='note' role='status'>This deposit has no published element split, nor has its "
     "ore type: pick a composition above to see what its oxide would hold.</p>"
 )
+#: the most TREO the page (and ``reechain balance --tonnes``) splits [t REO]: the project's
+#: largest quantity, so that no number on the page overflows to inf
+MAX_TONNES = MAX_QUANTITY
+# an unassigned share this small [fraction of TREO] is the float noise of a split summing to 100 %
+NOISE = 1e-9
+
+
+def tonnes_problem(tonnes: float) -> str | None:
+    """Why ``tonnes`` [t REO] can't be split (negative, not finite, above :data:`MAX_TONNES`),
+    else None."""
+    if math.isfinite(tonnes) and 0 <= tonnes <= MAX_TONNES:
+        return None
+    given = f"{tonnes:g}" if math.isfinite(tonnes) else "an infinite or undefined number"
+    return f"must be a number from 0 to {MAX_TONNES:,.0f} t REO, not {given}"
 
 
 def has_composition(ds: Dataset, deposit_id: str) -> bool:
@@ -73,7 +91,8 @@ def _form(ds: Dataset, deposit: str, tonnes: float, composition: str | None) -> 
         + field(
             "tonnes",
             "TREO [t]",
-            f"<input id='tonnes' name='tonnes' type='number' min='0' value='{tonnes:g}'>",
+            f"<input id='tonnes' name='tonnes' type='number' min='0' max='{MAX_TONNES:.0f}' "
+            f"value='{tonnes:g}'>",
         )
         + field(
             "composition",
@@ -100,14 +119,26 @@ def _unknown_note(unknown: pd.DataFrame) -> str:
 
 def balance_cards(res: ElementBalance) -> list[Card]:
     """NdPr and magnet rare earth oxide (exact, a lower bound or unknown), the largest element
-    and the share of TREO the composition does not itemise."""
-    top = res.table.sort_values("oxide_t", ascending=False).iloc[0]
-    unassigned = 100 * res.unassigned_t / res.treo_t if res.treo_t else 0.0
-    return [
+    and the share of TREO the composition does not itemise (never below 0: a split summing
+    slightly above 100 % itemises all of it, as :meth:`ElementBalance.upper` counts it). With
+    no TREO there is no largest element nor share: '–' with why."""
+    amounts = [
         _amount_card(res, "NdPr oxide", NDPR, "what magnet makers buy most of"),
         _amount_card(
             res, "Magnet rare earths (Nd, Pr, Tb, Dy)", MAGNET_REE, "the oxide magnets need"
         ),
+    ]
+    if not res.treo_t > 0:
+        return [
+            *amounts,
+            missing_card("Largest element", "TREO is 0 t: no element is largest"),
+            missing_card("TREO not itemised", "TREO is 0 t: a share of nothing is not defined"),
+        ]
+    top = res.table.sort_values("oxide_t", ascending=False).iloc[0]
+    unassigned_t = res.unassigned_t if res.unassigned_t > NOISE * res.treo_t else 0.0
+    unassigned = 100 * unassigned_t / res.treo_t
+    return [
+        *amounts,
         Card(
             f"Largest element: {top['element']}",
             float(top["oxide_t"]),
@@ -167,6 +198,11 @@ def balance(ds: Dataset, deposit: str, tonnes: float, composition: str | None = 
     """The balance page for ``tonnes`` [t REO] of a deposit's oxide (``composition``: a
     composition id, else the deposit's own or its ore type's)."""
     composition = composition or None
+    why = tonnes_problem(tonnes)
+    if why is not None:  # an error page (422) naming the bound, as for any bad query value
+        raise RequestValidationError(
+            [{"loc": ("query", "tonnes"), "msg": why, "type": "value_error"}]
+        )
     form = _form(ds, deposit, tonnes, composition)
     known = deposit in set(ds.table("deposits")["deposit_id"])
     if composition is None and known and not has_composition(ds, deposit):
