@@ -334,3 +334,50 @@ def test_the_ensembles_form_starts_within_the_limits_and_asks_for_the_key(ds, cl
     assert next(iter(examples)) == "turkiye-beylikova-ensemble.yaml"  # uncertain inputs first
     keyed = TestClient(create_app(ds, api_key="k")).get("/ensembles").text
     assert "<label for='ens-key'>API key</label>" in keyed and "behind its API key" in keyed
+
+
+EVIL = "<script>alert(1)</script>"
+
+
+def _without_figures(text: str) -> str:
+    """A page without its figures' JSON (tested on their own: test_figure_json_...)."""
+    return re.sub(r"<script type='application/json'[^>]*>.*?</script>", "", text, flags=re.S)
+
+
+def test_the_datas_notes_are_escaped_on_the_criticality_page(ds, monkeypatch) -> None:
+    from reechain.analysis import criticality as crit
+    from reechain.web import pages
+
+    real = crit.geopolrisk_table
+    monkeypatch.setattr(
+        crit, "geopolrisk_table", lambda *a, **k: real(*a, **k).assign(notes=f"note {EVIL}")
+    )
+    text = _without_figures(pages.criticality(ds, 2023, "USA"))
+    assert "<p class='note'>note &lt;script&gt;alert(1)&lt;/script&gt;</p>" in text
+    assert "<script>alert" not in text
+
+
+def test_names_and_titles_from_a_users_package_are_escaped_on_every_page(ds) -> None:
+    from reechain.data.dataset import Dataset
+    from reechain.web import pages
+
+    tables = dict(ds._tables)
+    for name, columns in {
+        "countries": ["name"],
+        "deposits": ["name"],
+        "sources": ["title", "publisher"],
+    }.items():
+        tables[name] = tables[name].assign(
+            **{c: tables[name][c].astype(str) + EVIL for c in columns}
+        )
+    evil = Dataset(schema=ds.schema, _tables=tables, packages=ds.packages)
+    for text, names_data in (
+        (pages.overview(evil), True),
+        (pages.balance(evil, "mount-weld", 10_000), True),
+        (pages.balance(evil, "no-such-deposit", 10_000), True),
+        (pages.criticality(evil, 2023, "USA"), True),
+        (pages.demand(evil, 2030), False),
+    ):
+        shown = _without_figures(text)
+        assert ("&lt;script&gt;alert(1)" in shown) is names_data
+        assert "<script>alert" not in shown

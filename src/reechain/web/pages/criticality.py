@@ -3,6 +3,8 @@ importer; a missing input makes a score a range, never a zero."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from reechain.data.dataset import Dataset
@@ -165,7 +167,7 @@ def _gpr_section(ds: Dataset, year: int, names: dict) -> tuple[str, pd.DataFrame
     try:
         gpr = geopolrisk_table(ds, year, product=GPR_PAGE_PRODUCT)
     except ReechainError as exc:
-        return f"<h2>{head}</h2>" + problem(str(exc)), None
+        return f"<h2>{html.escape(head)}</h2>" + problem(str(exc)), None
     gpr = gpr.sort_values("score_high", ascending=False)
     fig = plot.score_ranges(
         gpr.sort_values("score_high", ascending=False),
@@ -190,8 +192,9 @@ def _gpr_section(ds: Dataset, year: int, names: dict) -> tuple[str, pd.DataFrame
         f"{len(data)} importers with trade data; the highest ceiling is {top['country']}'s, "
         f"{top['GeoPolRisk, at most']:.2f}."
     )
-    notes = "; ".join(sorted(set(gpr["notes"].dropna())))
-    return chart_section(Chart("gpr", fig, data, summary), f"<p class='note'>{notes}</p>"), gpr
+    notes = "; ".join(sorted(set(gpr["notes"].dropna())))  # data: a user's package names them
+    note = f"<p class='note'>{html.escape(notes)}</p>" if notes else ""
+    return chart_section(Chart("gpr", fig, data, summary), note), gpr
 
 
 def criticality(ds: Dataset, year: int = 2023, importer: str = "USA") -> str:
