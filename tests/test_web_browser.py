@@ -202,6 +202,35 @@ def test_demand_page_draws_demand_by_end_use(server, page):
     assert {"ev_traction_motor", "wind_turbine", "industrial_motor"} <= set(names)
 
 
+def test_json_in_a_script_ends_where_it_should_in_the_browser(browser, monkeypatch):
+    """Text holding ``<!--<script>`` (a scenario's or a region's name, an example's YAML) stays
+    inside its own ``<script>`` in a real HTML parser, and parses to the same value: a chart's
+    figure and the ensemble form's examples."""
+    import json
+
+    from reechain.web.pages import ensemble_form
+    from reechain.web.pages.parts import chart_section, untitled
+    from test_web_pages import TRICKY, _tricky_chart
+
+    chart = _tricky_chart()
+    texts = {"a.yaml": f"name: {TRICKY}\n"}
+    monkeypatch.setattr(ensemble_form, "examples", lambda: texts)
+    body = chart_section(chart) + "<p id='between'>between</p>" + ensemble_form.start_form(False)
+    pg = browser.new_page()
+    try:
+        pg.set_content(f"<!doctype html><html><body><main>{body}<p id='after'>after</p></main>")
+        assert pg.locator("script[type='application/json']").count() == 2
+        figure = pg.evaluate("JSON.parse(document.querySelector('script[data-chart]').text)")
+        assert figure == json.loads(untitled(chart.fig).to_json())
+        following = "document.querySelector('script[data-chart]').nextElementSibling.className"
+        assert pg.evaluate(following) == "chart-tools"
+        assert pg.evaluate("JSON.parse(document.getElementById('ens-examples').text)") == texts
+        assert pg.locator("main > #between").inner_text() == "between"
+        assert pg.locator("main > #after").inner_text() == "after"
+    finally:
+        pg.close()
+
+
 MODEBAR_MAX_BUTTONS = 3  # a keyboard user tabs through these on every chart
 
 

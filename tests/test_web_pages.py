@@ -381,3 +381,47 @@ def test_names_and_titles_from_a_users_package_are_escaped_on_every_page(ds) -> 
         shown = _without_figures(text)
         assert ("&lt;script&gt;alert(1)" in shown) is names_data
         assert "<script>alert" not in shown
+
+
+TRICKY = "<!--<script>a & b</script> <\\/script>"
+
+
+def _tricky_chart():
+    import plotly.graph_objects as go
+
+    from reechain.web.pages.parts import Chart
+
+    fig = go.Figure(
+        go.Bar(x=[TRICKY, "b"], y=[1, 2], name=TRICKY),
+        layout={"title": {"text": TRICKY}, "xaxis": {"title": {"text": TRICKY}}},
+    )
+    return Chart("t", fig, pd.DataFrame({"region": [TRICKY, "b"], "value [t]": [1, 2]}), TRICKY)
+
+
+def test_a_figures_json_in_its_script_round_trips_and_ends_where_it_should() -> None:
+    from reechain.web.pages.parts import chart_section, untitled
+
+    chart = _tricky_chart()
+    text = chart_section(chart)
+    opening = "<script type='application/json' data-chart='t'>"
+    start = text.index(opening) + len(opening)
+    end = text.index("</script", start)
+    content = text[start:end]
+    assert not {"<", ">", "&"} & set(content)  # nothing the HTML parser reads as markup
+    assert json.loads(content) == json.loads(untitled(chart.fig).to_json())
+    assert text[end:].startswith("</script><div class='chart-tools'>")
+    assert figure_of(text, "t")["data"][0]["name"] == TRICKY
+
+
+def test_the_ensemble_forms_examples_round_trip(monkeypatch) -> None:
+    from reechain.web.pages import ensemble_form
+
+    texts = {"a.yaml": f"name: {TRICKY}\n", "b.yaml": "name: b\n"}
+    monkeypatch.setattr(ensemble_form, "examples", lambda: texts)
+    text = ensemble_form.start_form(needs_key=False)
+    opening = "<script type='application/json' id='ens-examples'>"
+    start = text.index(opening) + len(opening)
+    end = text.index("</script", start)
+    assert not {"<", ">", "&"} & set(text[start:end])
+    assert json.loads(text[start:end]) == texts
+    assert text[end:] == "</script></section>"

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from reechain.web.common import MAX_SAMPLES, MAX_SCENARIO_CHARS
-from reechain.web.pages.parts import field, options
+from reechain.web.pages.parts import field, options, script_json
 
 EXAMPLES = Path(__file__).parents[4] / "examples"
 FIRST = "turkiye-beylikova-ensemble.yaml"  # the example with uncertain inputs
@@ -59,7 +59,7 @@ def start_form(needs_key: bool) -> str:
         if needs_key
         else ""
     )
-    data = json.dumps(texts).replace("</", "<\\/")
+    data = script_json(json.dumps(texts))
     return (
         "<section aria-labelledby='h-start'><h2 id='h-start'>Start an ensemble</h2>"
         "<p class='lead'>Runs the scenario once per sample, each drawing its uncertain inputs "

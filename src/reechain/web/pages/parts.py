@@ -72,9 +72,21 @@ def untitled(fig: go.Figure) -> go.Figure:
     return fig
 
 
+# JSON's own escapes for the characters that mean something to the HTML parser
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_json(text: str) -> str:
+    """JSON text made safe inside a ``<script>`` element: every ``<``, ``>`` and ``&`` as its
+    ``\\uXXXX`` escape (as Jinja's ``tojson`` does), so that no ``</script`` ends the element
+    early and no ``<!--<script`` puts the parser in its double-escaped state; the JSON parses
+    to the same value."""
+    return text.translate(SCRIPT_SAFE)
+
+
 def figure_json(fig: go.Figure) -> str:
-    """The untitled figure as JSON, safe inside a ``<script>`` element."""
-    return untitled(fig).to_json().replace("</", "<\\/")
+    """The untitled figure as JSON, safe inside a ``<script>`` element (:func:`script_json`)."""
+    return script_json(untitled(fig).to_json())
 
 
 def chart_section(chart: Chart, after: str = "", embed: bool = True) -> str:
