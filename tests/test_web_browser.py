@@ -404,3 +404,96 @@ def test_a_pasted_scenario_that_is_not_valid_is_refused_with_its_problems(server
     playwright.expect(status).to_contain_text("Not started")
     assert "base_year" in status.inner_text() and "{" not in status.inner_text()  # not JSON
     assert page.locator("#ens-bar").is_hidden()
+
+
+POLL_WAIT_MS = 3_500  # a page still polling would ask three more times (every second)
+
+
+def _count_requests(page, path: str) -> list[str]:
+    """The GET requests the page makes to addresses starting with ``path`` (a list that grows)."""
+    seen: list[str] = []
+    page.on(
+        "request",
+        lambda r: seen.append(r.url) if r.method == "GET" and path in r.url else None,
+    )
+    return seen
+
+
+def _fulfil_json(route, status: int, body: dict) -> None:
+    import json
+
+    route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+
+def test_a_scenario_run_that_does_not_exist_says_so_and_stops_polling(server, page):
+    """The job the page follows is unknown to the server (404, as after a restart): the page
+    shows the API's problem and asks no more."""
+    page.goto(server + "/scenario")
+    page.wait_for_selector("#problems.ok")
+    page.route(
+        "**/api/runs",
+        lambda route: _fulfil_json(route, 202, {"id": "no-such-run", "state": "queued"}),
+    )
+    polled = _count_requests(page, "/api/runs/no-such-run")
+    page.get_by_role("button", name="Run the scenario").click()
+    status = page.locator("#status")
+    playwright.expect(status).to_have_text("Failed: no job 'no-such-run'", timeout=10_000)
+    page.wait_for_timeout(POLL_WAIT_MS)
+    assert len(polled) == 1, polled
+    assert page.get_by_role("button", name="Run the scenario").is_enabled()
+
+
+def test_a_scenario_run_answered_401_says_so_and_stops_polling(server, page):
+    """A key asked for while polling (the server's key changed): the problem's detail, once."""
+    page.goto(server + "/scenario")
+    page.wait_for_selector("#problems.ok")
+    page.route(
+        "**/api/runs", lambda route: _fulfil_json(route, 202, {"id": "abc", "state": "queued"})
+    )
+    page.route(
+        "**/api/runs/abc",
+        lambda route: _fulfil_json(route, 401, {"status": 401, "detail": "a valid X-API-Key"}),
+    )
+    polled = _count_requests(page, "/api/runs/abc")
+    page.get_by_role("button", name="Run the scenario").click()
+    playwright.expect(page.locator("#status")).to_have_text("Failed: a valid X-API-Key")
+    page.wait_for_timeout(POLL_WAIT_MS)
+    assert len(polled) == 1, polled
+
+
+def test_an_ensemble_run_that_does_not_exist_says_so_and_stops_polling(server, page):
+    page.goto(server + "/ensembles")
+    page.route(
+        "**/api/ensembles",
+        lambda route: (
+            _fulfil_json(route, 202, {"id": "no-such-run", "run_id": "no-such-run"})
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    polled = _count_requests(page, "/api/ensembles?")
+    page.get_by_role("button", name="Start the ensemble").click()
+    status = page.locator("#ens-status")
+    playwright.expect(status).to_have_text(
+        "Failed: no run no-such-run in this server's store", timeout=10_000
+    )
+    page.wait_for_timeout(POLL_WAIT_MS)
+    assert len(polled) == 1, polled
+    assert page.locator("#ens-result").inner_text() == ""
+
+
+def test_an_ensemble_list_answered_401_says_so_and_stops_polling(server, page):
+    page.goto(server + "/ensembles")
+    page.route(
+        "**/api/ensembles",
+        lambda route: _fulfil_json(route, 202, {"id": "r1", "run_id": "r1"}),
+    )
+    page.route(
+        "**/api/ensembles?*",
+        lambda route: _fulfil_json(route, 401, {"status": 401, "detail": "a valid X-API-Key"}),
+    )
+    polled = _count_requests(page, "/api/ensembles?")
+    page.get_by_role("button", name="Start the ensemble").click()
+    playwright.expect(page.locator("#ens-status")).to_have_text("Failed: a valid X-API-Key")
+    page.wait_for_timeout(POLL_WAIT_MS)
+    assert len(polled) == 1, polled

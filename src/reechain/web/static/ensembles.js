@@ -8,7 +8,8 @@
   const box = $('ens-yaml'), start = $('ens-start'), statusLine = $('ens-status');
   const bar = $('ens-bar'), result = $('ens-result');
   const examples = JSON.parse($('ens-examples').textContent);
-  const RUNNING = ['created', 'running'];  // a run's status while samples may still come
+  // a run's state while samples may still come (any other ends the polling)
+  const PENDING = ['queued', 'running', 'cancelling'];
 
   function headers() {
     const h = {'Content-Type': 'application/json'};
@@ -16,10 +17,12 @@
     return h;
   }
 
-  // A problem's text: the Problem's detail (each problem with its place), never JSON.
-  function message(body, status) {
+  // A non-2xx answer's text: the API's problem `detail` (each problem with its place: 401,
+  // 404, 422...), else its status (a proxy's page that is no JSON); never JSON.
+  async function problemOf(r) {
+    const body = await r.json().catch(() => null);
     if (body && typeof body.detail === 'string') return body.detail;
-    return 'the server answered ' + status;
+    return 'the server answered ' + r.status + (r.statusText ? ' ' + r.statusText : '');
   }
 
   // The run's row in the store's list, following the list's pages (Link: rel="next").
@@ -27,7 +30,7 @@
     let url = '/api/ensembles?limit=100';
     while (url) {
       const r = await fetch(url, {headers: headers()});
-      if (!r.ok) throw new Error(message(await r.json(), r.status));
+      if (!r.ok) throw new Error(await problemOf(r));
       const row = (await r.json()).find(x => x.run_id === id);
       if (row) return row;
       const next = /<([^>]+)>;\s*rel="next"/.exec(r.headers.get('Link') || '');
@@ -55,11 +58,14 @@
     result.replaceChildren(a);
   }
 
+  // Poll until the run has ended; a non-2xx answer (401, 404...) or a run the store does not
+  // hold stops the polling with its reason.
   async function follow(id) {
     while (true) {
       const row = await findRun(id);
-      if (row) showProgress(row);
-      if (row && !RUNNING.includes(row.status)) return showResult(id);
+      if (!row) throw new Error('no run ' + id + ' in this server\'s store');
+      showProgress(row);
+      if (!PENDING.includes(row.state)) return showResult(id);
       await new Promise(res => setTimeout(res, 1000));
     }
   }
@@ -72,8 +78,8 @@
       const r = await fetch('/api/ensembles', {method: 'POST', headers: headers(), body: JSON.stringify({
         yaml: box.value, samples: Number($('ens-samples').value),
         seed: Number($('ens-seed').value), method: $('ens-method').value})});
+      if (!r.ok) { statusLine.textContent = 'Not started: ' + await problemOf(r); return; }
       const body = await r.json();
-      if (!r.ok) { statusLine.textContent = 'Not started: ' + message(body, r.status); return; }
       statusLine.textContent = 'Started run ' + body.run_id + '.';
       await follow(body.run_id);
     } catch (e) {

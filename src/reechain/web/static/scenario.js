@@ -19,26 +19,44 @@ function message(detail) {
   return typeof detail === 'string' ? detail : 'the server could not answer';
 }
 
+// A non-2xx answer's text: the API's problem `detail` (401, 404, 422...), else its status (a
+// proxy's page that is no JSON); never JSON quotes.
+async function problemOf(r) {
+  const body = await r.json().catch(() => null);
+  if (body && body.detail) return message(body.detail);
+  return 'the server answered ' + r.status + (r.statusText ? ' ' + r.statusText : '');
+}
+
+// A job's states while it may still finish (any other ends the polling)
+const PENDING = ['queued', 'running', 'cancelling'];
+
 async function check() {
   const mine = ++asked;
   const r = await fetch('/api/scenarios/validate', {method: 'POST',
     headers: headers(), body: JSON.stringify({yaml: box.value})});
-  const body = await r.json();
+  const body = r.ok ? await r.json() : null;
+  const problems = r.ok ? '' : await problemOf(r);
   if (mine !== asked) return r.ok;
   if (r.ok) { out.className = 'ok'; out.textContent = 'Valid: ' + body.name + ', ' +
       body.years.join('-') + ', ' + body.events + ' event(s)'; return true; }
   out.className = 'problems';
-  out.textContent = message(body.detail);
+  out.textContent = problems;
   return false;
 }
 
+// Poll the job until it is done; any non-2xx answer (no such job: 404, a key: 401) or an end
+// other than done stops the polling with its reason.
 async function waitFor(id) {
   const started = Date.now();
   while (true) {
     await new Promise(res => setTimeout(res, 1000));
-    const s = await (await fetch('/api/runs/' + id, {headers: headers()})).json();
-    if (s.status === 'failed') throw new Error(s.error);
-    if (s.status === 'done') return;
+    const r = await fetch('/api/runs/' + encodeURIComponent(id), {headers: headers()});
+    if (!r.ok) throw new Error(await problemOf(r));
+    const s = await r.json();
+    const state = s.state || s.status;
+    if (state === 'done') return;
+    if (state === 'failed') throw new Error(s.error || 'the run failed');
+    if (!PENDING.includes(state)) throw new Error('the run is ' + state);
     statusLine.textContent = 'Running, ' + Math.round((Date.now() - started) / 1000) + ' s…';
   }
 }
@@ -55,11 +73,13 @@ async function run() {
   runButton.disabled = true;
   try {
     const r = await fetch('/api/runs', {method: 'POST', headers: headers(), body: JSON.stringify({yaml: box.value})});
+    if (!r.ok) { statusLine.textContent = await problemOf(r); return; }
     const job = await r.json();
-    if (!r.ok) { statusLine.textContent = message(job.detail); return; }
     statusLine.textContent = 'Running…';
     await waitFor(job.id);
-    const result = await (await fetch('/scenario/runs/' + job.id, {headers: headers()})).json();
+    const answer = await fetch('/scenario/runs/' + encodeURIComponent(job.id), {headers: headers()});
+    if (!answer.ok) throw new Error(await problemOf(answer));
+    const result = await answer.json();
     statusLine.textContent = 'Done.';
     show(result);
   } catch (e) {
