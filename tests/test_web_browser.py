@@ -497,3 +497,16 @@ def test_an_ensemble_list_answered_401_says_so_and_stops_polling(server, page):
     playwright.expect(page.locator("#ens-status")).to_have_text("Failed: a valid X-API-Key")
     page.wait_for_timeout(POLL_WAIT_MS)
     assert len(polled) == 1, polled
+
+
+def test_a_morris_ensemble_without_uncertain_inputs_is_refused_on_the_form(server, page):
+    page.goto(server + "/ensembles")
+    page.get_by_label("Example").select_option("turkiye-beylikova.yaml")
+    assert "uncertainty:" not in page.get_by_label("Scenario (YAML)").input_value()
+    page.get_by_label("Sampling").select_option("morris")
+    page.get_by_role("button", name="Start the ensemble").click()
+    status = page.locator("#ens-status")
+    playwright.expect(status).to_contain_text("Not started")
+    assert "a Morris design needs uncertain inputs" in status.inner_text()
+    assert "{" not in status.inner_text() and page.locator("#ens-bar").is_hidden()
+    assert page.get_by_role("button", name="Start the ensemble").is_enabled()

@@ -111,6 +111,33 @@ def test_the_openapi_declares_retry_after_on_every_429(ds, tmp_path):
         assert header["required"] and header["schema"]["type"] == "integer"
 
 
+# --- what an ensemble may be -------------------------------------------------------------------
+
+
+def test_a_morris_ensemble_without_uncertain_inputs_is_a_422_before_anything_starts(
+    ds, tmp_path, monkeypatch
+):
+    """turkiye-beylikova.yaml has no uncertainty: section (its only varying input is the
+    pipeline's draw, a seed): a Morris design of it is refused in the one error shape, and
+    nothing is recorded or queued; the same scenario sampled at random, and the ensemble
+    example by Morris, start."""
+    client, jobs = _client(ds, tmp_path)
+    started = []
+    monkeypatch.setattr(jobs, "submit_ensemble", lambda *a: started.append(a[4]) or "run-1")
+    r = client.post("/api/ensembles", json={"yaml": TEXT, "samples": 20, "method": "morris"})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/json"
+    problem = Problem.model_validate(r.json())
+    assert problem.status == 422 and problem.problems[0].where == "body.method"
+    assert "a Morris design needs uncertain inputs" in problem.detail
+    assert "uncertainty:" in problem.detail and "random or lhs" in problem.detail
+    assert started == [] and not jobs.ensembles
+    assert client.get("/api/ensembles").json() == []
+    for text, method in ((TEXT, "random"), (TEXT, "lhs"), (ENSEMBLE, "morris")):
+        r = client.post("/api/ensembles", json={"yaml": text, "samples": 20, "method": method})
+        assert r.status_code == 202, (method, r.text)
+    assert started == ["random", "lhs", "morris"]
+
+
 # --- times and cancelling a scenario job ------------------------------------------------------
 
 

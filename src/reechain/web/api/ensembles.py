@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Path
 
+from reechain.engine.scenario import Scenario
 from reechain.web import pages
 from reechain.web.common import (
     BODY_ERRORS,
@@ -92,8 +93,12 @@ def router(ctx: Context) -> APIRouter:
     )
     def submit_ensemble(body: EnsembleRequest) -> EnsembleSubmitted:
         """Start a Monte Carlo run in the server's store; follow it at /api/ensembles/{id}.
-        At the job limit, a 429 whose Retry-After says when to try again [s]."""
+        A Morris design of a scenario that varies no input (no ``uncertainty:`` section, no
+        project of probability below 1) is a 422. At the job limit, a 429 whose Retry-After
+        says when to try again [s]."""
         sc = ctx.parse(body)
+        if body.method == "morris" and (why := morris_problem(sc)):  # before anything starts
+            raise HTTPException(422, {"problems": [{"where": "body.method", "message": why}]})
         try:
             run_id = ctx.jobs.submit_ensemble(
                 sc, body.yaml, body.samples, body.seed, body.method, store_path
@@ -147,6 +152,22 @@ def router(ctx: Context) -> APIRouter:
         return run_of(run_id)
 
     return api
+
+
+def morris_problem(sc: Scenario) -> str | None:
+    """Why a Morris design of ``sc`` can't run, else None. Morris measures each uncertain
+    input's elementary effects, so it needs one (the runner's words): the pipeline's draw
+    (``pipeline: expected``) is a random seed with no effect to measure, so a scenario whose
+    only varying input it is has none."""
+    from reechain.ensemble.sampling import inputs_of
+
+    if any(i.target != "pipeline_seed" for i in inputs_of(sc)):
+        return None
+    return (
+        "a Morris design needs uncertain inputs (scenario: uncertainty): this scenario varies "
+        "none (the pipeline's draw is a random seed, not an input whose effect can be "
+        "measured); add an uncertainty: section, or sample it with random or lhs"
+    )
 
 
 def summary_note(longest: int, offset: int) -> str | None:
