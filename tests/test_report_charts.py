@@ -184,7 +184,7 @@ def test_balance_headline_never_says_zero_for_what_is_not_itemised(ds):
     assert res.ndpr_t == 0  # only Ce is itemised
     line = tables.balance_headline(res)
     assert "0 t" not in line.replace("5,000 t", "")
-    assert "NdPr oxide: unknown (50 % of TREO not itemised" in line
+    assert "NdPr oxide: unknown (50.0 % of TREO not itemised" in line
 
 
 def test_balance_headline_gives_a_lower_bound_for_a_lumped_group(ds):

@@ -263,7 +263,7 @@ def test_the_web_validator_refuses_a_bad_unit_with_its_message(ds, tmp_path):
     assert r.status_code == 200
     r = client.post("/api/scenarios/validate", json={"yaml": text.replace("t REO/yr", "bananas")})
     assert r.status_code == 422
-    found = r.json()["detail"]["problems"]
+    found = r.json()["problems"]  # the one error shape: {status, title, detail, problems}
     assert found and all(p["where"].startswith("line ") for p in found)
     assert all(
         p["message"].startswith("unit 'bananas' is not one reechain reads; capacity.unit (line ")
