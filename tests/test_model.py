@@ -82,6 +82,38 @@ def test_two_mines_by_hand(solve_lp, demand, objective, price, unmet):
     assert r.unmet["unmet"].sum() == pytest.approx(unmet, abs=TOL)
 
 
+def _set_by(result, item: str, region: str = "R1") -> tuple[float, str]:
+    p = result.prices.set_index(["kind", "item", "region"])
+    return float(p.loc[("oxide", item, region), "price"]), p.loc[("oxide", item, region), "set_by"]
+
+
+@pytest.mark.parametrize(
+    ("demand", "price", "set_by"),
+    [(40.0, 4.1, "supply"), (55.0, 21.4, "supply"), (70.0, 1000.0, "choke")],
+)
+def test_what_sets_a_price(solve_lp, demand, price, set_by):
+    """``two_mines``' one step (1,000 USD/t): served at 40 and 55 t, so the price is the
+    marginal cost of supply (4.1, 21.4 USD/t), below every step; at 70 t 10 t are unmet and
+    the step's 1,000 USD/t, the curve's top, is the price (the choke)."""
+    r = collect(solve_lp(two_mines(demand)), "toy")
+    assert _set_by(r, "Nd") == (pytest.approx(price, abs=TOL), set_by)
+
+
+def test_a_price_inside_the_curve_is_set_by_demand_and_surplus_oxide_by_the_surplus(solve_lp):
+    """Nd: a second step at 10 USD/t beside 40 t at 1,000. Of 5 t, A serves all 45 t at its
+    marginal cost 4.1 USD/t, below both steps ('supply'). Of 30 t, A runs full (50 t of Nd),
+    20 t of the second step stay unserved and that step's 10 USD/t is the price, inside the
+    curve ('demand'). La: 10 t wanted in R1 at 500 USD/t while A separates 45-50 t: the rest
+    goes to surplus and La's price is minus the surplus cost, -0.1 USD/t ('surplus')."""
+    net = two_mines(40.0)
+    la = net.demand.assign(item="La", quantity=10.0, price=500.0)
+    for second, price, set_by in ((5.0, 4.1, "supply"), (30.0, 10.0, "demand")):
+        extra = net.demand.assign(block=1, quantity=second, price=10.0)
+        r = collect(solve_lp(replace(net, demand=pd.concat([net.demand, extra, la]))), "toy")
+        assert _set_by(r, "Nd") == (pytest.approx(price, abs=TOL), set_by)
+        assert _set_by(r, "La") == (pytest.approx(-0.1, abs=TOL), "surplus")
+
+
 def test_joint_production_sends_la_to_surplus(solve_lp):
     r = collect(solve_lp(two_mines(55.0)), "toy")
     s = r.surplus.set_index(["region", "element"])["surplus"]

@@ -107,6 +107,30 @@ def test_yoy_is_the_percent_change_and_nan_without_a_base():
     assert math.isnan(script.yoy(pd.Series({2025: 5.0}), 2025))
 
 
+def test_a_ratio_resting_on_a_bound_says_which():
+    """A ratio whose prices are set by the surplus floor or a choke says so, run by run; one of
+    1 (the region priced as China) does not name the region's magnets."""
+    rows = [
+        (2025, "CHN", "oxide", "Tb", 13.6, "surplus"),
+        (2025, "CHN", "metal", "Tb", 26.4, "chain"),
+        (2025, "JPN", "metal", "Tb", 59_400.0, "chain"),
+        (2025, "JPN", "magnet", "EH", 868.6, "choke"),
+        (2025, "JPN", "magnet", "N42", 43.9, "demand"),
+    ]
+    with_ = pd.DataFrame(rows, columns=["year", "region", "kind", "item", "price", "set_by"])
+    without = with_.assign(set_by="demand")
+    ratio = script.price_ratio(with_, 2025, "metal", "Tb", "JPN")
+    places = script.element_places("Tb", "JPN", ratio)
+    note = script.with_bounds("n", with_, without, 2025, places, places)
+    assert note == (
+        "n; with control: CHN Tb oxide at the surplus floor, JPN EH magnet at the choke price"
+    )
+    same = script.element_places("Tb", "JPN", 1.0)
+    assert script.bounds_note(with_, 2025, same) == "CHN Tb oxide at the surplus floor"
+    assert script.bounds_note(with_.drop(columns="set_by"), 2025, places) == ""
+    assert script.with_bounds("", without, without, 2025, places, places) == ""
+
+
 def test_price_ratio_divides_shadow_prices_and_skips_non_positive_ones():
     p = prices(
         [

@@ -97,6 +97,45 @@ def price_ratio(
     return float(top / base) if top > 0 and base > 0 else math.nan
 
 
+#: shadow prices that are bounds set by assumptions, not estimates (engine.results.PRICE_SETTERS)
+BOUNDS = {"surplus": "at the surplus floor", "choke": "at the choke price"}
+
+
+def bounds_note(prices: pd.DataFrame, year: int, places: list[tuple[str, str, str]]) -> str:
+    """Which of the shadow prices behind a ratio are bounds, not estimates: each (region, kind,
+    item) of ``places`` whose ``set_by`` is 'surplus' or 'choke' in ``year``; '' if none (or
+    prices without ``set_by``)."""
+    if "set_by" not in prices:
+        return ""
+    rows = prices[prices["year"] == year].set_index(["region", "kind", "item"])["set_by"]
+    named = [f"{r} {i} {k} {BOUNDS[rows[(r, k, i)]]}" for r, k, i in places
+             if rows.get((r, k, i)) in BOUNDS]  # fmt: skip
+    return ", ".join(named)
+
+
+def element_places(element: str, region: str, ratio: float) -> list[tuple[str, str, str]]:
+    """The prices a ratio of ``element`` metal between ``region`` and China rests on: the
+    element's oxide and metal in both and, where ``region``'s price parts from China's (the
+    ratio is not 1), the magnets ``region`` buys, whose value then prices the metal there."""
+    places = [(r, k, element) for r in ("CHN", region) for k in ("oxide", "metal")]
+    if math.isnan(ratio) or abs(ratio - 1.0) < 1e-3:
+        return places
+    return places + [(region, "magnet", g) for g in ("EH", "GBD", "N42")]
+
+
+def with_bounds(note: str, prices: pd.DataFrame, ref_prices: pd.DataFrame, year: int,
+                places: list[tuple[str, str, str]],
+                ref_places: list[tuple[str, str, str]]) -> str:  # fmt: skip
+    """``note`` and, where either run's prices behind a ratio (``places``, ``ref_places``) are
+    bounds, which: a ratio resting on a bound is not a figure to quote."""
+    parts = [note] if note else []
+    runs = (("with control", prices, places), ("without", ref_prices, ref_places))
+    for label, p, where in runs:
+        if named := bounds_note(p, year, where):
+            parts.append(f"{label}: {named}")
+    return "; ".join(parts)
+
+
 def observed_figure(observed: pd.DataFrame, metric: str, scope: str, period: str) -> str:
     """The observed figure(s) of ``metric`` for ``scope``: ``period`` is one period or several
     joined by ';'. A value, else its range 'low-high', '<=high' or '>=low'; a derived
@@ -228,16 +267,23 @@ def price_rows(prices: pd.DataFrame, ref_prices: pd.DataFrame, year: int) -> lis
             if region == "JPN" or not (math.isnan(w) and math.isnan(wo)):
                 label = f"{element} metal shadow price, {region}/CHN, {year}"
                 note = PRICE_NOTE if region == "JPN" else ""
+                note = with_bounds(note, prices, ref_prices, year,
+                                   element_places(element, region, w),
+                                   element_places(element, region, wo))  # fmt: skip
                 rows.append(row(label, "ratio", obs, w, wo, note))
     w, wo = (price_ratio(p, year, "metal", "Nd", "JPN") for p in (prices, ref_prices))
     obs = ("prnd_oxide_price_ratio", europe, f"{year}-07")
     label = f"Nd metal shadow price, JPN/CHN, {year}"
-    rows.append(row(label, "ratio", obs, w, wo, "observed: PrNd oxide, Europe/China"))
+    note = with_bounds("observed: PrNd oxide, Europe/China", prices, ref_prices, year,
+                       element_places("Nd", "JPN", w), element_places("Nd", "JPN", wo))  # fmt: skip
+    rows.append(row(label, "ratio", obs, w, wo, note))
     obs = ("magnet_price_ratio", europe, f"{year} (by 23 Oct)")
     for grade in ("EH", "GBD", "N42"):
         w, wo = (price_ratio(p, year, "magnet", grade, "DEU") for p in (prices, ref_prices))
         label = f"{grade} magnet shadow price, DEU/CHN, {year}"
         note = "observed: all magnets, Europe/China (IEA)" if grade == "EH" else ""
+        places = [(r, "magnet", grade) for r in ("CHN", "DEU")]
+        note = with_bounds(note, prices, ref_prices, year, places, places)
         rows.append(row(label, "ratio", obs, w, wo, note))
     return rows
 

@@ -515,10 +515,25 @@ def _heavy_concentrate(solved: Solved, run_id: str) -> list[pd.DataFrame]:
     return [_trade_rows(solved.value("heavy_conc"), "mining", "t REO", "element", run_id)]
 
 
+#: What sets a shadow price (the ``set_by`` column of the prices), read against the demand
+#: curve of the item in its region (or, where the region has no final demand of it, the item's
+#: curves in the other regions that year): within the curve, demand ('demand'); below its
+#: lowest step, the cost of one more tonne supplied, every step being served ('supply'); at or
+#: above its highest step, unmet demand at a choke price, the item's own or that of a product
+#: made from it ('choke'); oxide of which the region puts some to surplus, what stocks pay for
+#: it or its disposal cost ('surplus'); an item with no final demand anywhere, the chain's
+#: other stages ('chain'). 'surplus' and 'choke' prices are bounds set by assumptions (the
+#: stocking price, the choke multiple), not estimates a market would quote.
+PRICE_SETTERS = ("demand", "supply", "surplus", "choke", "chain")
+# Relative tolerance of the comparison of a dual with its demand curve's steps.
+PRICE_RTOL = 1e-6
+
+
 def _prices(solved: Solved) -> pd.DataFrame:
     """Shadow prices [USD/t]: the duals of the receiving balances, per year, region, kind and
     item (model duals, not market prices), where the region has a demand for the item or
-    receives it; elsewhere a dual prices nothing and is left out."""
+    receives it; elsewhere a dual prices nothing and is left out. ``set_by`` says what sets
+    each (:data:`PRICE_SETTERS`)."""
     prices = []
     for stage in STAGES:
         dual = solved.dual(f"{stage.kind}-dest")
@@ -526,9 +541,35 @@ def _prices(solved: Solved) -> pd.DataFrame:
         received = solved.value(stage.lane).sum("origin").rename({"dest": "region"}) > 1e-9
         priced = dual.where(wanted.reindex_like(dual) | received.reindex_like(dual))
         df = _df(priced, "price").rename(columns={stage.item: "item"})
+        df["set_by"] = _df(price_setter(solved, stage, dual), "set_by")["set_by"]
         df["kind"] = stage.kind
-        prices.append(df.dropna(subset=["price"])[["year", "region", "kind", "item", "price"]])
+        prices.append(df.dropna(subset=["price"])[[*PRICE_COLUMNS]])
     return pd.concat(prices, ignore_index=True)
+
+
+PRICE_COLUMNS = ("year", "region", "kind", "item", "price", "set_by")
+
+
+def price_setter(solved: Solved, stage: Stage, dual: xr.DataArray) -> xr.DataArray:
+    """[year, region, item] what sets each shadow price of ``stage``'s product
+    (:data:`PRICE_SETTERS`), comparing ``dual`` [USD/t] with the lowest and highest step of the
+    region's demand curve [USD/t] (the item's curves elsewhere that year where it has none);
+    oxide of which the region puts some to surplus is priced by the surplus, whatever its
+    curve (the LP's complementary slackness)."""
+    net = solved.network
+    has = arrays.demand(net, stage, "quantity") > 1e-9
+    steps = arrays.demand(net, stage, "price").where(has)
+    low, high = steps.min("block"), steps.max("block")
+    low, high = low.fillna(low.min("region")), high.fillna(high.max("region"))
+    dual = dual.reindex_like(low)
+    setter = xr.full_like(dual, "demand", dtype=object)
+    setter = setter.where(~(dual < low - PRICE_RTOL * abs(low)), "supply")
+    setter = setter.where(~(dual >= high - PRICE_RTOL * abs(high)), "choke")
+    setter = setter.where(low.notnull(), "chain")
+    if stage.kind == OXIDE.kind:
+        surplus = solved.value("surplus").reindex_like(dual).fillna(0.0)
+        setter = setter.where(~(surplus > 1e-9), "surplus")
+    return setter
 
 
 def _unmet(solved: Solved) -> pd.DataFrame:

@@ -188,6 +188,17 @@ TABLES: dict[str, ResultTable] = {
                     pa.string(),
                     "`shadow` (a model dual, not a market price) or `market` (an observed price).",
                 ),
+                Column(
+                    "set_by",
+                    pa.string(),
+                    "What sets a shadow price: `demand` (the region's demand curve), `supply` "
+                    "(every step of the curve served: the cost of one more tonne), `surplus` "
+                    "(oxide nobody buys: what stocks pay for it, an assumption), "
+                    "`choke` (at or above the curve's top: unmet demand at the choke price, the "
+                    "item's own or a product's, an assumption) or `chain` (no final demand of "
+                    "the item anywhere: set by the chain's other stages). Only `demand` prices "
+                    "are estimates; `surplus` and `choke` prices are bounds.",
+                ),
             ),
         ),
     )

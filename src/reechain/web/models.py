@@ -449,6 +449,13 @@ class RunRow(Row):
     value: float | None = Field(description="Quantity [unit] or price [unit].")
     unit: str = Field(description="t REO, t metal, t magnet; prices USD/t ...")
     kind: str | None = Field(None, description="Prices: shadow (a model dual) or market.")
+    set_by: str | None = Field(
+        None,
+        description="Prices: what sets a shadow price: demand (the region's demand curve), "
+        "supply (every step served: the cost of one more tonne), surplus (oxide nobody buys: "
+        "the stocking price, a bound), choke (unmet demand at the choke price, a bound) or "
+        "chain (no final demand of the item: the chain's other stages).",
+    )
 
 
 # ---- ensembles
