@@ -8,14 +8,18 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import types
 
+import pandas as pd
 import pytest
 
 from reechain.engine.scenario import Scenario
 from reechain.engine.tables import result_tables
 from reechain.reports import summary
 from reechain.reports.scenario import write_report
-from reechain.reports.sections import SECTIONS
+from reechain.reports.sections import SECTIONS, _bound_prices
+from reechain.reports.summary.answers import _price_answer
+from reechain.reports.summary.prices import china_setters
 
 from conftest import TURKIYE
 
@@ -190,3 +194,44 @@ def test_the_heavy_coverage_says_unknown_for_output_the_split_does_not_itemise(d
         assert "not itemised" in cov.loc[e, "why"]
     for e in ("Pr", "Nd"):
         assert cov.loc[e, "output"] > 0 and cov.loc[e, "why"] == ""
+
+
+def test_bound_shadow_prices_are_marked_in_the_summary_and_the_prices_section():
+    """A price set by the surplus floor or a choke is a bound: the summary marks it beside its
+    number and says what the marks mean; the prices section names run, year and element; a
+    year in months is a bound if any month is; a price set by demand is not marked."""
+    rows = [
+        (2025, "CHN", "oxide", "Tb", 13_600.0, "surplus"),
+        (2025, "CHN", "oxide", "Dy", 129_700.0, "demand"),
+        (2025, "JPN", "oxide", "Dy", 400_000.0, "choke"),  # not China's
+        (2030, "CHN", "oxide", "Nd", 55_500.0, "demand"),
+    ]
+    columns = ["year", "region", "kind", "item", "price", "set_by"]
+    run = types.SimpleNamespace(prices=pd.DataFrame(rows, columns=columns))
+    assert china_setters(run, 2025).to_dict() == {"Dy": "demand", "Tb": "surplus"}
+    months = [
+        (202501, "CHN", "oxide", "Dy", 1.0, "demand"),
+        (202502, "CHN", "oxide", "Dy", 1.0, "choke"),
+    ]
+    monthly = types.SimpleNamespace(prices=pd.DataFrame(months, columns=columns))
+    assert china_setters(monthly, 2025).to_dict() == {"Dy": "choke"}  # 202501: January 2025
+    assert china_setters(
+        types.SimpleNamespace(prices=run.prices.drop(columns="set_by")), 2025
+    ).empty
+
+    caption = _bound_prices(run, None, [2025, 2030], ["Dy", "Tb", "Nd"])
+    assert "Tb 2025: surplus floor" in html.unescape(caption)
+    assert "Dy" not in caption and "Nd" not in caption
+    assert _bound_prices(run, None, [2030], ["Nd"]) == ""
+
+    prices = pd.DataFrame(
+        [
+            ("Tb", 808_000.0, 13_600.0, 1_618_000.0, "surplus", "chain"),
+            ("Dy", 260_000.0, 129_700.0, 213_300.0, "demand", "demand"),
+        ],  # fmt: skip
+        columns=["element", "observed", "shadow", "shadow_baseline", "set_by", "set_by_baseline"],
+    )
+    said = _price_answer(types.SimpleNamespace(prices=prices, years=[2025]))
+    assert "Tb 13.6 (at the surplus floor) (baseline 1,618)" in said
+    assert "Dy 130 (baseline 213)" in said
+    assert "bounds, not estimates (surplus floor: oxide nobody buys" in said

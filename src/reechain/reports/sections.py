@@ -18,7 +18,12 @@ from reechain.engine.run import ScenarioResult
 from reechain.engine.scenario import Scenario
 from reechain.errors import ReechainError
 from reechain.reports.summary.key_numbers import Findings
-from reechain.reports.summary.prices import china_shadow, observed_prices
+from reechain.reports.summary.prices import (
+    BOUND_PRICES,
+    china_setters,
+    china_shadow,
+    observed_prices,
+)
 from reechain.reports.summary.stamp import scenario_hash
 from reechain.reports.summary.wording import usd_per_kg
 from reechain.reports.tables import MISSING, Column, is_missing, percent, table_html, text
@@ -168,7 +173,27 @@ def prices_html(res: ScenarioResult, base: ScenarioResult | None, years: Sequenc
     columns["market"] = Column("market observed", text, numeric=False)
     columns["source_id"] = Column("source", text, numeric=False)
     note = f"<p class='caption'>{html.escape(PRICE_NOTE)}</p>"
-    return section("prices", note + wrap(table_html(table, columns)) + chart)
+    bounds = _bound_prices(res, base, years, list(table["element"]))
+    return section("prices", note + wrap(table_html(table, columns)) + bounds + chart)
+
+
+def _bound_prices(res: ScenarioResult, base: ScenarioResult | None, years: Sequence[int],
+                  elements: list[str]) -> str:  # fmt: skip
+    """A caption naming the table's shadow prices that are bounds set by an assumption (the
+    surplus floor, the choke), run and year each; '' when none is."""
+    named = []
+    for label, run in (("", res), (", baseline", base)):
+        for y in years:
+            setters = china_setters(run, y)
+            named += [
+                f"{e} {y}{label}: {BOUND_PRICES[setters[e]]}"
+                for e in elements
+                if setters.get(e) in BOUND_PRICES
+            ]
+    if not named:
+        return ""
+    lead = "Shadow prices that are bounds, not estimates (do not quote them as prices): "
+    return f"<p class='caption'>{html.escape(lead + '; '.join(named))}.</p>"
 
 
 # -- methods and assumptions -------------------------------------------------------------------

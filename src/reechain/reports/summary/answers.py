@@ -8,6 +8,7 @@ import pandas as pd
 
 from reechain.engine.scenario import BlocMembershipEvent, Scenario
 from reechain.reports.summary.key_numbers import Findings
+from reechain.reports.summary.prices import BOUND_PRICES
 from reechain.reports.summary.wording import STAGE_WORDS, baseline, pct, pp, times, usd_per_kg
 from reechain.reports.tables import is_missing, tonnes
 
@@ -130,12 +131,20 @@ def _price_answer(f: Findings) -> str:
     if p.empty:
         return ""
     shadow = ", ".join(
-        f"{r.element} {usd_per_kg(r.shadow)}{baseline(r.shadow_baseline, usd_per_kg)}"
+        f"{r.element} {usd_per_kg(r.shadow)}{_bound(r.set_by)}"
+        f"{baseline(r.shadow_baseline, usd_per_kg)}"
         for r in p.itertuples()
     )
     observed = ", ".join(f"{r.element} {usd_per_kg(r.observed)}" for r in p.itertuples())
+    bounds = sorted({BOUND_PRICES[s] for s in p["set_by"] if s in BOUND_PRICES})
+    caveat = f" Marked prices are bounds, not estimates ({'; '.join(bounds)})." if bounds else ""
     return (
         f"Shadow prices in China in {f.years[-1]} [USD/kg oxide; model duals: the cost of one "
         f"more kg delivered, not market prices]: {shadow}. Observed market prices of the base "
-        f"year [USD/kg]: {observed}."
+        f"year [USD/kg]: {observed}.{caveat}"
     )
+
+
+def _bound(set_by: object) -> str:
+    """' (at the surplus floor)' or ' (at the choke)' after a bound price; '' otherwise."""
+    return f" (at the {BOUND_PRICES[set_by].split(':')[0]})" if set_by in BOUND_PRICES else ""

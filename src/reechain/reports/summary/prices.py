@@ -35,12 +35,41 @@ def china_shadow(res: ScenarioResult | None, year: int) -> pd.Series:
     return p[p["year"].map(periods.year_of) == year].groupby("item")["price"].mean()
 
 
+#: what a bound shadow price is called where a reader sees it (engine.results.PRICE_SETTERS)
+BOUND_PRICES = {
+    "surplus": "surplus floor: oxide nobody buys, priced at what stocks pay (an assumption)",
+    "choke": "choke: unmet demand at the choke price (an assumption)",
+}
+
+
+def china_setters(res: ScenarioResult | None, year: int) -> pd.Series:
+    """What sets China's oxide shadow prices in ``year`` by element (engine.results'
+    ``set_by``); a year in months: a bound if any month's price is one. Empty without a run."""
+    if res is None or "set_by" not in res.prices:
+        return pd.Series(dtype=object)
+    p = res.prices
+    p = p[(p["region"] == "CHN") & (p["kind"] == "oxide")]
+    p = p[p["year"].map(periods.year_of) == year]
+    bound = p["set_by"].where(p["set_by"].isin(BOUND_PRICES.keys()))
+    return bound.groupby(p["item"]).first().combine_first(p.groupby("item")["set_by"].first())
+
+
 def shadow_prices(res: ScenarioResult, base: ScenarioResult | None, year: int) -> pd.DataFrame:
-    """The magnet elements' shadow prices in China in ``year`` beside the observed price."""
+    """The magnet elements' shadow prices in China in ``year`` beside the observed price, and
+    what sets each (``set_by``, ``set_by_baseline``)."""
     observed = observed_prices(res).set_index("element")["price"]
     now, then = china_shadow(res, year), china_shadow(base, year)
+    set_now, set_then = china_setters(res, year), china_setters(base, year)
     rows = [
-        (e, observed.get(e, float("nan")), now.get(e, float("nan")), then.get(e, float("nan")))
+        (
+            e,
+            observed.get(e, float("nan")),
+            now.get(e, float("nan")),
+            then.get(e, float("nan")),
+            set_now.get(e),
+            set_then.get(e),
+        )
         for e in MAGNET_ELEMENTS
     ]
-    return pd.DataFrame(rows, columns=["element", "observed", "shadow", "shadow_baseline"])
+    columns = ["element", "observed", "shadow", "shadow_baseline", "set_by", "set_by_baseline"]
+    return pd.DataFrame(rows, columns=columns)
