@@ -75,6 +75,21 @@ def test_price_lines_china_solid_others_dashed_distinctly():
     assert t["Nd (China)"].line.color == t["Nd (JPN)"].line.color
 
 
+def test_price_lines_single_out_bound_points():
+    """Points with a note (a price that is a bound) are drawn as an x with the note on hover;
+    the others as circles with no text."""
+    prices = pd.DataFrame(
+        [("Tb", "CHN", 2025, 13.6, "surplus floor"), ("Tb", "CHN", 2030, 38.9, None)],
+        columns=["item", "region", "year", "price", "bound"],
+    )
+    fig = plot.lines(prices, "year", "price", "item", "prices", "USD/t", note="bound")
+    trace = fig.data[0]
+    assert list(trace.marker.symbol) == ["x", "circle"]
+    assert list(trace.text) == ["surplus floor", ""]
+    assert "%{text}" in trace.hovertemplate
+    assert plot.lines(prices, "year", "price", "item", "p", "USD/t").data[0].text is None
+
+
 def test_scenario_figures_match_their_titles(turkiye, turkiye_baseline):
     figs = scenario_figures(turkiye, turkiye_baseline, {"CHN": "China", "TUR": "Türkiye"})
     by_title = {f.layout.title.text: f for f in figs}

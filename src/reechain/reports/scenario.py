@@ -32,6 +32,7 @@ from reechain.reports.sections import (
 )
 from reechain.reports.summary import summary_html
 from reechain.reports.summary.key_numbers import findings
+from reechain.reports.summary.prices import BOUND_PRICES
 from reechain.reports.summary.scope import MAGNET_ELEMENTS
 from reechain.reports.summary.splits import borrowed_splits
 from reechain.reports.tables import MISSING, MISSING_NOTE, Column, is_missing, percent, text, tonnes
@@ -360,6 +361,7 @@ def scenario_figures(
     p = res.prices[
         (res.prices["kind"] == "oxide") & res.prices["item"].isin(["Nd", "Pr", "Dy", "Tb"])
     ]
+    p = p.assign(bound=p["set_by"].map(BOUND_PRICES)) if "set_by" in p else p.assign(bound=None)
     figs.append(
         plot.lines(
             p[p["region"].isin(["CHN", "JPN", "USA", "DEU"])],
@@ -367,11 +369,13 @@ def scenario_figures(
             "price",
             "item",
             "Shadow price (model dual, not a market price) of magnet oxides [USD/t REO]: the "
-            "cost of one more tonne delivered; China solid, others dashed (one dash per region)",
+            "cost of one more tonne delivered; China solid, others dashed (one dash per region); "
+            "x: a bound set by an assumption (surplus floor, choke), not an estimate",
             "shadow price [USD/t REO]",
             dash="region",
             solid="CHN",
             names=names,
+            note="bound",
         )
     )
     return figs

@@ -26,11 +26,14 @@ def lines(
     dash: str | None = None,
     solid: object = None,
     names: Mapping[str, str] | None = None,
+    note: str | None = None,
 ) -> go.Figure:
     """One line per ``colour`` value (coloured by :func:`series_colours`), or with ``dash`` one
     per (``colour``, ``dash``) pair: the pair shares its colour, the ``dash`` column's ``solid``
     value is drawn solid and every other value dashed (one dash style each, :data:`DASHES`).
-    ``y`` in its unit, or a fraction shown in % with ``percent``; ``names``: ISO3 -> name."""
+    ``y`` in its unit, or a fraction shown in % with ``percent``; ``names``: ISO3 -> name;
+    ``note``: a column of text for points to single out (drawn as an x, the text on hover),
+    empty for the others."""
     if dash is not None and solid is None:
         raise ValueError("lines: a dash column needs the value drawn solid (solid=...)")
     colours = series_colours(colour, df[colour])
@@ -49,9 +52,22 @@ def lines(
             name=name,
             legendgroup=str(key[0]),
             line={"color": colours[key[0]], "dash": dashes.get(key[-1], "solid")},
+            **_noted(part, note),
         )
     fig.update_layout(title=title, xaxis_title=x, yaxis_title=y_title, height=380)
     return fig
+
+
+def _noted(part: pd.DataFrame, note: str | None) -> dict:
+    """Scatter arguments that draw the points with a ``note`` as an x and show it on hover."""
+    if note is None:
+        return {}
+    text = part[note].fillna("").astype(str)
+    return {
+        "text": text,
+        "marker": {"symbol": ["x" if t else "circle" for t in text], "size": 9},
+        "hovertemplate": "%{x}: %{y:,.4~g}<br>%{text}<extra>%{fullData.name}</extra>",
+    }
 
 
 def _dash_styles(values: pd.Series, solid: object) -> dict:
