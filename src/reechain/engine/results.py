@@ -527,6 +527,7 @@ def _heavy_concentrate(solved: Solved, run_id: str) -> list[pd.DataFrame]:
 PRICE_SETTERS = ("demand", "supply", "surplus", "choke", "chain")
 # Relative tolerance of the comparison of a dual with its demand curve's steps.
 PRICE_RTOL = 1e-6
+PRICE_COLUMNS = ("year", "region", "kind", "item", "price", "set_by")
 
 
 def _prices(solved: Solved) -> pd.DataFrame:
@@ -537,28 +538,26 @@ def _prices(solved: Solved) -> pd.DataFrame:
     prices = []
     for stage in STAGES:
         dual = solved.dual(f"{stage.kind}-dest")
-        wanted = arrays.demand(solved.network, stage, "quantity").sum("block") > 1e-9
+        has = arrays.demand(solved.network, stage, "quantity") > 1e-9
         received = solved.value(stage.lane).sum("origin").rename({"dest": "region"}) > 1e-9
-        priced = dual.where(wanted.reindex_like(dual) | received.reindex_like(dual))
+        priced = dual.where(has.any("block").reindex_like(dual) | received.reindex_like(dual))
         df = _df(priced, "price").rename(columns={stage.item: "item"})
-        df["set_by"] = _df(price_setter(solved, stage, dual), "set_by")["set_by"]
+        df["set_by"] = _df(price_setter(solved, stage, dual, has), "set_by")["set_by"]
         df["kind"] = stage.kind
         prices.append(df.dropna(subset=["price"])[[*PRICE_COLUMNS]])
     return pd.concat(prices, ignore_index=True)
 
 
-PRICE_COLUMNS = ("year", "region", "kind", "item", "price", "set_by")
-
-
-def price_setter(solved: Solved, stage: Stage, dual: xr.DataArray) -> xr.DataArray:
+def price_setter(
+    solved: Solved, stage: Stage, dual: xr.DataArray, has: xr.DataArray
+) -> xr.DataArray:
     """[year, region, item] what sets each shadow price of ``stage``'s product
     (:data:`PRICE_SETTERS`), comparing ``dual`` [USD/t] with the lowest and highest step of the
-    region's demand curve [USD/t] (the item's curves elsewhere that year where it has none);
-    oxide of which the region puts some to surplus is priced by the surplus, whatever its
-    curve (the LP's complementary slackness)."""
-    net = solved.network
-    has = arrays.demand(net, stage, "quantity") > 1e-9
-    steps = arrays.demand(net, stage, "price").where(has)
+    region's demand curve [USD/t] (the item's curves elsewhere that year where it has none),
+    ``has`` [year, region, item, block] marking the steps with a quantity; oxide of which the
+    region puts some to surplus is priced by the surplus, whatever its curve (the LP's
+    complementary slackness)."""
+    steps = arrays.demand(solved.network, stage, "price").where(has)
     low, high = steps.min("block"), steps.max("block")
     low, high = low.fillna(low.min("region")), high.fillna(high.max("region"))
     dual = dual.reindex_like(low)

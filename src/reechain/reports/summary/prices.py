@@ -30,9 +30,14 @@ def china_shadow(res: ScenarioResult | None, year: int) -> pd.Series:
     months' mean); empty without a run."""
     if res is None:
         return pd.Series(dtype=float)
+    return _china_oxide(res, year).groupby("item")["price"].mean()
+
+
+def _china_oxide(res: ScenarioResult, year: int) -> pd.DataFrame:
+    """China's oxide price rows in ``year`` (a year in months: each month's)."""
     p = res.prices
     p = p[(p["region"] == "CHN") & (p["kind"] == "oxide")]
-    return p[p["year"].map(periods.year_of) == year].groupby("item")["price"].mean()
+    return p[p["year"].map(periods.year_of) == year]
 
 
 #: what a bound shadow price is called where a reader sees it (engine.results.PRICE_SETTERS)
@@ -47,9 +52,7 @@ def china_setters(res: ScenarioResult | None, year: int) -> pd.Series:
     ``set_by``); a year in months: a bound if any month's price is one. Empty without a run."""
     if res is None or "set_by" not in res.prices:
         return pd.Series(dtype=object)
-    p = res.prices
-    p = p[(p["region"] == "CHN") & (p["kind"] == "oxide")]
-    p = p[p["year"].map(periods.year_of) == year]
+    p = _china_oxide(res, year)
     bound = p["set_by"].where(p["set_by"].isin(BOUND_PRICES.keys()))
     return bound.groupby(p["item"]).first().combine_first(p.groupby("item")["set_by"].first())
 
